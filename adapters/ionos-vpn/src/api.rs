@@ -1,0 +1,460 @@
+//! The IONOS VPN Gateway API as this adapter sees it: where it lives, how it pages, how it fails,
+//! and the two gateway kinds with their collections.
+
+use portico_adapter_sdk::http::{Api, Response};
+use portico_adapter_sdk::serde_json::{Map, Value};
+use portico_adapter_sdk::{Error, Page, Result, config, cursor, error, json, url};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CATALOGUE;
+
+/// The credential every request names.
+pub const CREDENTIAL: &str = "ionos";
+
+/// The locations with a regional VPN endpoint `https://vpn.<location>.ionos.com`.
+pub const LOCATIONS: [&str; 9] = [
+    "de-fra", "de-txl", "es-vit", "gb-bhx", "gb-lhr", "us-ewr", "us-las", "us-mci", "fr-par",
+];
+
+/// The location used when the profile sets none.
+pub const DEFAULT_LOCATION: &str = "de-fra";
+
+/// Page size when the caller asks for none, and the largest the API accepts.
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1000;
+
+/// The API client for the active profile.
+pub fn api() -> Result<Api> {
+    let endpoint = config::get("endpoint");
+    let region = config::get("region");
+    Ok(Api::new(base_url(endpoint.as_deref(), region.as_deref())?)
+        .with_credential(CREDENTIAL)
+        .with_error_mapper(map_error))
+}
+
+/// The base URL: the `endpoint` setting when set (an emulator, a proxy), else the regional host.
+pub fn base_url(endpoint: Option<&str>, region: Option<&str>) -> Result<String> {
+    if let Some(endpoint) = json::non_blank(endpoint) {
+        let endpoint = endpoint.trim().trim_end_matches('/');
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            return Err(error::invalid_input(format!(
+                "setting `endpoint` must be an http(s) URL, got `{endpoint}`"
+            )));
+        }
+        return Ok(endpoint.to_owned());
+    }
+    let region = json::non_blank(region).map_or(DEFAULT_LOCATION, str::trim);
+    if !LOCATIONS.contains(&region) {
+        return Err(error::invalid_input(format!(
+            "setting `region` must be one of {}, got `{region}`",
+            LOCATIONS.join(", ")
+        )));
+    }
+    Ok(format!("https://vpn.{region}.ionos.com"))
+}
+
+/// Read an IONOS error body, `{"httpStatus": N, "messages": [{"errorCode", "message"}]}`:
+/// the messages joined with `; `, the first error code, the response's HTTP status. Bodies of
+/// another shape fall back to their text.
+pub fn map_error(response: &Response) -> Error {
+    let (message, code) = match response.json() {
+        Ok(body) => parse_error_body(&body).unwrap_or_else(|| (response.text_excerpt(), None)),
+        Err(_) => (response.text_excerpt(), None),
+    };
+    error::from_status(response.status, message, code, response.retry_after())
+}
+
+fn parse_error_body(body: &Value) -> Option<(String, Option<String>)> {
+    let messages = body.get("messages")?.as_array()?;
+    let texts: Vec<&str> = messages
+        .iter()
+        .filter_map(|m| m.get("message").and_then(Value::as_str))
+        .filter(|m| !m.trim().is_empty())
+        .collect();
+    let code = messages
+        .iter()
+        .filter_map(|m| m.get("errorCode").and_then(Value::as_str))
+        .find(|c| !c.is_empty())
+        .map(str::to_owned);
+    if texts.is_empty() && code.is_none() {
+        return None;
+    }
+    Some((texts.join("; "), code))
+}
+
+/// The query pairs of a collection's `_links.next` link: the next page of a paginated operation.
+pub fn next_page(response: &Response) -> Option<Vec<(String, String)>> {
+    let body = response.json().ok()?;
+    let next = body.pointer("/_links/next")?.as_str()?;
+    let pairs = url::query_pairs(next);
+    (!pairs.is_empty()).then_some(pairs)
+}
+
+/// The offset of the next page of a collection, when `_links.next` says there is one. A link
+/// without an offset continues after the items received.
+pub fn next_offset(collection: &Value, offset: u32) -> Option<u32> {
+    let next = collection.pointer("/_links/next")?.as_str()?;
+    let received = u32::try_from(items(collection).len()).unwrap_or(u32::MAX);
+    let next_offset = url::query_pairs(next)
+        .into_iter()
+        .find(|(k, _)| k == "offset")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .unwrap_or_else(|| offset.saturating_add(received));
+    // A link that does not move forward would page forever.
+    (next_offset > offset).then_some(next_offset)
+}
+
+/// The items of a collection document.
+pub fn items(collection: &Value) -> &[Value] {
+    collection
+        .get("items")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The page size for a request: the caller's limit within 1..=1000, 100 by default.
+pub fn page_limit(page: &Page) -> u32 {
+    page.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}
+
+/// Call catalogue operation `name` and parse its JSON answer.
+pub fn call(name: &str, params: &[(&str, &str)]) -> Result<Value> {
+    let api = api()?;
+    api.fetch_json(CATALOGUE.request(&api, name, params)?)
+}
+
+/// Call catalogue operation `name` with a JSON body and parse its JSON answer.
+pub fn call_with_body(name: &str, params: &[(&str, &str)], body: &Value) -> Result<Value> {
+    let api = api()?;
+    api.fetch_json(CATALOGUE.request(&api, name, params)?.json(body))
+}
+
+/// A created or replaced resource must come back as a document with an id.
+pub fn expect_resource(doc: Value, what: &str) -> Result<Value> {
+    if doc.get("id").and_then(Value::as_str).is_some() {
+        Ok(doc)
+    } else {
+        Err(error::provider(format!(
+            "IONOS answered the {what} request without the resource document"
+        )))
+    }
+}
+
+/// Fetch one page of a collection operation at `offset`.
+pub fn fetch_page(op: &str, params: &[(&str, &str)], offset: u32, limit: u32) -> Result<Value> {
+    let offset = offset.to_string();
+    let limit = limit.to_string();
+    let mut all = params.to_vec();
+    all.extend([("offset", offset.as_str()), ("limit", limit.as_str())]);
+    call(op, &all)
+}
+
+/// Where a single-collection listing continues.
+#[derive(Serialize, Deserialize)]
+struct OffsetCursor {
+    offset: u32,
+}
+
+/// One page of a single collection (peers, tunnels): its item documents and the `next` cursor.
+pub fn list_page(
+    op: &str,
+    params: &[(&str, &str)],
+    page: &Page,
+) -> Result<(Vec<Value>, Option<String>)> {
+    let offset = match page.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(text) => cursor::decode::<OffsetCursor>(text)?.offset,
+        None => 0,
+    };
+    let doc = fetch_page(op, params, offset, page_limit(page))?;
+    let next = next_offset(&doc, offset)
+        .map(|offset| cursor::encode(&OffsetCursor { offset }))
+        .transpose()?;
+    Ok((items(&doc).to_vec(), next))
+}
+
+/// The parent gateway of a tunnel or peer; `invalid-input` naming `gateway-id` when absent.
+pub fn require_gateway_id<'a>(gateway_id: Option<&'a str>, noun: &str) -> Result<&'a str> {
+    json::non_blank(gateway_id).ok_or_else(|| {
+        error::invalid_input(format!(
+            "missing `gateway-id`: every {noun} belongs to a gateway (give its id as the parent)"
+        ))
+    })
+}
+
+/// The gateway of a tunnel or peer update: the locator's parent, or the spec's `gateway-id`;
+/// both given and different is invalid (IONOS cannot move a resource to another gateway).
+pub fn update_gateway_id<'a>(
+    locator: Option<&'a str>,
+    spec: Option<&'a str>,
+    noun: &str,
+) -> Result<&'a str> {
+    match (json::non_blank(locator), json::non_blank(spec)) {
+        (Some(a), Some(b)) if a.trim() != b.trim() => Err(error::invalid_input(format!(
+            "`gateway-id` `{b}` differs from the parent `{a}`: a {noun} cannot move to another gateway"
+        ))),
+        (a, b) => require_gateway_id(a.or(b), noun),
+    }
+}
+
+/// Refuse a `kind` other than the one kind a noun has.
+pub fn check_kind(kind: Option<&str>, expected: &str, noun: &str) -> Result<()> {
+    match json::non_blank(kind) {
+        Some(kind) if kind.trim() != expected => Err(error::invalid_input(format!(
+            "`kind` of a {noun} must be `{expected}`, got `{kind}`"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Refuse list filters: the API defines none.
+pub fn check_no_filters(filters: &[(String, String)]) -> Result<()> {
+    match filters.first() {
+        Some((key, _)) => Err(error::invalid_input(format!(
+            "`filters` are not supported by IONOS VPN lists (got `{key}`)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The `properties` object of a resource document (empty when absent).
+pub fn properties(doc: &Value) -> Map<String, Value> {
+    doc.get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The id of a fetched document, or `fallback` when it has none.
+pub fn id_of(doc: &Value, fallback: &str) -> String {
+    json::str_at(doc, "/id").unwrap_or_else(|| fallback.to_owned())
+}
+
+/// `properties` as a JSON merge patch over `base`, as an object.
+pub fn patched(base: Map<String, Value>, properties: &str) -> Result<Map<String, Value>> {
+    let patch = json::parse_object(properties, "properties")?;
+    let mut doc = Value::Object(base);
+    json::merge_patch(&mut doc, &Value::Object(patch));
+    Ok(match doc {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    })
+}
+
+/// The two gateway kinds, each with its own collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayKind {
+    /// `/wireguardgateways`.
+    Wireguard,
+    /// `/ipsecgateways`.
+    Ipsec,
+}
+
+impl GatewayKind {
+    /// Both kinds, in the order lists and lookups walk them.
+    pub const ALL: [GatewayKind; 2] = [GatewayKind::Wireguard, GatewayKind::Ipsec];
+
+    /// The kind's name in the contract.
+    pub fn name(self) -> &'static str {
+        match self {
+            GatewayKind::Wireguard => "wireguard",
+            GatewayKind::Ipsec => "ipsec",
+        }
+    }
+
+    /// Parse a kind given in field `field`; anything but `wireguard`/`ipsec` is invalid input.
+    pub fn parse(kind: &str, field: &str) -> Result<Self> {
+        match kind.trim() {
+            "wireguard" => Ok(GatewayKind::Wireguard),
+            "ipsec" => Ok(GatewayKind::Ipsec),
+            other => Err(error::invalid_input(format!(
+                "`{field}` must be `wireguard` or `ipsec`, got `{other}`"
+            ))),
+        }
+    }
+
+    /// The kinds a `kind` filter selects: both when it is absent.
+    pub fn selected(kind: Option<&str>) -> Result<Vec<Self>> {
+        match json::non_blank(kind) {
+            Some(kind) => Ok(vec![Self::parse(kind, "kind")?]),
+            None => Ok(Self::ALL.to_vec()),
+        }
+    }
+
+    /// Catalogue operation names: (list, create, get, replace, delete).
+    pub fn operations(self) -> GatewayOps {
+        match self {
+            GatewayKind::Wireguard => GatewayOps {
+                list: "WireguardgatewaysGet",
+                create: "WireguardgatewaysPost",
+                get: "WireguardgatewaysFindById",
+                put: "WireguardgatewaysPut",
+                delete: "WireguardgatewaysDelete",
+            },
+            GatewayKind::Ipsec => GatewayOps {
+                list: "IpsecgatewaysGet",
+                create: "IpsecgatewaysPost",
+                get: "IpsecgatewaysFindById",
+                put: "IpsecgatewaysPut",
+                delete: "IpsecgatewaysDelete",
+            },
+        }
+    }
+}
+
+/// The catalogue operations of one gateway collection.
+pub struct GatewayOps {
+    /// Collection GET.
+    pub list: &'static str,
+    /// POST.
+    pub create: &'static str,
+    /// Item GET.
+    pub get: &'static str,
+    /// Item PUT.
+    pub put: &'static str,
+    /// Item DELETE.
+    pub delete: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::serde_json::json;
+    use portico_adapter_sdk::testing;
+
+    #[test]
+    fn base_url_prefers_endpoint_and_validates_region() {
+        assert_eq!(
+            base_url(None, None).unwrap(),
+            "https://vpn.de-fra.ionos.com"
+        );
+        assert_eq!(
+            base_url(None, Some("fr-par")).unwrap(),
+            "https://vpn.fr-par.ionos.com"
+        );
+        assert_eq!(
+            base_url(Some("http://127.0.0.1:8080//"), Some("nowhere")).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            base_url(Some(" "), Some("us-las")).unwrap(),
+            "https://vpn.us-las.ionos.com"
+        );
+        let err = base_url(None, Some("de/fra")).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)));
+        assert!(err.message().contains("`region`"));
+        let err = base_url(Some("ftp://x"), None).unwrap_err();
+        assert!(err.message().contains("`endpoint`"));
+    }
+
+    #[test]
+    fn api_reads_the_profile() {
+        testing::reset();
+        testing::set_config("region", "gb-lhr");
+        assert_eq!(api().unwrap().base_url(), "https://vpn.gb-lhr.ionos.com");
+        testing::set_config("endpoint", "http://127.0.0.1:9/");
+        assert_eq!(api().unwrap().base_url(), "http://127.0.0.1:9");
+        testing::reset();
+    }
+
+    fn response(status: u16, body: &str, headers: &[(&str, &str)]) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn error_body_becomes_problem() {
+        let body = r#"{"httpStatus": 422, "messages": [
+            {"errorCode": "paas-validation-1", "message": "name is required"},
+            {"errorCode": "paas-validation-2", "message": "gatewayIP is invalid"}]}"#;
+        let err = map_error(&response(422, body, &[]));
+        let Error::InvalidInput(problem) = err else {
+            panic!("expected invalid-input, got {err:?}");
+        };
+        assert_eq!(problem.message, "name is required; gatewayIP is invalid");
+        assert_eq!(problem.code.as_deref(), Some("paas-validation-1"));
+        assert_eq!(problem.status, Some(422));
+    }
+
+    #[test]
+    fn error_statuses_and_retry_after() {
+        let body = r#"{"httpStatus": 429, "messages": [{"errorCode": "rl", "message": "slow"}]}"#;
+        let Error::RateLimited(limit) = map_error(&response(429, body, &[("retry-after", "5")]))
+        else {
+            panic!("expected rate-limited");
+        };
+        assert_eq!(limit.retry_after_secs, Some(5));
+        assert_eq!(limit.problem.code.as_deref(), Some("rl"));
+        assert!(map_error(&response(404, "{}", &[])).is_not_found());
+        assert!(matches!(
+            map_error(&response(401, "", &[])),
+            Error::Unauthorized(_)
+        ));
+        assert!(matches!(
+            map_error(&response(403, "", &[])),
+            Error::Forbidden(_)
+        ));
+        assert!(matches!(
+            map_error(&response(409, "", &[])),
+            Error::Conflict(_)
+        ));
+    }
+
+    #[test]
+    fn non_json_error_bodies_are_kept_as_text() {
+        let err = map_error(&response(502, "<html>Bad Gateway</html>\n", &[]));
+        assert!(matches!(err, Error::Provider(_)));
+        assert_eq!(err.message(), "<html>Bad Gateway</html>");
+        assert_eq!(err.problem().and_then(|p| p.status), Some(502));
+        assert_eq!(map_error(&response(500, "", &[])).message(), "HTTP 500");
+        let odd = map_error(&response(400, r#"{"messages": "x"}"#, &[]));
+        assert_eq!(odd.message(), r#"{"messages": "x"}"#);
+    }
+
+    #[test]
+    fn paging_follows_next_link() {
+        let doc = json!({"items": [{}, {}], "_links": {"next": "https://vpn.de-fra.ionos.com/wireguardgateways?offset=2&limit=2"}});
+        assert_eq!(next_offset(&doc, 0), Some(2));
+        let no_offset = json!({"items": [{}, {}, {}], "_links": {"next": "/x?limit=3"}});
+        assert_eq!(next_offset(&no_offset, 6), Some(9));
+        let stuck = json!({"items": [], "_links": {"next": "/x?offset=4"}});
+        assert_eq!(next_offset(&stuck, 4), None);
+        assert_eq!(next_offset(&json!({"items": []}), 0), None);
+        let page = response(200, &doc.to_string(), &[]);
+        assert_eq!(
+            next_page(&page).unwrap(),
+            [
+                ("offset".to_string(), "2".to_string()),
+                ("limit".into(), "2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_are_clamped() {
+        let page = |limit| Page {
+            limit,
+            cursor: None,
+        };
+        assert_eq!(page_limit(&page(None)), 100);
+        assert_eq!(page_limit(&page(Some(0))), 1);
+        assert_eq!(page_limit(&page(Some(5000))), 1000);
+        assert_eq!(page_limit(&page(Some(7))), 7);
+    }
+
+    #[test]
+    fn kinds_parse_and_select() {
+        assert_eq!(GatewayKind::selected(None).unwrap(), GatewayKind::ALL);
+        assert_eq!(
+            GatewayKind::selected(Some("ipsec")).unwrap(),
+            [GatewayKind::Ipsec]
+        );
+        let err = GatewayKind::selected(Some("openvpn")).unwrap_err();
+        assert!(err.message().contains("`kind`"));
+    }
+}

@@ -1,0 +1,267 @@
+//! Every operation of the IONOS VPN Gateway API, named as the IONOS SDKs name them.
+//!
+//! The noun code builds its requests from this table too, so path templates live in one place.
+
+use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
+
+use crate::api;
+
+/// The catalogue, paginated through `_links.next`.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS).with_next_page(api::next_page);
+
+const GATEWAY_ID: ParamDef = ParamDef::path("gatewayId", "Id (UUID) of the gateway.");
+const PEER_ID: ParamDef = ParamDef::path("peerId", "Id (UUID) of the WireGuard peer.");
+const TUNNEL_ID: ParamDef = ParamDef::path("tunnelId", "Id (UUID) of the IPSec tunnel.");
+const OFFSET: ParamDef = ParamDef::query(
+    "offset",
+    false,
+    "Number of items to skip before the first one returned (default 0).",
+);
+const LIMIT: ParamDef = ParamDef::query(
+    "limit",
+    false,
+    "Largest number of items to return, 1 to 1000 (default 100).",
+);
+
+/// An operation on one resource; POST and PUT take a JSON body.
+const fn op(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        name,
+        method,
+        path,
+        summary,
+        params,
+        takes_body: matches!(method.as_bytes(), b"POST" | b"PUT"),
+        paginated: false,
+    }
+}
+
+/// A paginated collection GET.
+const fn list(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        paginated: true,
+        ..op(name, "GET", path, summary, params)
+    }
+}
+
+const WG: &str = "/wireguardgateways";
+const WG_ONE: &str = "/wireguardgateways/{gatewayId}";
+const WG_PEERS: &str = "/wireguardgateways/{gatewayId}/peers";
+const WG_PEER: &str = "/wireguardgateways/{gatewayId}/peers/{peerId}";
+const IPSEC: &str = "/ipsecgateways";
+const IPSEC_ONE: &str = "/ipsecgateways/{gatewayId}";
+const IPSEC_TUNNELS: &str = "/ipsecgateways/{gatewayId}/tunnels";
+const IPSEC_TUNNEL: &str = "/ipsecgateways/{gatewayId}/tunnels/{tunnelId}";
+
+/// The twenty operations.
+pub static OPERATIONS: &[OperationDef] = &[
+    list(
+        "WireguardgatewaysGet",
+        WG,
+        "List the WireGuard gateways of the region, one page at a time.",
+        &[OFFSET, LIMIT],
+    ),
+    op(
+        "WireguardgatewaysPost",
+        "POST",
+        WG,
+        "Create a WireGuard gateway from {properties} (name, gatewayIP, connections, privateKey, ...).",
+        &[],
+    ),
+    op(
+        "WireguardgatewaysFindById",
+        "GET",
+        WG_ONE,
+        "Read one WireGuard gateway.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "WireguardgatewaysPut",
+        "PUT",
+        WG_ONE,
+        "Replace a WireGuard gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "WireguardgatewaysDelete",
+        "DELETE",
+        WG_ONE,
+        "Delete a WireGuard gateway (accepted, then removed in the background).",
+        &[GATEWAY_ID],
+    ),
+    list(
+        "WireguardgatewaysPeersGet",
+        WG_PEERS,
+        "List the peers of a WireGuard gateway, one page at a time.",
+        &[GATEWAY_ID, OFFSET, LIMIT],
+    ),
+    op(
+        "WireguardgatewaysPeersPost",
+        "POST",
+        WG_PEERS,
+        "Add a peer (name, publicKey, allowedIPs, endpoint) to a WireGuard gateway.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "WireguardgatewaysPeersFindById",
+        "GET",
+        WG_PEER,
+        "Read one peer of a WireGuard gateway.",
+        &[GATEWAY_ID, PEER_ID],
+    ),
+    op(
+        "WireguardgatewaysPeersPut",
+        "PUT",
+        WG_PEER,
+        "Replace a WireGuard peer with {id, properties}, creating it under that id if absent.",
+        &[GATEWAY_ID, PEER_ID],
+    ),
+    op(
+        "WireguardgatewaysPeersDelete",
+        "DELETE",
+        WG_PEER,
+        "Remove a peer from a WireGuard gateway.",
+        &[GATEWAY_ID, PEER_ID],
+    ),
+    list(
+        "IpsecgatewaysGet",
+        IPSEC,
+        "List the IPSec gateways of the region, one page at a time.",
+        &[OFFSET, LIMIT],
+    ),
+    op(
+        "IpsecgatewaysPost",
+        "POST",
+        IPSEC,
+        "Create an IPSec (IKEv2) gateway from {properties} (name, gatewayIP, connections, ...).",
+        &[],
+    ),
+    op(
+        "IpsecgatewaysFindById",
+        "GET",
+        IPSEC_ONE,
+        "Read one IPSec gateway.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "IpsecgatewaysPut",
+        "PUT",
+        IPSEC_ONE,
+        "Replace an IPSec gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "IpsecgatewaysDelete",
+        "DELETE",
+        IPSEC_ONE,
+        "Delete an IPSec gateway (accepted, then removed in the background).",
+        &[GATEWAY_ID],
+    ),
+    list(
+        "IpsecgatewaysTunnelsGet",
+        IPSEC_TUNNELS,
+        "List the tunnels of an IPSec gateway, one page at a time.",
+        &[GATEWAY_ID, OFFSET, LIMIT],
+    ),
+    op(
+        "IpsecgatewaysTunnelsPost",
+        "POST",
+        IPSEC_TUNNELS,
+        "Add a tunnel (remoteHost, auth, ike, esp, cloud and peer CIDRs) to an IPSec gateway.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "IpsecgatewaysTunnelsFindById",
+        "GET",
+        IPSEC_TUNNEL,
+        "Read one tunnel of an IPSec gateway.",
+        &[GATEWAY_ID, TUNNEL_ID],
+    ),
+    op(
+        "IpsecgatewaysTunnelsPut",
+        "PUT",
+        IPSEC_TUNNEL,
+        "Replace an IPSec tunnel with {id, properties}, creating it under that id if absent.",
+        &[GATEWAY_ID, TUNNEL_ID],
+    ),
+    op(
+        "IpsecgatewaysTunnelsDelete",
+        "DELETE",
+        IPSEC_TUNNEL,
+        "Remove a tunnel from an IPSec gateway.",
+        &[GATEWAY_ID, TUNNEL_ID],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::Location;
+
+    #[test]
+    fn twenty_operations_with_unique_names() {
+        assert_eq!(OPERATIONS.len(), 20);
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 20);
+    }
+
+    #[test]
+    fn collection_gets_page_and_writes_take_bodies() {
+        let paged: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|o| o.paginated)
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(
+            paged,
+            [
+                "WireguardgatewaysGet",
+                "WireguardgatewaysPeersGet",
+                "IpsecgatewaysGet",
+                "IpsecgatewaysTunnelsGet"
+            ]
+        );
+        for op in OPERATIONS {
+            assert_eq!(
+                op.takes_body,
+                matches!(op.method, "POST" | "PUT"),
+                "{}",
+                op.name
+            );
+            if op.paginated {
+                assert!(
+                    op.params
+                        .iter()
+                        .any(|p| p.name == "offset" && p.location == Location::Query)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn path_parameters_match_templates() {
+        for op in OPERATIONS {
+            let in_path = portico_adapter_sdk::url::template_names(op.path);
+            let declared: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(in_path, declared, "{}", op.name);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The tunnel noun: the IPSec tunnels of an IPSec gateway.
+//!
+//! The pre-shared key is write-only at IONOS, so every create and update sends it again, as the
+//! placeholder of the `pre-shared-key` secret input.
+
+use portico_adapter_sdk::serde_json::{Map, Value, json};
+use portico_adapter_sdk::{
+    Locator, Query, Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
+};
+
+use crate::api;
+use crate::records;
+
+/// The secret input holding a tunnel's pre-shared key.
+pub const PRE_SHARED_KEY: &str = "pre-shared-key";
+
+const KIND: &str = "ipsec";
+const NOUN: &str = "tunnel";
+
+/// List the tunnels of the gateway `query.parent-id`.
+pub fn list(query: Query) -> Result<TunnelPage> {
+    api::check_no_filters(&query.filters)?;
+    api::check_kind(query.kind.as_deref(), KIND, NOUN)?;
+    let gateway_id = api::require_gateway_id(query.parent_id.as_deref(), NOUN)?;
+    let (docs, next) = api::list_page(
+        "IpsecgatewaysTunnelsGet",
+        &[("gatewayId", gateway_id)],
+        &query.page,
+    )?;
+    let items = docs
+        .iter()
+        .map(|doc| records::tunnel(doc, gateway_id))
+        .collect();
+    Ok(TunnelPage { items, next })
+}
+
+/// Get one tunnel.
+pub fn get(target: Locator) -> Result<Tunnel> {
+    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
+    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
+    let doc = fetch(gateway_id, &target.id)?;
+    Ok(records::tunnel(&doc, gateway_id))
+}
+
+/// Create a tunnel under `spec.gateway-id`.
+pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
+    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
+    let gateway_id = api::require_gateway_id(spec.gateway_id.as_deref(), NOUN)?;
+    let properties = properties(Map::new(), &spec)?;
+    let doc = api::call_with_body(
+        "IpsecgatewaysTunnelsPost",
+        &[("gatewayId", gateway_id)],
+        &json!({ "properties": properties }),
+    )?;
+    Ok(records::tunnel(
+        &api::expect_resource(doc, "create")?,
+        gateway_id,
+    ))
+}
+
+/// Update a tunnel: read it, overlay the spec, and replace it.
+pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
+    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
+    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
+    let gateway_id = api::update_gateway_id(
+        target.parent_id.as_deref(),
+        spec.gateway_id.as_deref(),
+        NOUN,
+    )?;
+    let current = fetch(gateway_id, &target.id)?;
+    let id = api::id_of(&current, &target.id);
+    let properties = properties(api::properties(&current), &spec)?;
+    let doc = api::call_with_body(
+        "IpsecgatewaysTunnelsPut",
+        &[("gatewayId", gateway_id), ("tunnelId", &id)],
+        &json!({ "id": id, "properties": properties }),
+    )?;
+    Ok(records::tunnel(
+        &api::expect_resource(doc, "update")?,
+        gateway_id,
+    ))
+}
+
+/// Delete a tunnel.
+pub fn delete(target: Locator) -> Result<()> {
+    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
+    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
+    api::call(
+        "IpsecgatewaysTunnelsDelete",
+        &[("gatewayId", gateway_id), ("tunnelId", &target.id)],
+    )
+    .map(drop)
+}
+
+fn fetch(gateway_id: &str, id: &str) -> Result<Value> {
+    api::call(
+        "IpsecgatewaysTunnelsFindById",
+        &[("gatewayId", gateway_id), ("tunnelId", id)],
+    )
+}
+
+/// The `properties` to send: `base` (the current properties on update), then `spec.properties`
+/// as a merge patch, then the typed fields, the pre-shared key, and empty `ike`/`esp` objects
+/// when none are set (IONOS fills in its defaults).
+pub fn properties(mut base: Map<String, Value>, spec: &TunnelSpec) -> Result<Map<String, Value>> {
+    // The stored key is never sent back; the caller supplies it again.
+    base.remove("auth");
+    let mut props = api::patched(base, &spec.properties)?;
+    sdk_json::set_str(&mut props, "name", spec.name.as_deref());
+    sdk_json::set_str(&mut props, "description", spec.description.as_deref());
+    sdk_json::set_str(&mut props, "remoteHost", spec.remote_address.as_deref());
+    sdk_json::set_strings(&mut props, "cloudNetworkCIDRs", &spec.local_networks);
+    sdk_json::set_strings(&mut props, "peerNetworkCIDRs", &spec.remote_networks);
+    match secrets::placeholder(&spec.secrets, PRE_SHARED_KEY) {
+        Some(placeholder) => {
+            props.insert(
+                "auth".into(),
+                json!({ "method": "PSK", "psk": { "key": placeholder } }),
+            );
+        }
+        None if has_key(&props) => {}
+        None => {
+            return Err(error::invalid_input(format!(
+                "missing secret input `{PRE_SHARED_KEY}`: an IPSec tunnel needs its pre-shared key \
+                 on create and on every update (IONOS never returns it)"
+            )));
+        }
+    }
+    props.entry("ike").or_insert_with(|| json!({}));
+    props.entry("esp").or_insert_with(|| json!({}));
+    Ok(props)
+}
+
+/// Whether `properties` itself carries a pre-shared key (`auth.psk.key`).
+fn has_key(props: &Map<String, Value>) -> bool {
+    props
+        .get("auth")
+        .and_then(|auth| auth.pointer("/psk/key"))
+        .and_then(Value::as_str)
+        .is_some_and(|key| !key.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::SecretInput;
+
+    fn spec() -> TunnelSpec {
+        TunnelSpec {
+            kind: None,
+            gateway_id: Some("gw".into()),
+            name: None,
+            description: None,
+            remote_address: None,
+            local_networks: Vec::new(),
+            remote_networks: Vec::new(),
+            properties: String::new(),
+            secrets: vec![SecretInput {
+                name: PRE_SHARED_KEY.into(),
+                placeholder: "{{psk}}".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn create_body_maps_typed_fields_and_defaults() {
+        let spec = TunnelSpec {
+            name: Some("branch".into()),
+            remote_address: Some("198.51.100.7".into()),
+            local_networks: vec!["192.168.1.0/24".into()],
+            remote_networks: vec!["10.1.0.0/16".into()],
+            properties: r#"{"esp": {"lifetime": 3600}}"#.into(),
+            ..spec()
+        };
+        let props = properties(Map::new(), &spec).unwrap();
+        assert_eq!(
+            Value::Object(props),
+            json!({
+                "esp": {"lifetime": 3600},
+                "name": "branch",
+                "remoteHost": "198.51.100.7",
+                "cloudNetworkCIDRs": ["192.168.1.0/24"],
+                "peerNetworkCIDRs": ["10.1.0.0/16"],
+                "auth": {"method": "PSK", "psk": {"key": "{{psk}}"}},
+                "ike": {},
+            })
+        );
+    }
+
+    #[test]
+    fn the_pre_shared_key_is_required_every_time() {
+        let without = TunnelSpec {
+            secrets: Vec::new(),
+            ..spec()
+        };
+        let err = properties(Map::new(), &without).unwrap_err();
+        assert!(matches!(err, portico_adapter_sdk::Error::InvalidInput(_)));
+        assert!(err.message().contains("`pre-shared-key`"));
+        let mut current = Map::new();
+        current.insert(
+            "auth".into(),
+            json!({"method": "PSK", "psk": {"key": "old"}}),
+        );
+        assert!(properties(current, &without).is_err());
+        let in_properties = TunnelSpec {
+            properties: r#"{"auth": {"method": "PSK", "psk": {"key": "k"}}}"#.into(),
+            ..without
+        };
+        assert!(properties(Map::new(), &in_properties).is_ok());
+    }
+
+    #[test]
+    fn update_keeps_current_ike_and_networks() {
+        let Value::Object(current) = json!({
+            "name": "t", "remoteHost": "198.51.100.7",
+            "auth": {"method": "PSK"},
+            "ike": {"lifetime": 86400}, "esp": {"lifetime": 3600},
+            "cloudNetworkCIDRs": ["192.168.1.0/24"], "peerNetworkCIDRs": ["10.1.0.0/16"]
+        }) else {
+            unreachable!()
+        };
+        let spec = TunnelSpec {
+            remote_networks: vec!["10.2.0.0/16".into()],
+            ..spec()
+        };
+        let props = properties(current, &spec).unwrap();
+        assert_eq!(props["ike"], json!({"lifetime": 86400}));
+        assert_eq!(props["cloudNetworkCIDRs"], json!(["192.168.1.0/24"]));
+        assert_eq!(props["peerNetworkCIDRs"], json!(["10.2.0.0/16"]));
+        assert_eq!(
+            props["auth"],
+            json!({"method": "PSK", "psk": {"key": "{{psk}}"}})
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! Opaque page cursors.
+//!
+//! A cursor is whatever state the adapter needs to fetch the next page (an offset, a page token,
+//! which collection it is walking), serialised as compact JSON and then base64url-encoded without
+//! padding. The host and the user only pass it back; a cursor that does not decode is answered
+//! with `invalid-input` naming `cursor`.
+//!
+//! ```
+//! use portico_adapter_sdk::cursor;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, PartialEq, Debug)]
+//! struct Position { kind: String, offset: u32 }
+//!
+//! let at = Position { kind: "wireguard".into(), offset: 100 };
+//! let text = cursor::encode(&at).unwrap();
+//! assert_eq!(cursor::decode::<Position>(&text).unwrap(), at);
+//! assert!(cursor::decode::<Position>("not a cursor!").is_err());
+//! ```
+
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{Result, error};
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Serialise `state` into an opaque cursor.
+pub fn encode<T: Serialize + ?Sized>(state: &T) -> Result<String> {
+    let json = serde_json::to_vec(state)
+        .map_err(|e| error::provider(format!("cannot encode cursor: {e}")))?;
+    Ok(base64url_encode(&json))
+}
+
+/// Decode a cursor made by [`encode`]. Anything else is `invalid-input` naming `cursor`.
+pub fn decode<T: DeserializeOwned>(cursor: &str) -> Result<T> {
+    let bytes = base64url_decode(cursor.trim()).ok_or_else(malformed)?;
+    serde_json::from_slice(&bytes).map_err(|_| malformed())
+}
+
+fn malformed() -> crate::Error {
+    error::invalid_input("malformed `cursor`: pass back the `next` value of the previous page")
+}
+
+/// Base64url (RFC 4648 §5) without padding.
+///
+/// ```
+/// assert_eq!(portico_adapter_sdk::cursor::base64url_encode(b"\xfb\xff"), "-_8");
+/// ```
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let sextets = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
+        for sextet in sextets.iter().take(chunk.len() + 1) {
+            out.push(char::from(ALPHABET[*sextet as usize]));
+        }
+    }
+    out
+}
+
+/// Decode base64url text without padding (trailing `=` are tolerated); `None` when it is not
+/// valid base64url.
+///
+/// ```
+/// use portico_adapter_sdk::cursor::base64url_decode;
+/// assert_eq!(base64url_decode("-_8").as_deref(), Some(&b"\xfb\xff"[..]));
+/// assert_eq!(base64url_decode("a"), None);
+/// ```
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    // Leftover bits must be zero, or the text is not what an encoder would produce.
+    if acc & ((1 << bits) - 1) != 0 {
+        return None;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[test]
+    fn base64url_matches_rfc_vectors() {
+        let vectors: [(&[u8], &str); 7] = [
+            (b"", ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+        ];
+        for (raw, text) in vectors {
+            assert_eq!(base64url_encode(raw), text);
+            assert_eq!(base64url_decode(text).unwrap(), raw);
+        }
+    }
+
+    #[test]
+    fn base64url_roundtrips_all_bytes() {
+        let raw: Vec<u8> = (0..=255).collect();
+        for len in 0..raw.len() {
+            assert_eq!(
+                base64url_decode(&base64url_encode(&raw[..len])).unwrap(),
+                &raw[..len]
+            );
+        }
+    }
+
+    #[test]
+    fn base64url_rejects_garbage() {
+        assert_eq!(base64url_decode("ab+c"), None);
+        assert_eq!(base64url_decode("abcde"), None);
+        assert_eq!(base64url_decode("Zh"), None);
+    }
+
+    #[derive(Serialize, Deserialize, PartialEq, Debug)]
+    struct State {
+        kind: String,
+        offset: u32,
+    }
+
+    #[test]
+    fn cursor_roundtrips() {
+        let state = State {
+            kind: "ipsec".into(),
+            offset: 3,
+        };
+        let text = encode(&state).unwrap();
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(decode::<State>(&text).unwrap(), state);
+    }
+
+    #[test]
+    fn malformed_cursor_is_invalid_input_naming_cursor() {
+        for bad in ["%%%", "Zm9v", &base64url_encode(br#"{"kind":1}"#)] {
+            let err = decode::<State>(bad).unwrap_err();
+            assert!(matches!(err, crate::Error::InvalidInput(_)), "{bad}");
+            assert!(err.message().contains("cursor"));
+        }
+    }
+}

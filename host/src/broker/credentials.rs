@@ -1,0 +1,219 @@
+//! `portico:adapter/credentials`: non-secret fields and host-side signatures, plus applying a
+//! credential's scheme to a request. Secret fields never leave this module except as the
+//! header the scheme puts on the wire or as an HMAC.
+
+use super::{Binding, Broker};
+use crate::runtime::state::AdapterState;
+use crate::wit::credentials::{Algorithm, Host, SignRequest};
+use crate::wit::{meta, types};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use reqwest::header::{HeaderName, HeaderValue};
+use zeroize::Zeroizing;
+
+impl Broker {
+    /// The headers that apply credential `name` to a request for `origin`.
+    pub(super) fn credential_headers(
+        &mut self,
+        name: &str,
+        origin: &super::Origin,
+    ) -> Result<(String, Vec<(HeaderName, HeaderValue)>), types::Error> {
+        let binding = self.binding(name)?;
+        if !binding.hosts.allows(origin) {
+            return Err(self.refuse(format!(
+                "adapter {} may not send credential {name:?} to {}: the credential is not \
+                 bound to that host",
+                self.config.adapter,
+                origin.authority()
+            )));
+        }
+        let credential = self.credential(&binding)?;
+        let field = |f: &str| credential.field(f);
+        for scheme in &binding.spec.schemes {
+            let header = match scheme {
+                meta::CredentialScheme::Bearer(f) => field(f).map(|token| {
+                    let value = Zeroizing::new(format!("Bearer {}", token.expose()));
+                    (reqwest::header::AUTHORIZATION, sensitive(&value))
+                }),
+                meta::CredentialScheme::Basic(b) => {
+                    match (field(&b.username_field), field(&b.password_field)) {
+                        (Some(user), Some(password)) => {
+                            let pair =
+                                Zeroizing::new(format!("{}:{}", user.expose(), password.expose()));
+                            let encoded = Zeroizing::new(
+                                base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()),
+                            );
+                            let value = Zeroizing::new(format!("Basic {}", encoded.as_str()));
+                            Some((reqwest::header::AUTHORIZATION, sensitive(&value)))
+                        }
+                        _ => None,
+                    }
+                }
+                meta::CredentialScheme::Header(h) => field(&h.field).and_then(|v| {
+                    let name = HeaderName::from_bytes(h.header.as_bytes()).ok()?;
+                    let value = Zeroizing::new(format!(
+                        "{}{}",
+                        h.prefix.as_deref().unwrap_or(""),
+                        v.expose()
+                    ));
+                    Some((name, sensitive(&value)))
+                }),
+                meta::CredentialScheme::Signed => return Ok((binding.stored.clone(), Vec::new())),
+            };
+            if let Some((name, Some(value))) = header.map(|(n, v)| (n, v)) {
+                return Ok((binding.stored.clone(), vec![(name, value)]));
+            }
+        }
+        let wanted: Vec<String> = binding.spec.fields.iter().map(|f| f.name.clone()).collect();
+        Err(self.refuse(format!(
+            "credential {:?} has none of the field combinations adapter {} can use (fields: {})",
+            binding.stored,
+            self.config.adapter,
+            wanted.join(", ")
+        )))
+    }
+
+    fn declared_field(
+        &mut self,
+        credential: &str,
+        field: &str,
+    ) -> Result<(Binding, bool), types::Error> {
+        let binding = self.binding(credential)?;
+        match binding.spec.fields.iter().find(|f| f.name == field) {
+            Some(f) => {
+                let secret = f.secret;
+                Ok((binding, secret))
+            }
+            None => Err(self.refuse(format!(
+                "adapter {} did not declare field {field:?} of credential {credential:?}",
+                self.config.adapter
+            ))),
+        }
+    }
+
+    /// `credentials.identity`: a non-secret field.
+    pub fn identity(&mut self, credential: &str, field: &str) -> Result<String, types::Error> {
+        let (binding, secret) = self.declared_field(credential, field)?;
+        if secret {
+            return Err(self.refuse(format!(
+                "field {field:?} of credential {credential:?} is secret; adapters cannot read it"
+            )));
+        }
+        let resolved = self.credential(&binding)?;
+        match resolved.field(field) {
+            Some(value) => Ok(value.expose().to_string()),
+            None => Err(types::Error::Unauthorized(types::Problem {
+                message: format!("credential {:?} has no field {field:?}", binding.stored),
+                status: None,
+                code: None,
+            })),
+        }
+    }
+
+    /// `credentials.sign`: HMAC with a secret field as key.
+    pub fn sign(&mut self, request: &SignRequest) -> Result<Vec<u8>, types::Error> {
+        let (binding, _) = self.declared_field(&request.credential, &request.field)?;
+        let resolved = self.credential(&binding)?;
+        let Some(secret) = resolved.field(&request.field) else {
+            return Err(types::Error::Unauthorized(types::Problem {
+                message: format!("credential {:?} has no field {:?}", binding.stored, request.field),
+                status: None,
+                code: None,
+            }));
+        };
+        let mut key = Zeroizing::new(request.key_prefix.clone());
+        key.extend_from_slice(secret.expose().as_bytes());
+        Ok(hmac_chain(
+            request.algorithm,
+            key,
+            &request.derivation,
+            &request.message,
+        ))
+    }
+}
+
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut v = HeaderValue::from_str(value).ok()?;
+    v.set_sensitive(true);
+    Some(v)
+}
+
+fn hmac_once(algorithm: Algorithm, key: &[u8], message: &[u8]) -> Vec<u8> {
+    match algorithm {
+        Algorithm::HmacSha256 => {
+            let mut mac = <Hmac<sha2::Sha256>>::new_from_slice(key).expect("any key length");
+            mac.update(message);
+            mac.finalize().into_bytes().to_vec()
+        }
+        Algorithm::HmacSha512 => {
+            let mut mac = <Hmac<sha2::Sha512>>::new_from_slice(key).expect("any key length");
+            mac.update(message);
+            mac.finalize().into_bytes().to_vec()
+        }
+    }
+}
+
+/// HMAC(...HMAC(HMAC(key, d0), d1)..., message), intermediate keys zeroed.
+fn hmac_chain(
+    algorithm: Algorithm,
+    mut key: Zeroizing<Vec<u8>>,
+    derivation: &[Vec<u8>],
+    message: &[u8],
+) -> Vec<u8> {
+    for step in derivation {
+        key = Zeroizing::new(hmac_once(algorithm, &key, step));
+    }
+    hmac_once(algorithm, &key, message)
+}
+
+impl Host for AdapterState {
+    fn identity(
+        &mut self,
+        credential: String,
+        field: String,
+    ) -> wasmtime::Result<Result<String, types::Error>> {
+        Ok(self.broker.identity(&credential, &field))
+    }
+
+    fn sign(&mut self, request: SignRequest) -> wasmtime::Result<Result<Vec<u8>, types::Error>> {
+        Ok(self.broker.sign(&request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_sha256_rfc4231_case_2() {
+        let mac = hmac_chain(
+            Algorithm::HmacSha256,
+            Zeroizing::new(b"Jefe".to_vec()),
+            &[],
+            b"what do ya want for nothing?",
+        );
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn sigv4_signing_key_derivation() {
+        // AWS Signature V4 example from AWS's "deriving the signing key" documentation.
+        let key = Zeroizing::new(b"AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_vec());
+        let steps = [
+            b"20120215".to_vec(),
+            b"us-east-1".to_vec(),
+            b"iam".to_vec(),
+            b"aws4_request".to_vec(),
+        ];
+        // HMAC(signing key, "") is not published, so check the derived key via the chain
+        // with the last step as message.
+        let derived = hmac_chain(Algorithm::HmacSha256, key, &steps[..3], &steps[3]);
+        assert_eq!(
+            hex::encode(derived),
+            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::time::Duration;
+
+/// Manage cloud VPN gateways, tunnels, peers and port mappings through sandboxed provider
+/// adapters.
+#[derive(Debug, Parser)]
+#[command(name = "portico", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable tables.
+    Table,
+    /// JSON on stdout only (an array for lists, an object for one resource).
+    Json,
+    /// YAML on stdout only.
+    Yaml,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Profile to use (defaults to the only profile, if there is exactly one).
+    #[arg(short, long, env = "PORTICO_PROFILE", global = true)]
+    pub profile: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table, global = true)]
+    pub output: Format,
+    /// Follow every page of a list.
+    #[arg(long, global = true)]
+    pub all: bool,
+    /// After create, update or delete, poll until the resource is ready (or gone).
+    #[arg(long, global = true)]
+    pub wait: bool,
+    /// Give up waiting after this long (e.g. 90s, 10m).
+    #[arg(long, global = true, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub wait_timeout: Duration,
+    /// More diagnostics on stderr (-v info, -vv debug).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install, list, inspect and remove adapters.
+    #[command(subcommand)]
+    Adapter(AdapterCommand),
+    /// Manage profiles (an adapter + credential + settings such as region or endpoint).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Manage named credentials (values are read from stdin or a prompt, never from argv).
+    #[command(subcommand)]
+    Credential(CredentialCommand),
+    /// VPN gateways.
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
+    /// Site-to-site tunnels.
+    #[command(subcommand)]
+    Tunnel(TunnelCommand),
+    /// Peers of a gateway.
+    #[command(subcommand)]
+    Peer(PeerCommand),
+    /// Port mappings, address maps and routes.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+    /// Every provider operation, by name.
+    #[command(subcommand)]
+    Op(OpCommand),
+}
+
+/// `portico adapter ...`
+#[derive(Debug, Subcommand)]
+pub enum AdapterCommand {
+    /// Install an adapter component: shows what it asks for, asks, and pins its sha256.
+    Install {
+        /// Path to the adapter's .wasm component.
+        path: std::path::PathBuf,
+        /// Approve without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Grant only these of the declared hosts (repeatable); default: all declared hosts.
+        #[arg(long = "grant", value_name = "HOST")]
+        grant: Vec<String>,
+    },
+    /// List installed adapters.
+    List,
+    /// Show an adapter's description, grants and operation count.
+    Inspect {
+        /// Adapter name.
+        name: String,
+    },
+    /// Remove an adapter.
+    Remove {
+        /// Adapter name.
+        name: String,
+    },
+}
+
+/// `portico profile ...`
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Add (or replace) a profile.
+    Add {
+        /// Profile name.
+        name: String,
+        /// Installed adapter the profile uses.
+        #[arg(long)]
+        adapter: String,
+        /// Stored credential to use: `NAME` for the adapter's only credential, or
+        /// `ADAPTER-CREDENTIAL=NAME` (repeatable).
+        #[arg(long)]
+        credential: Vec<String>,
+        /// Setting `key=value` (repeatable), e.g. `region=de-fra`, `endpoint=http://127.0.0.1:8080`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+    /// List profiles.
+    List,
+    /// Show a profile.
+    Show {
+        /// Profile name.
+        name: String,
+    },
+    /// Remove a profile.
+    Remove {
+        /// Profile name.
+        name: String,
+    },
+}
+
+/// `portico credential ...`
+#[derive(Debug, Subcommand)]
+pub enum CredentialCommand {
+    /// Store a credential. Values come from stdin (one line per field, in order) or a prompt
+    /// without echo; never from the command line.
+    Set {
+        /// Credential name.
+        name: String,
+        /// Field to set (repeatable); default `token`.
+        #[arg(long = "field", value_name = "FIELD")]
+        fields: Vec<String>,
+        /// Instead of values, store a command that prints the fields as a JSON object.
+        #[arg(long, value_name = "COMMAND", conflicts_with = "fields")]
+        process: Option<String>,
+    },
+    /// List credentials (names and field names only).
+    List,
+    /// Remove a credential.
+    Remove {
+        /// Credential name.
+        name: String,
+    },
+}
+
+/// Options of `list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Parent gateway (for tunnels, peers and gateway-bound mappings).
+    #[arg(long, visible_alias = "parent")]
+    pub gateway: Option<String>,
+    /// Only this kind (e.g. wireguard, ipsec).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Provider filter `key=value` (repeatable).
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Page size.
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Continue from a cursor printed by a previous page.
+    #[arg(long)]
+    pub cursor: Option<String>,
+}
+
+/// Options naming one resource.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Resource id.
+    pub id: String,
+    /// Parent gateway (for tunnels, peers and gateway-bound mappings).
+    #[arg(long, visible_alias = "parent")]
+    pub gateway: Option<String>,
+    /// Kind, when the id alone is ambiguous.
+    #[arg(long)]
+    pub kind: Option<String>,
+}
+
+/// Options every create/update takes.
+#[derive(Debug, Clone, Args)]
+pub struct CommonSpecArgs {
+    /// Kind to create (e.g. wireguard, ipsec).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Provider-specific settings: a JSON object, `@FILE`, or `-` for stdin.
+    #[arg(long, value_name = "JSON|@FILE|-")]
+    pub properties: Option<String>,
+    /// Secret input `NAME=SOURCE`, SOURCE one of `stdin`, `prompt`, `env:VAR`,
+    /// `credential:CRED.FIELD` (repeatable). Values are never taken from the command line.
+    #[arg(long = "secret", value_name = "NAME=SOURCE")]
+    pub secrets: Vec<String>,
+}
+
+/// Gateway fields.
+#[derive(Debug, Clone, Args)]
+pub struct GatewaySpecArgs {
+    /// Common fields.
+    #[command(flatten)]
+    pub common: CommonSpecArgs,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Public address.
+    #[arg(long)]
+    pub public_address: Option<String>,
+    /// Network (CIDR) to serve (repeatable).
+    #[arg(long = "network", value_name = "CIDR")]
+    pub networks: Vec<String>,
+}
+
+/// Tunnel fields.
+#[derive(Debug, Clone, Args)]
+pub struct TunnelSpecArgs {
+    /// Common fields.
+    #[command(flatten)]
+    pub common: CommonSpecArgs,
+    /// Gateway the tunnel belongs to.
+    #[arg(long, visible_alias = "parent")]
+    pub gateway: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Remote peer address or host name.
+    #[arg(long)]
+    pub remote_address: Option<String>,
+    /// Cloud-side network (repeatable).
+    #[arg(long = "local-network", value_name = "CIDR")]
+    pub local_networks: Vec<String>,
+    /// Remote-side network (repeatable).
+    #[arg(long = "remote-network", value_name = "CIDR")]
+    pub remote_networks: Vec<String>,
+}
+
+/// Peer fields.
+#[derive(Debug, Clone, Args)]
+pub struct PeerSpecArgs {
+    /// Common fields.
+    #[command(flatten)]
+    pub common: CommonSpecArgs,
+    /// Gateway the peer belongs to.
+    #[arg(long, visible_alias = "parent")]
+    pub gateway: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The peer's public key.
+    #[arg(long)]
+    pub public_key: Option<String>,
+    /// The peer's endpoint, `host[:port]`.
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Network routed to the peer (repeatable).
+    #[arg(long = "allowed-network", value_name = "CIDR")]
+    pub allowed_networks: Vec<String>,
+}
+
+/// Mapping fields.
+#[derive(Debug, Clone, Args)]
+pub struct MappingSpecArgs {
+    /// Common fields.
+    #[command(flatten)]
+    pub common: CommonSpecArgs,
+    /// Resource the mapping belongs to.
+    #[arg(long, visible_alias = "parent")]
+    pub gateway: Option<String>,
+    /// Where traffic arrives.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Where traffic is sent.
+    #[arg(long)]
+    pub destination: Option<String>,
+    /// Network allowed to use the mapping (repeatable).
+    #[arg(long = "allowed-network", value_name = "CIDR")]
+    pub allowed_networks: Vec<String>,
+}
+
+macro_rules! noun_command {
+    ($name:ident, $spec:ty, $noun:literal) => {
+        #[doc = concat!("`portico ", $noun, " ...`")]
+        #[derive(Debug, Subcommand)]
+        pub enum $name {
+            #[doc = concat!("List ", $noun, "s.")]
+            List(ListArgs),
+            #[doc = concat!("Show one ", $noun, ".")]
+            Get(TargetArgs),
+            #[doc = concat!("Create a ", $noun, ".")]
+            Create(Box<$spec>),
+            #[doc = concat!("Change a ", $noun, " (fields not given are kept).")]
+            Update {
+                /// Resource id.
+                id: String,
+                /// New field values.
+                #[command(flatten)]
+                spec: Box<$spec>,
+            },
+            #[doc = concat!("Delete a ", $noun, ".")]
+            Delete(TargetArgs),
+        }
+    };
+}
+
+noun_command!(GatewayCommand, GatewaySpecArgs, "gateway");
+noun_command!(TunnelCommand, TunnelSpecArgs, "tunnel");
+noun_command!(PeerCommand, PeerSpecArgs, "peer");
+noun_command!(MappingCommand, MappingSpecArgs, "mapping");
+
+/// `portico op ...`
+#[derive(Debug, Subcommand)]
+pub enum OpCommand {
+    /// List the adapter's operation catalogue.
+    List,
+    /// Show one operation and its parameters.
+    Show {
+        /// Operation name.
+        name: String,
+    },
+    /// Call an operation by name.
+    Call {
+        /// Operation name.
+        name: String,
+        /// Parameter `key=value` (path, query or header; repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// JSON body: inline JSON, `@FILE`, or `-` for stdin. Secret inputs go in as
+        /// `{{secret:NAME}}`.
+        #[arg(long, value_name = "JSON|@FILE|-")]
+        body: Option<String>,
+        /// Continue a paginated operation from a cursor.
+        #[arg(long)]
+        cursor: Option<String>,
+        /// Secret input `NAME=SOURCE` (see `gateway create --help`).
+        #[arg(long = "secret", value_name = "NAME=SOURCE")]
+        secrets: Vec<String>,
+    },
+}

@@ -1,0 +1,113 @@
+//! `portico op list|show|call`: every provider operation, by name.
+
+use super::inputs;
+use super::{Ctx, key_value};
+use crate::broker::secrets::placeholder;
+use crate::cli::OpCommand;
+use crate::error::input;
+use crate::wit::operations::{Location, Operation};
+use crate::wit::types;
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+
+/// Runs an `op` command.
+pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
+    match command {
+        OpCommand::List => {
+            let mut bound = ctx.bind(&[]).await?;
+            let catalog = bound.session.catalog().await?;
+            let items: Vec<Value> = catalog.iter().map(view).collect();
+            ctx.printer.list(
+                &[("NAME", "name"), ("METHOD", "method"), ("PATH", "path"), ("SUMMARY", "summary")],
+                &items,
+            )
+        }
+        OpCommand::Show { name } => {
+            let mut bound = ctx.bind(&[]).await?;
+            let catalog = bound.session.catalog().await?;
+            let op = catalog
+                .iter()
+                .find(|o| o.name == name)
+                .ok_or_else(|| input(format!("adapter {} has no operation {name:?}", bound.description.name)))?;
+            ctx.printer.one(&view(op))
+        }
+        OpCommand::Call {
+            name,
+            params,
+            body,
+            cursor,
+            secrets,
+        } => {
+            let params = params
+                .iter()
+                .map(|p| key_value(p, "parameter"))
+                .collect::<Result<Vec<_>>>()?;
+            let body = body.map(|b| inputs::read_json(&b, "--body")).transpose()?;
+            let secret_args = inputs::parse_secret_args(&secrets)?;
+            let placeholders: Vec<types::SecretInput> = secret_args
+                .iter()
+                .map(|a| types::SecretInput {
+                    name: a.name.clone(),
+                    placeholder: placeholder(&a.name),
+                })
+                .collect();
+            let mut bound = ctx.bind(&secret_args).await?;
+            let mut cursor = cursor;
+            let mut pages = Vec::new();
+            loop {
+                let outcome = bound
+                    .session
+                    .invoke(&name, &params, body.as_deref(), cursor.as_deref(), &placeholders)
+                    .await?;
+                let document = outcome
+                    .body
+                    .as_deref()
+                    .map(|b| serde_json::from_str(b).unwrap_or_else(|_| Value::String(b.to_string())))
+                    .unwrap_or(Value::Null);
+                tracing::info!("{name}: HTTP {}", outcome.status);
+                pages.push(document);
+                match outcome.next {
+                    Some(next) if ctx.global.all => {
+                        if cursor.as_deref() == Some(next.as_str()) || pages.len() >= 10_000 {
+                            bail!("adapter {} returned a cursor that does not advance", bound.description.name);
+                        }
+                        cursor = Some(next);
+                    }
+                    Some(next) => {
+                        eprintln!("more results: add --all, or continue with --cursor {next}");
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            if ctx.global.all {
+                ctx.printer.document(&Value::Array(pages))
+            } else {
+                let document = pages.pop().unwrap_or(Value::Null);
+                if document.is_null() {
+                    eprintln!("{name}: done (no response body)");
+                    Ok(())
+                } else {
+                    ctx.printer.document(&document)
+                }
+            }
+        }
+    }
+}
+
+fn view(op: &Operation) -> Value {
+    json!({
+        "name": op.name,
+        "method": op.method,
+        "path": op.path,
+        "summary": op.summary,
+        "takes_body": op.takes_body,
+        "paginated": op.paginated,
+        "parameters": op.parameters.iter().map(|p| json!({
+            "name": p.name,
+            "in": match p.location { Location::Path => "path", Location::Query => "query", Location::Header => "header" },
+            "required": p.required,
+            "description": p.description,
+        })).collect::<Vec<_>>(),
+    })
+}

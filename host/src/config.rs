@@ -1,0 +1,197 @@
+//! Profiles, the adapter lock file and host limits, stored as TOML under `config/`.
+
+use crate::home::{self, Area, Home};
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const PROFILES: &str = "profiles.toml";
+const LOCK: &str = "adapters.lock";
+const SETTINGS: &str = "config.toml";
+
+/// A profile: one adapter, the credentials it uses and its settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Profile {
+    /// Installed adapter name.
+    pub adapter: String,
+    /// Adapter credential name → stored credential name.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, String>,
+    /// Non-secret settings (region, endpoint, ...).
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+}
+
+/// All profiles.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Profiles {
+    /// Profiles by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// What was approved for one installed adapter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LockEntry {
+    /// Adapter version as described.
+    pub version: String,
+    /// Provider as described.
+    pub provider: String,
+    /// WIT package version the component targets.
+    pub wit: String,
+    /// sha256 of the approved component, hex.
+    pub sha256: String,
+    /// File name under `adapters/`.
+    pub file: String,
+    /// Host patterns the user granted.
+    pub hosts: Vec<String>,
+    /// Credential names the user allowed the adapter to use.
+    pub credentials: Vec<String>,
+    /// When it was approved (RFC 3339).
+    pub approved_at: String,
+}
+
+/// The lock file: installed adapters pinned by sha256.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Lock {
+    /// Entries by adapter name.
+    #[serde(default)]
+    pub adapters: BTreeMap<String, LockEntry>,
+}
+
+/// Resource limits applied to every adapter call. Defaults are documented in the README.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Linear memory an adapter may use, MiB.
+    pub memory_mib: u64,
+    /// Wall-clock deadline of one adapter call, seconds (epoch interruption).
+    pub call_deadline_secs: u64,
+    /// Requests one adapter call may send.
+    pub requests_per_call: u32,
+    /// Largest response body handed to an adapter, bytes.
+    pub max_response_bytes: u64,
+    /// Timeout of one HTTP request, seconds.
+    pub request_timeout_secs: u64,
+    /// Retries of idempotent requests on 429, 502, 503, 504 and connection errors.
+    pub retries: u32,
+    /// Longest `Retry-After` honoured, seconds.
+    pub max_retry_after_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            memory_mib: 128,
+            call_deadline_secs: 60,
+            requests_per_call: 200,
+            max_response_bytes: 16 * 1024 * 1024,
+            request_timeout_secs: 30,
+            retries: 3,
+            max_retry_after_secs: 30,
+        }
+    }
+}
+
+impl Limits {
+    /// The call deadline.
+    pub fn call_deadline(&self) -> Duration {
+        Duration::from_secs(self.call_deadline_secs)
+    }
+}
+
+/// Host settings (`config/config.toml`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Resource limits.
+    pub limits: Limits,
+}
+
+/// Typed access to the files under `config/`.
+#[derive(Debug, Clone)]
+pub struct ConfigStore {
+    home: Home,
+}
+
+impl ConfigStore {
+    /// The config of `home`.
+    pub fn new(home: Home) -> Self {
+        Self { home }
+    }
+
+    /// Loads the profiles.
+    pub fn profiles(&self) -> Result<Profiles> {
+        self.load(PROFILES)
+    }
+
+    /// Saves the profiles.
+    pub fn save_profiles(&self, profiles: &Profiles) -> Result<()> {
+        self.save(PROFILES, profiles)
+    }
+
+    /// Loads the lock file.
+    pub fn lock(&self) -> Result<Lock> {
+        self.load(LOCK)
+    }
+
+    /// Saves the lock file.
+    pub fn save_lock(&self, lock: &Lock) -> Result<()> {
+        self.save(LOCK, lock)
+    }
+
+    /// Loads the host settings.
+    pub fn settings(&self) -> Result<Settings> {
+        self.load(SETTINGS)
+    }
+
+    fn load<T: for<'de> Deserialize<'de> + Default>(&self, name: &str) -> Result<T> {
+        let dir = self.home.dir(Area::Config)?;
+        let Some(bytes) = home::read_optional(&dir, name)? else {
+            return Ok(T::default());
+        };
+        let path = self.home.path(Area::Config).join(name);
+        let text = String::from_utf8(bytes)
+            .with_context(|| format!("{} is not UTF-8", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("failed to parse {}", path.display()))
+    }
+
+    fn save<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let dir = self.home.dir(Area::Config)?;
+        let text = toml::to_string_pretty(value).context("failed to encode config")?;
+        home::write_atomic(&dir, name, text.as_bytes(), 0o600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_defaults() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(Home::at(tmp.path().to_path_buf()));
+        assert!(store.profiles().unwrap().profiles.is_empty());
+        assert_eq!(store.settings().unwrap().limits, Limits::default());
+        let mut profiles = Profiles::default();
+        profiles.profiles.insert(
+            "p".into(),
+            Profile {
+                adapter: "ionos-vpn".into(),
+                credentials: BTreeMap::from([("ionos".into(), "mine".into())]),
+                settings: BTreeMap::from([("region".into(), "de-fra".into())]),
+            },
+        );
+        store.save_profiles(&profiles).unwrap();
+        assert_eq!(store.profiles().unwrap().profiles["p"], profiles.profiles["p"]);
+    }
+
+    #[test]
+    fn partial_limits_keep_defaults() {
+        let s: Settings = toml::from_str("[limits]\nmemory_mib = 64\n").unwrap();
+        assert_eq!(s.limits.memory_mib, 64);
+        assert_eq!(s.limits.requests_per_call, Limits::default().requests_per_call);
+        assert!(toml::from_str::<Settings>("[limits]\nbogus = 1\n").is_err());
+    }
+}

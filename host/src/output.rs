@@ -1,0 +1,137 @@
+//! Printing: documents to stdout, diagnostics to stderr.
+//!
+//! In `json` and `yaml` modes stdout carries exactly one document (an array for lists, an
+//! object for one resource) so scripts can pipe it; tables, hints and progress go elsewhere.
+
+use crate::cli::Format;
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::Value;
+use std::io::Write as _;
+
+/// A column of a table: header and the key of the JSON view it shows.
+pub type Column = (&'static str, &'static str);
+
+/// Writes command output in the chosen format.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    format: Format,
+}
+
+impl Printer {
+    /// A printer for `format`.
+    pub fn new(format: Format) -> Self {
+        Self { format }
+    }
+
+    /// The format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether output is for people (tables) rather than scripts.
+    pub fn is_human(&self) -> bool {
+        self.format == Format::Table
+    }
+
+    /// Prints a list: a table of `columns`, or the array of views.
+    pub fn list(&self, columns: &[Column], items: &[Value]) -> Result<()> {
+        match self.format {
+            Format::Table => {
+                let mut table = new_table();
+                table.set_header(columns.iter().map(|(h, _)| *h));
+                for item in items {
+                    table.add_row(columns.iter().map(|(_, key)| cell(item.get(*key))));
+                }
+                write_stdout(&format!("{table}\n"))
+            }
+            _ => self.document(&Value::Array(items.to_vec())),
+        }
+    }
+
+    /// Prints one resource: a two-column table of its fields (the provider document last,
+    /// as JSON), or the object.
+    pub fn one(&self, item: &Value) -> Result<()> {
+        match self.format {
+            Format::Table => {
+                let mut table = new_table();
+                if let Value::Object(map) = item {
+                    for (key, value) in map {
+                        if key == "provider" {
+                            continue;
+                        }
+                        table.add_row(vec![key.replace('_', " "), cell(Some(value))]);
+                    }
+                }
+                let mut text = format!("{table}\n");
+                if let Some(provider) = item.get("provider").filter(|p| !p.is_null()) {
+                    text.push_str("provider document:\n");
+                    text.push_str(&serde_json::to_string_pretty(provider)?);
+                    text.push('\n');
+                }
+                write_stdout(&text)
+            }
+            _ => self.document(item),
+        }
+    }
+
+    /// Prints a document as JSON (pretty in table mode too) or YAML.
+    pub fn document(&self, value: &Value) -> Result<()> {
+        let text = match self.format {
+            Format::Yaml => serde_yaml_ng::to_string(value)?,
+            Format::Json | Format::Table => format!("{}\n", serde_json::to_string_pretty(value)?),
+        };
+        write_stdout(&text)
+    }
+
+    /// A line for people: stdout in table mode, stderr otherwise.
+    pub fn note(&self, text: &str) -> Result<()> {
+        if self.is_human() {
+            write_stdout(&format!("{text}\n"))
+        } else {
+            eprintln!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_flatten_lists_and_nulls() {
+        assert_eq!(cell(Some(&serde_json::json!(["a", "b"]))), "a, b");
+        assert_eq!(cell(Some(&Value::Null)), "");
+        assert_eq!(cell(Some(&serde_json::json!(5))), "5");
+        assert_eq!(cell(None), "");
+    }
+}

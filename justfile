@@ -1,0 +1,122 @@
+# portico tasks. `just demo` runs the demo against the bundled emulator; `just test` runs
+# every test. Both set themselves up.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export CARGO_TERM_COLOR := "never"
+
+# List recipes.
+default:
+    @just --list
+
+# Install what the build needs: the wasm32-wasip2 target and the lint components.
+setup:
+    rustup target add wasm32-wasip2
+    rustup component add rustfmt clippy
+
+# Build the host CLI and the emulator.
+build: setup
+    cargo build --bins
+
+# Build the release adapter components into dist/.
+adapters: setup
+    cd adapters && cargo build --release
+    mkdir -p dist
+    cp adapters/target/wasm32-wasip2/release/portico_adapter_*.wasm dist/
+    ls -l dist/
+
+# Every test: host unit and integration tests, emulator tests, adapter unit tests.
+test: setup
+    cargo test --workspace --all-targets
+    cd adapters && cargo test --workspace --target x86_64-unknown-linux-gnu
+
+# Formatting and clippy for the host and guest workspaces, warnings as errors.
+lint: setup
+    cargo fmt --all --check
+    cd adapters && cargo fmt --all --check
+    cd tests/adapters && cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cd adapters && cargo clippy --workspace --release -- -D warnings
+
+# Lint, then test (what a full CI run would do).
+ci: lint test
+
+# Validate the WIT package (needs wasm-tools: `cargo install wasm-tools`).
+wit:
+    wasm-tools component wit wit/since_v0.1.0 > /dev/null
+
+# Demo: emulator + IONOS adapter, WireGuard and IPSec lifecycles, then clean up.
+demo: build adapters
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin=target/debug
+    work=$(mktemp -d)
+    export PORTICO_HOME="$work/home"
+    emulator_pid=""
+    cleanup() { [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+    trap cleanup EXIT
+    step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+    random() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+    token=$(random)
+    step "start the emulator on a free loopback port"
+    "$bin/portico-emulator" --listen 127.0.0.1:0 --ionos-token "$token" \
+        --provision-delay 2s --delete-delay 1s > "$work/emulator.out" 2> "$work/emulator.err" &
+    emulator_pid=$!
+    for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
+    url=$(sed -n 's/^listening on //p' "$work/emulator.out" | head -n1)
+    [ -n "$url" ] || { cat "$work/emulator.err"; exit 1; }
+    echo "emulator at $url"
+    p="$bin/portico"
+    step "store the API token (read from stdin, never from argv)"
+    printf '%s\n' "$token" | $p credential set ionos-demo
+    $p credential list
+    step "install the IONOS adapter (shows declared hosts and credentials, pins sha256)"
+    $p adapter install dist/portico_adapter_ionos_vpn.wasm --yes
+    $p adapter list
+    step "profile pointing the adapter at the emulator"
+    $p profile add demo --adapter ionos-vpn --credential ionos-demo --set region=de-fra --set "endpoint=$url"
+    export PORTICO_PROFILE=demo
+    step "create a WireGuard gateway (private key is a secret input) and wait for it"
+    export DEMO_WG_KEY="$(head -c 32 /dev/urandom | base64)"
+    dc=5a029f4a-58ba-11ee-8c99-0242ac120002
+    $p gateway create --kind wireguard --name demo-wg --public-address 203.0.113.10 \
+        --network 10.8.0.1/24 \
+        --properties "{\"connections\":[{\"datacenterId\":\"$dc\",\"lanId\":\"1\",\"ipv4CIDR\":\"192.168.1.10/24\"}]}" \
+        --secret private-key=env:DEMO_WG_KEY --wait
+    wg=$($p gateway list --kind wireguard -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+    step "add two peers and list them"
+    $p peer create --gateway "$wg" --name laptop --public-key "$(head -c 32 /dev/urandom | base64)" \
+        --endpoint 198.51.100.7:51820 --allowed-network 10.8.0.2/32 --wait
+    $p peer create --gateway "$wg" --name phone --public-key "$(head -c 32 /dev/urandom | base64)" \
+        --allowed-network 10.8.0.3/32 --wait
+    $p peer list --gateway "$wg"
+    step "create an IPSec gateway and a tunnel (pre-shared key is a secret input)"
+    export DEMO_PSK="$(random)"
+    $p gateway create --kind ipsec --name demo-ipsec --public-address 203.0.113.20 \
+        --properties "{\"connections\":[{\"datacenterId\":\"$dc\",\"lanId\":\"2\",\"ipv4CIDR\":\"192.168.2.10/24\"}]}" --wait
+    ipsec=$($p gateway list --kind ipsec -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+    $p tunnel create --gateway "$ipsec" --name to-office --remote-address 198.51.100.20 \
+        --local-network 192.168.2.0/24 --remote-network 10.20.0.0/16 \
+        --secret pre-shared-key=env:DEMO_PSK --wait
+    step "everything, as tables"
+    $p gateway list
+    $p tunnel list --gateway "$ipsec"
+    step "the same, as JSON for scripts"
+    $p gateway list -o json
+    $p tunnel list --gateway "$ipsec" -o json
+    step "the operation catalogue (every IONOS operation)"
+    $p op list
+    step "delete everything and wait until it is gone"
+    for t in $($p tunnel list --gateway "$ipsec" -o json | python3 -c 'import json,sys; print(" ".join(x["id"] for x in json.load(sys.stdin)))'); do
+        $p tunnel delete "$t" --gateway "$ipsec" --wait
+    done
+    for peer in $($p peer list --gateway "$wg" -o json | python3 -c 'import json,sys; print(" ".join(x["id"] for x in json.load(sys.stdin)))'); do
+        $p peer delete "$peer" --gateway "$wg" --wait
+    done
+    $p gateway delete "$wg" --wait
+    $p gateway delete "$ipsec" --wait
+    $p gateway list
+    step "audit log (no secrets in it)"
+    tail -n 3 "$PORTICO_HOME/data/audit.jsonl"
+    if grep -rqF -e "$token" -e "$DEMO_PSK" -e "$DEMO_WG_KEY" "$PORTICO_HOME/data"; then echo "secret leaked into the audit log"; exit 1; fi
+    step "stop the emulator"

@@ -1,0 +1,87 @@
+//! Installing adapters, integrity pinning, the credentials file's permissions and the compile
+//! cache.
+
+use crate::support::Env;
+
+#[test]
+fn install_needs_approval_and_pins_sha256() {
+    let env = Env::new();
+    let run = env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN]).expect_code(1);
+    assert!(run.stderr.contains("needs confirmation"), "{}", run.stderr);
+    assert!(run.stderr.contains("vpn.de-fra.ionos.com"), "declared hosts are shown: {}", run.stderr);
+    assert!(run.stderr.contains("token (secret)"), "credentials are shown: {}", run.stderr);
+    env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
+    let list = env.json(&["adapter", "list"]);
+    let sha = list[0]["sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    let lock = std::fs::read_to_string(env.file("config/adapters.lock")).unwrap();
+    assert!(lock.contains(sha));
+    let inspect = env.json(&["adapter", "inspect", "ionos-vpn"]);
+    assert_eq!(inspect["operations"], 20);
+    assert_eq!(inspect["wit"], "0.1.0");
+}
+
+#[test]
+fn adapter_changed_after_install_is_refused() {
+    let env = Env::ionos(Env::config());
+    env.run(&["gateway", "list"]).expect_code(0);
+    let path = env.file("adapters/ionos-vpn.wasm");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let run = env.run(&["gateway", "list"]).expect_code(2);
+    assert!(run.stderr.contains("adapter ionos-vpn was modified after it was approved"), "{}", run.stderr);
+    assert!(env.emu().requests().iter().all(|r| r.path != "/ipsecgateways"), "it did not run");
+    // Re-approving the original makes it usable again.
+    env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
+    env.run(&["gateway", "list"]).expect_code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn credentials_file_readable_by_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = Env::ionos(Env::config());
+    let path = env.file("config/credentials.toml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = env.run(&["gateway", "list"]).expect_code(2);
+    assert!(run.stderr.contains("readable by group or others"), "{}", run.stderr);
+    assert!(env.emu().requests().is_empty(), "no request without a credential");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.run(&["gateway", "list"]).expect_code(0);
+}
+
+#[test]
+fn second_run_loads_from_the_compile_cache() {
+    let env = Env::ionos(Env::config());
+    std::fs::remove_dir_all(env.file("cache")).unwrap();
+    let first = env.run(&["gateway", "list", "-vv"]).expect_code(0);
+    assert!(first.stderr.contains("compile cache miss"), "{}", first.stderr);
+    let second = env.run(&["gateway", "list", "-vv"]).expect_code(0);
+    assert!(second.stderr.contains("loaded adapter from compile cache"), "{}", second.stderr);
+    assert!(!second.stderr.contains("compile cache miss"), "{}", second.stderr);
+}
+
+#[test]
+fn credential_commands_never_show_values() {
+    let env = Env::new();
+    env.set_credential("c1", &["username", "password"], &["alice", "pw-secret-123"]);
+    let list = env.run(&["credential", "list"]).expect_code(0);
+    assert!(list.stdout.contains("c1") && list.stdout.contains("password"), "{}", list.stdout);
+    assert!(!list.stdout.contains("pw-secret-123") && !list.stdout.contains("alice"));
+    let wrong = env.run_with(&["credential", "set", "c2", "--field", "a", "--field", "b"], "only-one\n", &[]);
+    let wrong = wrong.expect_code(1);
+    assert!(!wrong.stderr.contains("only-one"), "{}", wrong.stderr);
+    env.run(&["credential", "remove", "c1"]).expect_code(0);
+    env.run(&["credential", "remove", "c1"]).expect_code(1);
+}
+
+#[test]
+fn profile_and_adapter_names_cannot_escape() {
+    let env = Env::new();
+    let run = env.run(&["adapter", "inspect", "../../etc/passwd"]).expect_code(2);
+    assert!(run.stderr.contains("invalid adapter name"), "{}", run.stderr);
+    let run = env.run(&["credential", "set", "../x"]).expect_code(2);
+    assert!(run.stderr.contains("invalid credential name"), "{}", run.stderr);
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real `portico` binary against the in-process emulator.
+//!
+//! Every test gets its own `PORTICO_HOME` and its own emulator on `127.0.0.1:0`, so tests run
+//! in parallel. Adapters come from `portico-test-artifacts`, which builds them.
+
+mod broker;
+mod errors;
+mod install;
+mod ionos;
+mod secrets;
+mod support;

@@ -1,0 +1,235 @@
+//! Test harness: a home directory, an emulator, and a way to run the CLI.
+
+use portico_emulator::{Config, Emulator};
+use serde_json::Value;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The result of one CLI run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics with the whole output unless the exit code is `code`.
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+/// A random hex string (for tokens and keys).
+pub fn random_hex(bytes: usize) -> String {
+    (0..bytes).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
+}
+
+/// A WireGuard-looking base64 key.
+pub fn random_key() -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out: String = (0..43)
+        .map(|_| alphabet[usize::from(rand::random::<u8>() % 64)] as char)
+        .collect();
+    out.push('=');
+    out
+}
+
+/// One isolated portico installation, optionally with an emulator.
+pub struct Env {
+    pub home: tempfile::TempDir,
+    pub emulator: Option<Emulator>,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Env {
+    /// A fresh home without an emulator.
+    pub fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        Self {
+            home: tempfile::tempdir().expect("temp home"),
+            emulator: None,
+            rt,
+        }
+    }
+
+    /// A fresh home and an emulator with `config`.
+    pub fn with_emulator(config: Config) -> Self {
+        let mut env = Self::new();
+        let emulator = env.rt.block_on(Emulator::start(config)).expect("emulator starts");
+        env.emulator = Some(emulator);
+        env
+    }
+
+    /// Emulator config with no delays.
+    pub fn config() -> Config {
+        Config {
+            provision_delay: Duration::ZERO,
+            delete_delay: Duration::ZERO,
+            ..Config::default()
+        }
+    }
+
+    /// A home with the IONOS adapter installed, a credential holding the emulator's token and
+    /// a profile `t` pointing at the emulator.
+    pub fn ionos(config: Config) -> Self {
+        let env = Self::with_emulator(config);
+        let token = env.emu().config().ionos_token.clone();
+        env.set_credential("ionos-test", &["token"], &[&token]);
+        env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
+        let endpoint = format!("endpoint={}", env.emu().url());
+        env.run(&["profile", "add", "t", "--adapter", "ionos-vpn", "--credential", "ionos-test", "--set", &endpoint])
+            .expect_code(0);
+        env
+    }
+
+    /// The emulator.
+    pub fn emu(&self) -> &Emulator {
+        self.emulator.as_ref().expect("this env has an emulator")
+    }
+
+    /// The home directory.
+    pub fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// A file under the home directory.
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.home.path().join(relative)
+    }
+
+    /// Stores a credential through `credential set`, values on stdin.
+    pub fn set_credential(&self, name: &str, fields: &[&str], values: &[&str]) {
+        let mut args = vec!["credential", "set", name];
+        for f in fields {
+            args.extend(["--field", f]);
+        }
+        let stdin = values.iter().map(|v| format!("{v}\n")).collect::<String>();
+        self.run_with(&args, &stdin, &[]).expect_code(0);
+    }
+
+    /// A command for the CLI with this home and a clean environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portico"));
+        cmd.args(args);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PORTICO_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("PORTICO_HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Runs the CLI.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, "", &[])
+    }
+
+    /// Runs the CLI with stdin and extra environment variables.
+    pub fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::piped());
+        let mut child = cmd.spawn().expect("portico runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("portico finishes");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the CLI with `-o json`, expects success, returns the document.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        self.run(&all).expect_code(0).json()
+    }
+
+    /// Runs with `-o json` and env vars, expects success.
+    #[track_caller]
+    pub fn json_env(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        self.run_with(&all, "", env).expect_code(0).json()
+    }
+
+    /// The audit log's text.
+    pub fn audit(&self) -> String {
+        std::fs::read_to_string(self.file("data/audit.jsonl")).unwrap_or_default()
+    }
+
+    /// The audit log's records.
+    pub fn audit_records(&self) -> Vec<Value> {
+        self.audit()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("audit line is JSON"))
+            .collect()
+    }
+}
+
+/// A datacenter id for connections.
+pub const DC: &str = "5a029f4a-58ba-11ee-8c99-0242ac120002";
+
+/// `--properties` for a gateway with one connection on `lan`.
+pub fn connections(lan: u8) -> String {
+    format!(r#"{{"connections":[{{"datacenterId":"{DC}","lanId":"{lan}","ipv4CIDR":"192.168.{lan}.10/24"}}]}}"#)
+}
+
+/// Creates a WireGuard gateway, returns its JSON view.
+pub fn create_wireguard(env: &Env, name: &str, extra: &[&str]) -> Value {
+    let key = random_key();
+    let props = connections(1);
+    let mut args = vec![
+        "gateway", "create", "--kind", "wireguard", "--name", name, "--public-address", "203.0.113.10",
+        "--network", "10.8.0.1/24", "--properties", &props, "--secret", "private-key=env:WG_KEY",
+    ];
+    args.extend(extra);
+    env.json_env(&args, &[("WG_KEY", &key)])
+}
+
+/// Creates an IPSec gateway, returns its JSON view.
+pub fn create_ipsec(env: &Env, name: &str, extra: &[&str]) -> Value {
+    let props = connections(2);
+    let mut args = vec![
+        "gateway", "create", "--kind", "ipsec", "--name", name, "--public-address", "203.0.113.20",
+        "--properties", &props,
+    ];
+    args.extend(extra);
+    env.json(&args)
+}
+
+/// A free port on 127.0.0.1 that nothing listens on.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}

@@ -1,0 +1,114 @@
+//! `portico-emulator` binary: serves the provider emulator on a loopback address for demos and
+//! out-of-process tests, printing its URL and demo credentials on stdout.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser;
+use portico_emulator::{Config, Emulator};
+use tracing_subscriber::EnvFilter;
+
+/// Stateful loopback emulator of the provider APIs portico drives.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Loopback address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// IONOS bearer token with full access (random if omitted).
+    #[arg(long)]
+    ionos_token: Option<String>,
+    /// IONOS bearer token that may only read (random if omitted).
+    #[arg(long)]
+    ionos_readonly_token: Option<String>,
+    /// Also accept HTTP Basic with this username (needs --ionos-password).
+    #[arg(long, requires = "ionos_password")]
+    ionos_username: Option<String>,
+    /// Password for --ionos-username.
+    #[arg(long, requires = "ionos_username")]
+    ionos_password: Option<String>,
+    /// How long new or updated resources stay PROVISIONING, e.g. `2s`.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
+    provision_delay: Duration,
+    /// How long deleted resources stay DESTROYING, e.g. `1s`.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
+    delete_delay: Duration,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[tokio::main]
+async fn run(args: Args) -> anyhow::Result<()> {
+    let defaults = Config::default();
+    let config = Config {
+        listen: Some(args.listen),
+        ionos_token: args.ionos_token.unwrap_or(defaults.ionos_token),
+        ionos_readonly_token: args
+            .ionos_readonly_token
+            .unwrap_or(defaults.ionos_readonly_token),
+        ionos_basic: args.ionos_username.zip(args.ionos_password),
+        provision_delay: args.provision_delay,
+        delete_delay: args.delete_delay,
+    };
+    let emulator = Emulator::start(config).await?;
+    announce(&emulator).context("failed to write to stdout")?;
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    emulator.shutdown().await;
+    Ok(())
+}
+
+/// The first line is parsed by scripts and tests, so it is written and flushed on its own.
+fn announce(emulator: &Emulator) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on {}", emulator.url())?;
+    out.flush()?;
+    let config = emulator.config();
+    writeln!(out, "ionos token: {}", config.ionos_token)?;
+    writeln!(
+        out,
+        "ionos read-only token: {}",
+        config.ionos_readonly_token
+    )?;
+    if let Some((user, password)) = &config.ionos_basic {
+        writeln!(out, "ionos basic username: {user}")?;
+        writeln!(out, "ionos basic password: {password}")?;
+    }
+    out.flush()
+}
+
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("failed to watch SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("failed to watch SIGINT")?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("failed to watch Ctrl-C")?;
+    Ok(())
+}
