@@ -4,7 +4,7 @@
 //! `~/.portico`. Every file the host opens under it goes through a [`cap_std::fs::Dir`] and a
 //! validated name, so a name that came from a guest or a config file cannot escape its directory.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions};
 use std::io::Write as _;
@@ -97,9 +97,9 @@ pub fn validate_name(kind: &str, name: &str) -> Result<()> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !ok {
-        bail!(
+        return Err(crate::error::input(format!(
             "invalid {kind} name {name:?}: use lower-case letters, digits, '-' and '_' (at most 64)"
-        );
+        )));
     }
     Ok(())
 }

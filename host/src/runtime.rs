@@ -87,8 +87,10 @@ impl Runtime {
         let pre = self
             .linker
             .instantiate_pre(&component)
+            .map_err(anyhow::Error::from)
             .with_context(|| format!("adapter {name} needs imports portico does not provide"))?;
         let pre = ProviderPre::new(pre)
+            .map_err(anyhow::Error::from)
             .with_context(|| format!("adapter {name} does not export the portico world"))?;
         Ok(Loaded {
             name: name.to_string(),
@@ -321,10 +323,11 @@ impl Session {
         secrets: &[types::SecretInput],
     ) -> Result<wit::operations::Outcome> {
         self.begin_call();
+        let body = body.map(str::to_string);
         let result = self
             .bindings
             .portico_adapter_operations()
-            .call_invoke(&mut self.store, name, params, body, cursor, secrets)
+            .call_invoke(&mut self.store, name, params, body.as_ref(), cursor, secrets)
             .await;
         self.finish(&format!("op:{name}"), result)
     }

@@ -30,9 +30,10 @@ fn adapter_changed_after_install_is_refused() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
     std::fs::write(&path, bytes).unwrap();
+    env.emu().clear_requests();
     let run = env.run(&["gateway", "list"]).expect_code(2);
     assert!(run.stderr.contains("adapter ionos-vpn was modified after it was approved"), "{}", run.stderr);
-    assert!(env.emu().requests().iter().all(|r| r.path != "/ipsecgateways"), "it did not run");
+    assert!(env.emu().requests().is_empty(), "it did not run");
     // Re-approving the original makes it usable again.
     env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
     env.run(&["gateway", "list"]).expect_code(0);
@@ -80,8 +81,10 @@ fn credential_commands_never_show_values() {
 #[test]
 fn profile_and_adapter_names_cannot_escape() {
     let env = Env::new();
-    let run = env.run(&["adapter", "inspect", "../../etc/passwd"]).expect_code(2);
+    let run = env.run(&["adapter", "inspect", "../../etc/passwd"]).expect_code(1);
     assert!(run.stderr.contains("invalid adapter name"), "{}", run.stderr);
-    let run = env.run(&["credential", "set", "../x"]).expect_code(2);
+    let run = env.run(&["profile", "add", "/abs", "--adapter", "x"]).expect_code(1);
+    assert!(run.stderr.contains("invalid profile name"), "{}", run.stderr);
+    let run = env.run(&["credential", "set", "../x"]).expect_code(1);
     assert!(run.stderr.contains("invalid credential name"), "{}", run.stderr);
 }

@@ -15,6 +15,7 @@ use zeroize::Zeroize as _;
 pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
     match command {
         CredentialCommand::Set { name, fields, process } => {
+            crate::home::validate_name("credential", &name)?;
             if let Some(command) = process {
                 ctx.credentials.set_process(&name, &command)?;
             } else {

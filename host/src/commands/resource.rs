@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 const MAX_PAGES: usize = 10_000;
 
 /// A noun of the contract, as the CLI drives it.
-pub trait Resource: Sized {
+trait Resource: Sized {
     /// `gateway`, `tunnel`, ...
     const NOUN: &'static str;
     /// Table columns.

@@ -12,7 +12,6 @@ pub fn build() -> Result<Engine> {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
-        .async_support(true)
         .epoch_interruption(true)
         .cranelift_opt_level(wasmtime::OptLevel::Speed)
         .max_wasm_stack(1 << 20);

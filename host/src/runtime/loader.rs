@@ -46,6 +46,7 @@ pub fn load(engine: &Engine, cache_dir: &Path, sha256: &str, bytes: &[u8]) -> Re
     }
     let compiled = engine
         .precompile_component(bytes)
+        .map_err(anyhow::Error::from)
         .context("failed to compile the adapter")?;
     std::fs::create_dir_all(cache_dir)
         .with_context(|| format!("failed to create {}", cache_dir.display()))?;
