@@ -16,7 +16,7 @@ setup:
 
 # Build the host CLI and the emulator.
 build: setup
-    cargo build --bins
+    cargo build --workspace --all-targets
 
 # Build the release adapter components into dist/.
 adapters: setup
