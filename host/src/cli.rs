@@ -6,7 +6,12 @@ use std::time::Duration;
 /// Manage cloud VPN gateways, tunnels, peers and port mappings through sandboxed provider
 /// adapters.
 #[derive(Debug, Parser)]
-#[command(name = "portico", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "portico",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]

@@ -107,7 +107,9 @@ impl Ctx {
             (None, _) => Err(input(
                 "no profile: create one with `portico profile add NAME --adapter ADAPTER`",
             )),
-            _ => Err(input("several profiles exist: choose one with -p/--profile")),
+            _ => Err(input(
+                "several profiles exist: choose one with -p/--profile",
+            )),
         }
     }
 
@@ -124,9 +126,17 @@ impl Ctx {
         let (entry, loaded) = self.load_installed(&profile.adapter)?;
         let mut session = self.runtime()?.instantiate(&loaded).await?;
         let description = session.describe().await?;
-        let secrets = inputs::read_secrets(secret_args, &description.secret_inputs, &self.credentials)?;
+        let secrets =
+            inputs::read_secrets(secret_args, &description.secret_inputs, &self.credentials)?;
         let limits = self.runtime()?.limits();
-        let config = broker_config(&profile_name, &profile, &entry, &description, secrets, limits)?;
+        let config = broker_config(
+            &profile_name,
+            &profile,
+            &entry,
+            &description,
+            secrets,
+            limits,
+        )?;
         let audit = Audit::open(&self.home)?;
         session
             .broker()
@@ -151,7 +161,10 @@ fn broker_config(
 ) -> Result<BrokerConfig> {
     let declared = broker::parse_patterns(&description.hosts)?;
     let approved = broker::parse_patterns(&entry.hosts)?;
-    let granted: Vec<_> = declared.into_iter().filter(|p| approved.contains(p)).collect();
+    let granted: Vec<_> = declared
+        .into_iter()
+        .filter(|p| approved.contains(p))
+        .collect();
     let endpoint = broker::endpoint_origin(&profile.settings)?;
     let grants = Grants::new(granted, endpoint);
     let mut bindings = BTreeMap::new();

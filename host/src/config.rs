@@ -152,8 +152,8 @@ impl ConfigStore {
             return Ok(T::default());
         };
         let path = self.home.path(Area::Config).join(name);
-        let text = String::from_utf8(bytes)
-            .with_context(|| format!("{} is not UTF-8", path.display()))?;
+        let text =
+            String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
         toml::from_str(&text).with_context(|| format!("failed to parse {}", path.display()))
     }
 
@@ -184,14 +184,20 @@ mod tests {
             },
         );
         store.save_profiles(&profiles).unwrap();
-        assert_eq!(store.profiles().unwrap().profiles["p"], profiles.profiles["p"]);
+        assert_eq!(
+            store.profiles().unwrap().profiles["p"],
+            profiles.profiles["p"]
+        );
     }
 
     #[test]
     fn partial_limits_keep_defaults() {
         let s: Settings = toml::from_str("[limits]\nmemory_mib = 64\n").unwrap();
         assert_eq!(s.limits.memory_mib, 64);
-        assert_eq!(s.limits.requests_per_call, Limits::default().requests_per_call);
+        assert_eq!(
+            s.limits.requests_per_call,
+            Limits::default().requests_per_call
+        );
         assert!(toml::from_str::<Settings>("[limits]\nbogus = 1\n").is_err());
     }
 }

@@ -85,14 +85,18 @@ impl CredentialStore {
                 credential.fields.extend(run_process(name, &command)?);
             }
             for (field, mut value) in entry {
-                credential.fields.insert(field, SecretString::new(value.clone()));
+                credential
+                    .fields
+                    .insert(field, SecretString::new(value.clone()));
                 value.zeroize();
             }
         }
         zeroize_table(table);
         for field in fields {
             if let Ok(value) = std::env::var(env_var(name, field)) {
-                credential.fields.insert(field.clone(), SecretString::new(value));
+                credential
+                    .fields
+                    .insert(field.clone(), SecretString::new(value));
             }
         }
         if credential.fields.is_empty() {
@@ -160,7 +164,9 @@ impl CredentialStore {
             .collect();
         zeroize_table(table);
         for (key, _) in std::env::vars_os() {
-            let Some(rest) = key.to_str().and_then(|k| k.strip_prefix("PORTICO_CREDENTIAL_"))
+            let Some(rest) = key
+                .to_str()
+                .and_then(|k| k.strip_prefix("PORTICO_CREDENTIAL_"))
             else {
                 continue;
             };
@@ -179,7 +185,9 @@ impl CredentialStore {
         let metadata = match dir.metadata(FILE) {
             Ok(m) => m,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(FileTable::new()),
-            Err(err) => return Err(err).with_context(|| format!("failed to read {}", path.display())),
+            Err(err) => {
+                return Err(err).with_context(|| format!("failed to read {}", path.display()));
+            }
         };
         #[cfg(unix)]
         {
@@ -205,7 +213,10 @@ impl CredentialStore {
         bytes.zeroize();
         // The parse error is not shown: it could quote a secret value.
         parsed.with_context(|| {
-            format!("credentials file {} is not valid: expected [name] tables of string fields", path.display())
+            format!(
+                "credentials file {} is not valid: expected [name] tables of string fields",
+                path.display()
+            )
         })
     }
 
@@ -244,7 +255,10 @@ fn run_process(name: &str, command: &str) -> Result<BTreeMap<String, SecretStrin
     let mut stdout = output.stdout;
     if !output.status.success() {
         stdout.zeroize();
-        bail!("the credential_process of {name:?} failed ({})", output.status);
+        bail!(
+            "the credential_process of {name:?} failed ({})",
+            output.status
+        );
     }
     let parsed: Option<BTreeMap<String, serde_json::Value>> = serde_json::from_slice(&stdout).ok();
     stdout.zeroize();
@@ -275,8 +289,14 @@ mod tests {
 
     #[test]
     fn env_var_names() {
-        assert_eq!(env_var("my-ionos", "token"), "PORTICO_CREDENTIAL_MY_IONOS_TOKEN");
-        assert_eq!(env_var("a_b", "auth-key"), "PORTICO_CREDENTIAL_A_B_AUTH_KEY");
+        assert_eq!(
+            env_var("my-ionos", "token"),
+            "PORTICO_CREDENTIAL_MY_IONOS_TOKEN"
+        );
+        assert_eq!(
+            env_var("a_b", "auth-key"),
+            "PORTICO_CREDENTIAL_A_B_AUTH_KEY"
+        );
     }
 
     #[test]
@@ -294,7 +314,11 @@ mod tests {
         let cred = store.resolve("unit-round-trip", &["token".into()]).unwrap();
         assert_eq!(cred.field("token").unwrap().expose(), "s3cr3t");
         let listed = store.list().unwrap();
-        assert!(listed.iter().any(|s| s.name == "unit-round-trip" && s.fields == ["token"]));
+        assert!(
+            listed
+                .iter()
+                .any(|s| s.name == "unit-round-trip" && s.fields == ["token"])
+        );
         assert!(!format!("{listed:?}").contains("s3cr3t"));
         assert!(store.remove("unit-round-trip").unwrap());
         assert!(store.resolve("unit-round-trip", &["token".into()]).is_err());

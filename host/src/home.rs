@@ -92,7 +92,10 @@ fn create_private_dir(path: &Path) -> Result<()> {
 pub fn validate_name(kind: &str, name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
@@ -143,7 +146,9 @@ mod tests {
         for good in ["ionos-vpn", "prod_1", "a", "0x"] {
             validate_name("profile", good).unwrap();
         }
-        for bad in ["", "../etc", "/abs", "a/b", "A", "-x", ".hidden", "x y", "a\\b", ".."] {
+        for bad in [
+            "", "../etc", "/abs", "a/b", "A", "-x", ".hidden", "x y", "a\\b", "..",
+        ] {
             assert!(validate_name("profile", bad).is_err(), "{bad:?} accepted");
         }
     }

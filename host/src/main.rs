@@ -10,7 +10,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: failed to start the async runtime: {err}");
@@ -44,7 +47,9 @@ fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",
         1 => "info,portico=info,adapter=info",
-        _ => "debug,portico=debug,adapter=debug,wasmtime=info,cranelift=warn,hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info",
+        _ => {
+            "debug,portico=debug,adapter=debug,wasmtime=info,cranelift=warn,hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info"
+        }
     };
     let filter = EnvFilter::try_from_env("PORTICO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()

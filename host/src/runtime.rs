@@ -186,7 +186,9 @@ fn trap_error(
         Some(trap) => format!("trapped: {trap}"),
         None => {
             let text = format!("{err:#}");
-            if text.contains("memory") && text.contains("limit") || text.contains("forcing trap when growing memory") {
+            if text.contains("memory") && text.contains("limit")
+                || text.contains("forcing trap when growing memory")
+            {
                 format!("exceeded its memory limit of {} MiB", limits.memory_mib)
             } else {
                 format!("failed: {text}")
@@ -277,7 +279,10 @@ impl Session {
         result: wasmtime::Result<Result<T, types::Error>>,
     ) -> Result<T> {
         for refusal in self.store.data_mut().broker.take_refusals() {
-            tracing::warn!("portico refused a request of adapter {}: {refusal}", self.name);
+            tracing::warn!(
+                "portico refused a request of adapter {}: {refusal}",
+                self.name
+            );
         }
         match result {
             Ok(Ok(value)) => Ok(value),
@@ -287,7 +292,13 @@ impl Session {
                 error,
             }
             .into()),
-            Err(err) => Err(trap_error(&self.name, operation, &self.store, err, self.limits)),
+            Err(err) => Err(trap_error(
+                &self.name,
+                operation,
+                &self.store,
+                err,
+                self.limits,
+            )),
         }
     }
 
@@ -327,7 +338,14 @@ impl Session {
         let result = self
             .bindings
             .portico_adapter_operations()
-            .call_invoke(&mut self.store, name, params, body.as_ref(), cursor, secrets)
+            .call_invoke(
+                &mut self.store,
+                name,
+                params,
+                body.as_ref(),
+                cursor,
+                secrets,
+            )
             .await;
         self.finish(&format!("op:{name}"), result)
     }

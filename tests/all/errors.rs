@@ -9,9 +9,20 @@ use std::time::Duration;
 fn not_found_exits_1_with_status() {
     let env = Env::ionos(Env::config());
     let run = env
-        .run(&["gateway", "get", "8d2d6c4e-0000-4000-8000-000000000000", "--kind", "wireguard"])
+        .run(&[
+            "gateway",
+            "get",
+            "8d2d6c4e-0000-4000-8000-000000000000",
+            "--kind",
+            "wireguard",
+        ])
         .expect_code(1);
-    assert!(run.stderr.contains("ionos-vpn gateway.get: not found (HTTP 404"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("ionos-vpn gateway.get: not found (HTTP 404"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
@@ -19,19 +30,35 @@ fn not_found_exits_1_with_status() {
 fn provider_validation_exits_1_naming_the_field() {
     let env = Env::ionos(Env::config());
     let run = env
-        .run(&["op", "call", "IpsecgatewaysPost", "--body", r#"{"properties":{"name":"x"}}"#])
+        .run(&[
+            "op",
+            "call",
+            "IpsecgatewaysPost",
+            "--body",
+            r#"{"properties":{"name":"x"}}"#,
+        ])
         .expect_code(1);
-    assert!(run.stderr.contains("op:IpsecgatewaysPost: invalid input (HTTP 422"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("op:IpsecgatewaysPost: invalid input (HTTP 422"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("gatewayIP"), "{}", run.stderr);
 }
 
 #[test]
 fn adapter_side_validation_exits_1() {
     let env = Env::ionos(Env::config());
-    let run = env.run(&["gateway", "create", "--name", "no-kind"]).expect_code(1);
+    let run = env
+        .run(&["gateway", "create", "--name", "no-kind"])
+        .expect_code(1);
     assert!(run.stderr.contains("invalid input"), "{}", run.stderr);
     assert!(run.stderr.contains("kind"), "{}", run.stderr);
-    assert!(env.emu().requests().iter().all(|r| r.method != "POST"), "nothing was sent");
+    assert!(
+        env.emu().requests().iter().all(|r| r.method != "POST"),
+        "nothing was sent"
+    );
 }
 
 #[test]
@@ -39,7 +66,11 @@ fn wrong_token_is_unauthorized_exit_1() {
     let env = Env::ionos(Env::config());
     env.set_credential("ionos-test", &["token"], &["not-the-token"]);
     let run = env.run(&["gateway", "list"]).expect_code(1);
-    assert!(run.stderr.contains("unauthorized (HTTP 401"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unauthorized (HTTP 401"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -50,8 +81,18 @@ fn read_only_token_is_forbidden_exit_1() {
     env.run(&["gateway", "list"]).expect_code(0);
     let run = env
         .run_with(
-            &["gateway", "create", "--kind", "ipsec", "--name", "x", "--public-address", "203.0.113.1",
-              "--properties", &crate::support::connections(1)],
+            &[
+                "gateway",
+                "create",
+                "--kind",
+                "ipsec",
+                "--name",
+                "x",
+                "--public-address",
+                "203.0.113.1",
+                "--properties",
+                &crate::support::connections(1),
+            ],
             "",
             &[],
         )
@@ -69,7 +110,19 @@ fn busy_resource_is_a_conflict_exit_1() {
     let id = gw["id"].as_str().unwrap();
     let key = random_key();
     let run = env
-        .run_with(&["gateway", "update", id, "--name", "x", "--secret", "private-key=env:K"], "", &[("K", &key)])
+        .run_with(
+            &[
+                "gateway",
+                "update",
+                id,
+                "--name",
+                "x",
+                "--secret",
+                "private-key=env:K",
+            ],
+            "",
+            &[("K", &key)],
+        )
         .expect_code(1);
     assert!(run.stderr.contains("conflict (HTTP 409"), "{}", run.stderr);
 }
@@ -77,49 +130,131 @@ fn busy_resource_is_a_conflict_exit_1() {
 #[test]
 fn provider_server_error_exits_2_and_post_is_not_retried() {
     let env = Env::ionos(Env::config());
-    env.emu().add_fault(FaultRule::status("/ipsecgateways", 500).method("POST").times(5));
+    env.emu().add_fault(
+        FaultRule::status("/ipsecgateways", 500)
+            .method("POST")
+            .times(5),
+    );
     let run = env
-        .run(&["gateway", "create", "--kind", "ipsec", "--name", "x", "--public-address", "203.0.113.1",
-               "--properties", &crate::support::connections(1)])
+        .run(&[
+            "gateway",
+            "create",
+            "--kind",
+            "ipsec",
+            "--name",
+            "x",
+            "--public-address",
+            "203.0.113.1",
+            "--properties",
+            &crate::support::connections(1),
+        ])
         .expect_code(2);
-    assert!(run.stderr.contains("provider error (HTTP 500"), "{}", run.stderr);
-    let posts = env.emu().requests().iter().filter(|r| r.method == "POST").count();
+    assert!(
+        run.stderr.contains("provider error (HTTP 500"),
+        "{}",
+        run.stderr
+    );
+    let posts = env
+        .emu()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
     assert_eq!(posts, 1, "a POST must not be retried blindly");
 }
 
 #[test]
 fn idempotent_requests_are_retried_after_503_and_429() {
     let env = Env::ionos(Env::config());
-    env.emu().add_fault(FaultRule::status("/wireguardgateways", 503).method("GET").times(2));
-    env.emu().add_fault(FaultRule::status("/ipsecgateways", 429).method("GET").retry_after(1).times(1));
+    env.emu().add_fault(
+        FaultRule::status("/wireguardgateways", 503)
+            .method("GET")
+            .times(2),
+    );
+    env.emu().add_fault(
+        FaultRule::status("/ipsecgateways", 429)
+            .method("GET")
+            .retry_after(1)
+            .times(1),
+    );
     let list = env.json(&["gateway", "list"]);
     assert!(list.as_array().unwrap().is_empty());
     let records = env.audit_records();
-    let wg = records.iter().find(|r| r["path"] == "/wireguardgateways").unwrap();
+    let wg = records
+        .iter()
+        .find(|r| r["path"] == "/wireguardgateways")
+        .unwrap();
     assert_eq!(wg["attempts"], 3, "{wg}");
     assert_eq!(wg["status"], 200);
-    let ipsec = records.iter().find(|r| r["path"] == "/ipsecgateways").unwrap();
+    let ipsec = records
+        .iter()
+        .find(|r| r["path"] == "/ipsecgateways")
+        .unwrap();
     assert_eq!(ipsec["attempts"], 2, "{ipsec}");
-    assert!(ipsec["duration_ms"].as_u64().unwrap() >= 1000, "Retry-After was honoured: {ipsec}");
+    assert!(
+        ipsec["duration_ms"].as_u64().unwrap() >= 1000,
+        "Retry-After was honoured: {ipsec}"
+    );
 }
 
 #[test]
 fn unreachable_endpoint_is_a_transport_error_exit_2() {
     let env = Env::ionos(Env::config());
     let endpoint = format!("endpoint=http://127.0.0.1:{}", closed_port());
-    env.run(&["profile", "add", "t", "--adapter", "ionos-vpn", "--credential", "ionos-test", "--set", &endpoint])
-        .expect_code(0);
+    env.run(&[
+        "profile",
+        "add",
+        "t",
+        "--adapter",
+        "ionos-vpn",
+        "--credential",
+        "ionos-test",
+        "--set",
+        &endpoint,
+    ])
+    .expect_code(0);
     let run = env.run(&["gateway", "list"]).expect_code(2);
-    assert!(run.stderr.contains("transport error") && run.stderr.contains("could not connect"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("transport error") && run.stderr.contains("could not connect"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn bad_input_before_any_call_exits_1() {
     let env = Env::ionos(Env::config());
-    let run = env.run(&["gateway", "create", "--kind", "ipsec", "--properties", "{not json"]).expect_code(1);
-    assert!(run.stderr.contains("--properties is not valid JSON"), "{}", run.stderr);
+    let run = env
+        .run(&[
+            "gateway",
+            "create",
+            "--kind",
+            "ipsec",
+            "--properties",
+            "{not json",
+        ])
+        .expect_code(1);
+    assert!(
+        run.stderr.contains("--properties is not valid JSON"),
+        "{}",
+        run.stderr
+    );
     let run = env.run(&["-p", "nope", "gateway", "list"]).expect_code(1);
-    assert!(run.stderr.contains("profile \"nope\" does not exist"), "{}", run.stderr);
-    let run = env.run(&["profile", "add", "x", "--adapter", "ionos-vpn", "--set", "region=mars"]).expect_code(1);
+    assert!(
+        run.stderr.contains("profile \"nope\" does not exist"),
+        "{}",
+        run.stderr
+    );
+    let run = env
+        .run(&[
+            "profile",
+            "add",
+            "x",
+            "--adapter",
+            "ionos-vpn",
+            "--set",
+            "region=mars",
+        ])
+        .expect_code(1);
     assert!(run.stderr.contains("not allowed"), "{}", run.stderr);
 }

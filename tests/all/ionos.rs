@@ -31,7 +31,16 @@ fn wireguard_gateway_and_peers_full_lifecycle() {
     assert_eq!(got["name"], "wg-1");
     let key = random_key();
     let updated = env.json_env(
-        &["gateway", "update", &gw_id, "--name", "wg-renamed", "--secret", "private-key=env:K", "--wait"],
+        &[
+            "gateway",
+            "update",
+            &gw_id,
+            "--name",
+            "wg-renamed",
+            "--secret",
+            "private-key=env:K",
+            "--wait",
+        ],
         &[("K", &key)],
     );
     assert_eq!(updated["name"], "wg-renamed");
@@ -41,8 +50,19 @@ fn wireguard_gateway_and_peers_full_lifecycle() {
 
     let peer_key = random_key();
     let peer = env.json(&[
-        "peer", "create", "--gateway", &gw_id, "--name", "laptop", "--public-key", &peer_key,
-        "--endpoint", "198.51.100.7:51821", "--allowed-network", "10.8.0.2/32", "--wait",
+        "peer",
+        "create",
+        "--gateway",
+        &gw_id,
+        "--name",
+        "laptop",
+        "--public-key",
+        &peer_key,
+        "--endpoint",
+        "198.51.100.7:51821",
+        "--allowed-network",
+        "10.8.0.2/32",
+        "--wait",
     ]);
     assert_eq!(peer["state"], "available", "{peer}");
     assert_eq!(peer["public_key"], peer_key.as_str());
@@ -51,18 +71,36 @@ fn wireguard_gateway_and_peers_full_lifecycle() {
     let peer_id = id(&peer);
     let got = env.json(&["peer", "get", &peer_id, "--gateway", &gw_id]);
     assert_eq!(got["name"], "laptop");
-    let renamed = env.json(&["peer", "update", &peer_id, "--gateway", &gw_id, "--name", "laptop-2", "--wait"]);
+    let renamed = env.json(&[
+        "peer",
+        "update",
+        &peer_id,
+        "--gateway",
+        &gw_id,
+        "--name",
+        "laptop-2",
+        "--wait",
+    ]);
     assert_eq!(renamed["name"], "laptop-2");
     assert_eq!(renamed["allowed_networks"], json!(["10.8.0.2/32"]));
     let peers = env.json(&["peer", "list", "--gateway", &gw_id]);
     assert_eq!(peers.as_array().unwrap().len(), 1);
 
-    let table = env.run(&["peer", "list", "--gateway", &gw_id]).expect_code(0);
-    assert!(table.stdout.contains("laptop-2") && table.stdout.contains("ALLOWED NETWORKS"), "{}", table.stdout);
+    let table = env
+        .run(&["peer", "list", "--gateway", &gw_id])
+        .expect_code(0);
+    assert!(
+        table.stdout.contains("laptop-2") && table.stdout.contains("ALLOWED NETWORKS"),
+        "{}",
+        table.stdout
+    );
 
-    env.run(&["peer", "delete", &peer_id, "--gateway", &gw_id, "--wait"]).expect_code(0);
-    env.run(&["peer", "get", &peer_id, "--gateway", &gw_id]).expect_code(1);
-    env.run(&["gateway", "delete", &gw_id, "--wait"]).expect_code(0);
+    env.run(&["peer", "delete", &peer_id, "--gateway", &gw_id, "--wait"])
+        .expect_code(0);
+    env.run(&["peer", "get", &peer_id, "--gateway", &gw_id])
+        .expect_code(1);
+    env.run(&["gateway", "delete", &gw_id, "--wait"])
+        .expect_code(0);
     let gone = env.run(&["gateway", "get", &gw_id]).expect_code(1);
     assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
 }
@@ -77,9 +115,21 @@ fn ipsec_gateway_and_tunnel_full_lifecycle() {
     let psk = crate::support::random_hex(20);
     let tunnel = env.json_env(
         &[
-            "tunnel", "create", "--gateway", &gw_id, "--name", "office", "--remote-address",
-            "198.51.100.20", "--local-network", "192.168.2.0/24", "--remote-network", "10.20.0.0/16",
-            "--secret", "pre-shared-key=env:PSK", "--wait",
+            "tunnel",
+            "create",
+            "--gateway",
+            &gw_id,
+            "--name",
+            "office",
+            "--remote-address",
+            "198.51.100.20",
+            "--local-network",
+            "192.168.2.0/24",
+            "--remote-network",
+            "10.20.0.0/16",
+            "--secret",
+            "pre-shared-key=env:PSK",
+            "--wait",
         ],
         &[("PSK", &psk)],
     );
@@ -93,8 +143,16 @@ fn ipsec_gateway_and_tunnel_full_lifecycle() {
 
     let updated = env.json_env(
         &[
-            "tunnel", "update", &t_id, "--gateway", &gw_id, "--remote-network", "10.30.0.0/16",
-            "--secret", "pre-shared-key=env:PSK", "--wait",
+            "tunnel",
+            "update",
+            &t_id,
+            "--gateway",
+            &gw_id,
+            "--remote-network",
+            "10.30.0.0/16",
+            "--secret",
+            "pre-shared-key=env:PSK",
+            "--wait",
         ],
         &[("PSK", &psk)],
     );
@@ -105,12 +163,22 @@ fn ipsec_gateway_and_tunnel_full_lifecycle() {
     let got = env.json(&["tunnel", "get", &t_id, "--gateway", &gw_id]);
     assert_eq!(got["id"], t_id.as_str());
 
-    let gw2 = env.json(&["gateway", "update", &gw_id, "--description", "edge", "--wait"]);
+    let gw2 = env.json(&[
+        "gateway",
+        "update",
+        &gw_id,
+        "--description",
+        "edge",
+        "--wait",
+    ]);
     assert_eq!(gw2["description"], "edge");
 
-    env.run(&["tunnel", "delete", &t_id, "--gateway", &gw_id, "--wait"]).expect_code(0);
-    env.run(&["tunnel", "get", &t_id, "--gateway", &gw_id]).expect_code(1);
-    env.run(&["gateway", "delete", &gw_id, "--kind", "ipsec", "--wait"]).expect_code(0);
+    env.run(&["tunnel", "delete", &t_id, "--gateway", &gw_id, "--wait"])
+        .expect_code(0);
+    env.run(&["tunnel", "get", &t_id, "--gateway", &gw_id])
+        .expect_code(1);
+    env.run(&["gateway", "delete", &gw_id, "--kind", "ipsec", "--wait"])
+        .expect_code(0);
     env.run(&["gateway", "get", &gw_id]).expect_code(1);
 }
 
@@ -120,7 +188,12 @@ fn gateway_list_shows_both_kinds_as_table_and_json() {
     create_wireguard(&env, "wg-a", &[]);
     create_ipsec(&env, "ipsec-b", &[]);
     let all = env.json(&["gateway", "list"]);
-    let kinds: Vec<&str> = all.as_array().unwrap().iter().map(|g| g["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["wireguard", "ipsec"]);
     let only = env.json(&["gateway", "list", "--kind", "ipsec"]);
     assert_eq!(only.as_array().unwrap().len(), 1);
@@ -137,12 +210,31 @@ fn paging_follows_cursors_with_all() {
     let gw = id(&create_wireguard(&env, "wg", &[]));
     for i in 0..5 {
         env.run(&[
-            "peer", "create", "--gateway", &gw, "--name", &format!("p{i}"), "--public-key", &random_key(),
-            "--allowed-network", &format!("10.8.0.{}/32", i + 2),
+            "peer",
+            "create",
+            "--gateway",
+            &gw,
+            "--name",
+            &format!("p{i}"),
+            "--public-key",
+            &random_key(),
+            "--allowed-network",
+            &format!("10.8.0.{}/32", i + 2),
         ])
         .expect_code(0);
     }
-    let first = env.run(&["peer", "list", "--gateway", &gw, "--limit", "2", "-o", "json"]).expect_code(0);
+    let first = env
+        .run(&[
+            "peer",
+            "list",
+            "--gateway",
+            &gw,
+            "--limit",
+            "2",
+            "-o",
+            "json",
+        ])
+        .expect_code(0);
     assert_eq!(first.json().as_array().unwrap().len(), 2);
     let cursor = first
         .stderr
@@ -150,17 +242,40 @@ fn paging_follows_cursors_with_all() {
         .nth(1)
         .map(|c| c.trim().to_string())
         .unwrap_or_else(|| panic!("no cursor hint: {}", first.stderr));
-    let second = env.json(&["peer", "list", "--gateway", &gw, "--limit", "2", "--cursor", &cursor]);
-    let names: Vec<&str> = second.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let second = env.json(&[
+        "peer",
+        "list",
+        "--gateway",
+        &gw,
+        "--limit",
+        "2",
+        "--cursor",
+        &cursor,
+    ]);
+    let names: Vec<&str> = second
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["p2", "p3"]);
     let all = env.json(&["peer", "list", "--gateway", &gw, "--limit", "2", "--all"]);
-    let names: Vec<&str> = all.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["p0", "p1", "p2", "p3", "p4"]);
     let pages = env
         .emu()
         .requests()
         .iter()
-        .filter(|r| r.method == "GET" && r.path.ends_with("/peers") && r.query.as_deref().is_some_and(|q| q.contains("limit=2")))
+        .filter(|r| {
+            r.method == "GET"
+                && r.path.ends_with("/peers")
+                && r.query.as_deref().is_some_and(|q| q.contains("limit=2"))
+        })
         .count();
     assert!(pages >= 3 + 2, "expected paged requests, saw {pages}");
 
@@ -176,26 +291,59 @@ fn paging_follows_cursors_with_all() {
 fn op_catalogue_lists_all_20_operations() {
     let env = Env::ionos(Env::config());
     let ops = env.json(&["op", "list"]);
-    let names: Vec<&str> = ops.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 20, "{names:?}");
     for expected in [
-        "WireguardgatewaysGet", "WireguardgatewaysPost", "WireguardgatewaysFindById",
-        "WireguardgatewaysPut", "WireguardgatewaysDelete", "WireguardgatewaysPeersGet",
-        "WireguardgatewaysPeersPost", "WireguardgatewaysPeersFindById", "WireguardgatewaysPeersPut",
-        "WireguardgatewaysPeersDelete", "IpsecgatewaysGet", "IpsecgatewaysPost",
-        "IpsecgatewaysFindById", "IpsecgatewaysPut", "IpsecgatewaysDelete", "IpsecgatewaysTunnelsGet",
-        "IpsecgatewaysTunnelsPost", "IpsecgatewaysTunnelsFindById", "IpsecgatewaysTunnelsPut",
+        "WireguardgatewaysGet",
+        "WireguardgatewaysPost",
+        "WireguardgatewaysFindById",
+        "WireguardgatewaysPut",
+        "WireguardgatewaysDelete",
+        "WireguardgatewaysPeersGet",
+        "WireguardgatewaysPeersPost",
+        "WireguardgatewaysPeersFindById",
+        "WireguardgatewaysPeersPut",
+        "WireguardgatewaysPeersDelete",
+        "IpsecgatewaysGet",
+        "IpsecgatewaysPost",
+        "IpsecgatewaysFindById",
+        "IpsecgatewaysPut",
+        "IpsecgatewaysDelete",
+        "IpsecgatewaysTunnelsGet",
+        "IpsecgatewaysTunnelsPost",
+        "IpsecgatewaysTunnelsFindById",
+        "IpsecgatewaysTunnelsPut",
         "IpsecgatewaysTunnelsDelete",
     ] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
     let show = env.json(&["op", "show", "WireguardgatewaysPeersFindById"]);
-    let params: Vec<&str> = show["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let params: Vec<&str> = show["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(params, ["gatewayId", "peerId"]);
 }
 
 /// Calls an operation, expects success, returns the response document.
-fn call(env: &Env, op: &str, params: &[(&str, &str)], body: Option<&str>, env_vars: &[(&str, &str)], secrets: &[&str]) -> Value {
+fn call(
+    env: &Env,
+    op: &str,
+    params: &[(&str, &str)],
+    body: Option<&str>,
+    env_vars: &[(&str, &str)],
+    secrets: &[&str],
+) -> Value {
     let mut args = vec!["op".to_string(), "call".to_string(), op.to_string()];
     for (k, v) in params {
         args.push("--param".into());
@@ -213,7 +361,11 @@ fn call(env: &Env, op: &str, params: &[(&str, &str)], body: Option<&str>, env_va
     args.push("json".into());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = env.run_with(&args, "", env_vars).expect_code(0);
-    if run.stdout.trim().is_empty() { Value::Null } else { run.json() }
+    if run.stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        run.json()
+    }
 }
 
 #[test]
@@ -226,44 +378,128 @@ fn every_ionos_operation_through_op_call() {
     // WireGuard gateways.
     let body = json!({"properties": {"name": "op-wg", "gatewayIP": "203.0.113.30", "interfaceIPv4CIDR": "10.9.0.1/24",
         "connections": conn["connections"], "privateKey": "{{secret:private-key}}"}}).to_string();
-    let wg = call(&env, "WireguardgatewaysPost", &[], Some(&body), &k, &["private-key=env:K"]);
+    let wg = call(
+        &env,
+        "WireguardgatewaysPost",
+        &[],
+        Some(&body),
+        &k,
+        &["private-key=env:K"],
+    );
     let wg_id = id(&wg);
     assert_eq!(wg["properties"]["name"], "op-wg");
-    let list = call(&env, "WireguardgatewaysGet", &[("limit", "10")], None, &[], &[]);
+    let list = call(
+        &env,
+        "WireguardgatewaysGet",
+        &[("limit", "10")],
+        None,
+        &[],
+        &[],
+    );
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    let one = call(&env, "WireguardgatewaysFindById", &[("gatewayId", &wg_id)], None, &[], &[]);
+    let one = call(
+        &env,
+        "WireguardgatewaysFindById",
+        &[("gatewayId", &wg_id)],
+        None,
+        &[],
+        &[],
+    );
     assert_eq!(one["id"], wg_id.as_str());
     let put = json!({"id": wg_id, "properties": {"name": "op-wg-2", "gatewayIP": "203.0.113.30", "interfaceIPv4CIDR": "10.9.0.1/24",
         "connections": conn["connections"], "privateKey": "{{secret:private-key}}"}}).to_string();
-    let put = call(&env, "WireguardgatewaysPut", &[("gatewayId", &wg_id)], Some(&put), &k, &["private-key=env:K"]);
+    let put = call(
+        &env,
+        "WireguardgatewaysPut",
+        &[("gatewayId", &wg_id)],
+        Some(&put),
+        &k,
+        &["private-key=env:K"],
+    );
     assert_eq!(put["properties"]["name"], "op-wg-2");
 
     // WireGuard peers.
     let peer_body = json!({"properties": {"name": "op-peer", "publicKey": random_key(), "allowedIPs": ["10.9.0.2/32"]}});
-    let peer = call(&env, "WireguardgatewaysPeersPost", &[("gatewayId", &wg_id)], Some(&peer_body.to_string()), &[], &[]);
+    let peer = call(
+        &env,
+        "WireguardgatewaysPeersPost",
+        &[("gatewayId", &wg_id)],
+        Some(&peer_body.to_string()),
+        &[],
+        &[],
+    );
     let peer_id = id(&peer);
-    let peers = call(&env, "WireguardgatewaysPeersGet", &[("gatewayId", &wg_id)], None, &[], &[]);
+    let peers = call(
+        &env,
+        "WireguardgatewaysPeersGet",
+        &[("gatewayId", &wg_id)],
+        None,
+        &[],
+        &[],
+    );
     assert_eq!(peers["items"].as_array().unwrap().len(), 1);
-    call(&env, "WireguardgatewaysPeersFindById", &[("gatewayId", &wg_id), ("peerId", &peer_id)], None, &[], &[]);
+    call(
+        &env,
+        "WireguardgatewaysPeersFindById",
+        &[("gatewayId", &wg_id), ("peerId", &peer_id)],
+        None,
+        &[],
+        &[],
+    );
     let mut peer_put = peer_body.clone();
     peer_put["id"] = json!(peer_id);
     peer_put["properties"]["name"] = json!("op-peer-2");
-    let p2 = call(&env, "WireguardgatewaysPeersPut", &[("gatewayId", &wg_id), ("peerId", &peer_id)], Some(&peer_put.to_string()), &[], &[]);
+    let p2 = call(
+        &env,
+        "WireguardgatewaysPeersPut",
+        &[("gatewayId", &wg_id), ("peerId", &peer_id)],
+        Some(&peer_put.to_string()),
+        &[],
+        &[],
+    );
     assert_eq!(p2["properties"]["name"], "op-peer-2");
-    call(&env, "WireguardgatewaysPeersDelete", &[("gatewayId", &wg_id), ("peerId", &peer_id)], None, &[], &[]);
+    call(
+        &env,
+        "WireguardgatewaysPeersDelete",
+        &[("gatewayId", &wg_id), ("peerId", &peer_id)],
+        None,
+        &[],
+        &[],
+    );
 
     // IPSec gateways.
     let conn2: Value = serde_json::from_str(&connections(2)).unwrap();
     let ipsec_body = json!({"properties": {"name": "op-ipsec", "gatewayIP": "203.0.113.31", "connections": conn2["connections"]}});
-    let ipsec = call(&env, "IpsecgatewaysPost", &[], Some(&ipsec_body.to_string()), &[], &[]);
+    let ipsec = call(
+        &env,
+        "IpsecgatewaysPost",
+        &[],
+        Some(&ipsec_body.to_string()),
+        &[],
+        &[],
+    );
     let ipsec_id = id(&ipsec);
     let ipsecs = call(&env, "IpsecgatewaysGet", &[], None, &[], &[]);
     assert_eq!(ipsecs["items"].as_array().unwrap().len(), 1);
-    call(&env, "IpsecgatewaysFindById", &[("gatewayId", &ipsec_id)], None, &[], &[]);
+    call(
+        &env,
+        "IpsecgatewaysFindById",
+        &[("gatewayId", &ipsec_id)],
+        None,
+        &[],
+        &[],
+    );
     let mut ipsec_put = ipsec_body.clone();
     ipsec_put["id"] = json!(ipsec_id);
     ipsec_put["properties"]["description"] = json!("via op");
-    let i2 = call(&env, "IpsecgatewaysPut", &[("gatewayId", &ipsec_id)], Some(&ipsec_put.to_string()), &[], &[]);
+    let i2 = call(
+        &env,
+        "IpsecgatewaysPut",
+        &[("gatewayId", &ipsec_id)],
+        Some(&ipsec_put.to_string()),
+        &[],
+        &[],
+    );
     assert_eq!(i2["properties"]["description"], "via op");
 
     // IPSec tunnels.
@@ -272,43 +508,131 @@ fn every_ionos_operation_through_op_call() {
     let tunnel_body = json!({"properties": {"name": "op-tunnel", "remoteHost": "198.51.100.40",
         "auth": {"method": "PSK", "psk": {"key": "{{secret:pre-shared-key}}"}}, "ike": {}, "esp": {},
         "cloudNetworkCIDRs": ["192.168.2.0/24"], "peerNetworkCIDRs": ["10.40.0.0/16"]}});
-    let tunnel = call(&env, "IpsecgatewaysTunnelsPost", &[("gatewayId", &ipsec_id)], Some(&tunnel_body.to_string()), &p, &["pre-shared-key=env:PSK"]);
+    let tunnel = call(
+        &env,
+        "IpsecgatewaysTunnelsPost",
+        &[("gatewayId", &ipsec_id)],
+        Some(&tunnel_body.to_string()),
+        &p,
+        &["pre-shared-key=env:PSK"],
+    );
     let tunnel_id = id(&tunnel);
-    let tunnels = call(&env, "IpsecgatewaysTunnelsGet", &[("gatewayId", &ipsec_id)], None, &[], &[]);
+    let tunnels = call(
+        &env,
+        "IpsecgatewaysTunnelsGet",
+        &[("gatewayId", &ipsec_id)],
+        None,
+        &[],
+        &[],
+    );
     assert_eq!(tunnels["items"].as_array().unwrap().len(), 1);
-    call(&env, "IpsecgatewaysTunnelsFindById", &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)], None, &[], &[]);
+    call(
+        &env,
+        "IpsecgatewaysTunnelsFindById",
+        &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)],
+        None,
+        &[],
+        &[],
+    );
     let mut tunnel_put = tunnel_body.clone();
     tunnel_put["id"] = json!(tunnel_id);
     tunnel_put["properties"]["peerNetworkCIDRs"] = json!(["10.41.0.0/16"]);
-    let t2 = call(&env, "IpsecgatewaysTunnelsPut", &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)], Some(&tunnel_put.to_string()), &p, &["pre-shared-key=env:PSK"]);
-    assert_eq!(t2["properties"]["peerNetworkCIDRs"], json!(["10.41.0.0/16"]));
-    call(&env, "IpsecgatewaysTunnelsDelete", &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)], None, &[], &[]);
-    call(&env, "IpsecgatewaysDelete", &[("gatewayId", &ipsec_id)], None, &[], &[]);
-    call(&env, "WireguardgatewaysDelete", &[("gatewayId", &wg_id)], None, &[], &[]);
+    let t2 = call(
+        &env,
+        "IpsecgatewaysTunnelsPut",
+        &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)],
+        Some(&tunnel_put.to_string()),
+        &p,
+        &["pre-shared-key=env:PSK"],
+    );
+    assert_eq!(
+        t2["properties"]["peerNetworkCIDRs"],
+        json!(["10.41.0.0/16"])
+    );
+    call(
+        &env,
+        "IpsecgatewaysTunnelsDelete",
+        &[("gatewayId", &ipsec_id), ("tunnelId", &tunnel_id)],
+        None,
+        &[],
+        &[],
+    );
+    call(
+        &env,
+        "IpsecgatewaysDelete",
+        &[("gatewayId", &ipsec_id)],
+        None,
+        &[],
+        &[],
+    );
+    call(
+        &env,
+        "WireguardgatewaysDelete",
+        &[("gatewayId", &wg_id)],
+        None,
+        &[],
+        &[],
+    );
 
     // The emulator saw every one of the 20 method/path shapes, and the secrets in place.
-    let seen: Vec<String> = env.emu().requests().iter().map(|r| format!("{} {}", r.method, shape(&r.path))).collect();
+    let seen: Vec<String> = env
+        .emu()
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, shape(&r.path)))
+        .collect();
     for expected in [
-        "GET /wireguardgateways", "POST /wireguardgateways", "GET /wireguardgateways/{id}",
-        "PUT /wireguardgateways/{id}", "DELETE /wireguardgateways/{id}",
-        "GET /wireguardgateways/{id}/peers", "POST /wireguardgateways/{id}/peers",
-        "GET /wireguardgateways/{id}/peers/{id}", "PUT /wireguardgateways/{id}/peers/{id}",
-        "DELETE /wireguardgateways/{id}/peers/{id}", "GET /ipsecgateways", "POST /ipsecgateways",
-        "GET /ipsecgateways/{id}", "PUT /ipsecgateways/{id}", "DELETE /ipsecgateways/{id}",
-        "GET /ipsecgateways/{id}/tunnels", "POST /ipsecgateways/{id}/tunnels",
-        "GET /ipsecgateways/{id}/tunnels/{id}", "PUT /ipsecgateways/{id}/tunnels/{id}",
+        "GET /wireguardgateways",
+        "POST /wireguardgateways",
+        "GET /wireguardgateways/{id}",
+        "PUT /wireguardgateways/{id}",
+        "DELETE /wireguardgateways/{id}",
+        "GET /wireguardgateways/{id}/peers",
+        "POST /wireguardgateways/{id}/peers",
+        "GET /wireguardgateways/{id}/peers/{id}",
+        "PUT /wireguardgateways/{id}/peers/{id}",
+        "DELETE /wireguardgateways/{id}/peers/{id}",
+        "GET /ipsecgateways",
+        "POST /ipsecgateways",
+        "GET /ipsecgateways/{id}",
+        "PUT /ipsecgateways/{id}",
+        "DELETE /ipsecgateways/{id}",
+        "GET /ipsecgateways/{id}/tunnels",
+        "POST /ipsecgateways/{id}/tunnels",
+        "GET /ipsecgateways/{id}/tunnels/{id}",
+        "PUT /ipsecgateways/{id}/tunnels/{id}",
         "DELETE /ipsecgateways/{id}/tunnels/{id}",
     ] {
-        assert!(seen.iter().any(|s| s == expected), "{expected} not seen in {seen:?}");
+        assert!(
+            seen.iter().any(|s| s == expected),
+            "{expected} not seen in {seen:?}"
+        );
     }
-    let posted = env.emu().requests().into_iter().find(|r| r.method == "POST" && r.path.ends_with("/tunnels")).unwrap();
-    assert!(posted.body.contains(&psk), "the emulator got the real pre-shared key");
-    assert!(!posted.body.contains("{{secret:"), "placeholder left on the wire");
+    let posted = env
+        .emu()
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/tunnels"))
+        .unwrap();
+    assert!(
+        posted.body.contains(&psk),
+        "the emulator got the real pre-shared key"
+    );
+    assert!(
+        !posted.body.contains("{{secret:"),
+        "placeholder left on the wire"
+    );
 }
 
 fn shape(path: &str) -> String {
     path.split('/')
-        .map(|seg| if seg.len() == 36 && seg.matches('-').count() == 4 { "{id}" } else { seg })
+        .map(|seg| {
+            if seg.len() == 36 && seg.matches('-').count() == 4 {
+                "{id}"
+            } else {
+                seg
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }

@@ -19,21 +19,31 @@ impl Run {
     /// Panics with the whole output unless the exit code is `code`.
     #[track_caller]
     pub fn expect_code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// stdout parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
 /// A random hex string (for tokens and keys).
 pub fn random_hex(bytes: usize) -> String {
-    (0..bytes).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
+    (0..bytes)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect()
 }
 
 /// A WireGuard-looking base64 key.
@@ -71,7 +81,10 @@ impl Env {
     /// A fresh home and an emulator with `config`.
     pub fn with_emulator(config: Config) -> Self {
         let mut env = Self::new();
-        let emulator = env.rt.block_on(Emulator::start(config)).expect("emulator starts");
+        let emulator = env
+            .rt
+            .block_on(Emulator::start(config))
+            .expect("emulator starts");
         env.emulator = Some(emulator);
         env
     }
@@ -91,10 +104,26 @@ impl Env {
         let env = Self::with_emulator(config);
         let token = env.emu().config().ionos_token.clone();
         env.set_credential("ionos-test", &["token"], &[&token]);
-        env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
+        env.run(&[
+            "adapter",
+            "install",
+            portico_test_artifacts::IONOS_VPN,
+            "--yes",
+        ])
+        .expect_code(0);
         let endpoint = format!("endpoint={}", env.emu().url());
-        env.run(&["profile", "add", "t", "--adapter", "ionos-vpn", "--credential", "ionos-test", "--set", &endpoint])
-            .expect_code(0);
+        env.run(&[
+            "profile",
+            "add",
+            "t",
+            "--adapter",
+            "ionos-vpn",
+            "--credential",
+            "ionos-test",
+            "--set",
+            &endpoint,
+        ])
+        .expect_code(0);
         env
     }
 
@@ -202,7 +231,9 @@ pub const DC: &str = "5a029f4a-58ba-11ee-8c99-0242ac120002";
 
 /// `--properties` for a gateway with one connection on `lan`.
 pub fn connections(lan: u8) -> String {
-    format!(r#"{{"connections":[{{"datacenterId":"{DC}","lanId":"{lan}","ipv4CIDR":"192.168.{lan}.10/24"}}]}}"#)
+    format!(
+        r#"{{"connections":[{{"datacenterId":"{DC}","lanId":"{lan}","ipv4CIDR":"192.168.{lan}.10/24"}}]}}"#
+    )
 }
 
 /// Creates a WireGuard gateway, returns its JSON view.
@@ -210,8 +241,20 @@ pub fn create_wireguard(env: &Env, name: &str, extra: &[&str]) -> Value {
     let key = random_key();
     let props = connections(1);
     let mut args = vec![
-        "gateway", "create", "--kind", "wireguard", "--name", name, "--public-address", "203.0.113.10",
-        "--network", "10.8.0.1/24", "--properties", &props, "--secret", "private-key=env:WG_KEY",
+        "gateway",
+        "create",
+        "--kind",
+        "wireguard",
+        "--name",
+        name,
+        "--public-address",
+        "203.0.113.10",
+        "--network",
+        "10.8.0.1/24",
+        "--properties",
+        &props,
+        "--secret",
+        "private-key=env:WG_KEY",
     ];
     args.extend(extra);
     env.json_env(&args, &[("WG_KEY", &key)])
@@ -221,8 +264,16 @@ pub fn create_wireguard(env: &Env, name: &str, extra: &[&str]) -> Value {
 pub fn create_ipsec(env: &Env, name: &str, extra: &[&str]) -> Value {
     let props = connections(2);
     let mut args = vec![
-        "gateway", "create", "--kind", "ipsec", "--name", name, "--public-address", "203.0.113.20",
-        "--properties", &props,
+        "gateway",
+        "create",
+        "--kind",
+        "ipsec",
+        "--name",
+        name,
+        "--public-address",
+        "203.0.113.20",
+        "--properties",
+        &props,
     ];
     args.extend(extra);
     env.json(&args)

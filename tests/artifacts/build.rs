@@ -22,7 +22,13 @@ fn main() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(&dir)
-            .args(["build", "--release", "--target", "wasm32-wasip2", "--workspace"])
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "--workspace",
+            ])
             .env("CARGO_TARGET_DIR", &target_dir);
         for var in [
             "CARGO_ENCODED_RUSTFLAGS",
@@ -38,7 +44,10 @@ fn main() {
             cmd.env("RUSTFLAGS", "-D warnings");
         }
         let status = cmd.status().expect("failed to run cargo for the guests");
-        assert!(status.success(), "building the guests in {workspace} failed");
+        assert!(
+            status.success(),
+            "building the guests in {workspace} failed"
+        );
         let out = target_dir.join("wasm32-wasip2/release");
         let mut components: Vec<PathBuf> = std::fs::read_dir(&out)
             .expect("guest output directory")
@@ -47,7 +56,10 @@ fn main() {
             .collect();
         components.sort();
         for path in components {
-            let stem = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("utf-8 name");
             let name = stem
                 .trim_start_matches("portico_adapter_")
                 .trim_start_matches("portico_test_")

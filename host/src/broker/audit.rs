@@ -70,7 +70,11 @@ impl Audit {
         options.append(true).create(true);
         #[cfg(unix)]
         cap_std::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = self.dir.open_with(FILE, &options).context("failed to open audit log")?;
-        file.write_all(&line).context("failed to append to audit log")
+        let mut file = self
+            .dir
+            .open_with(FILE, &options)
+            .context("failed to open audit log")?;
+        file.write_all(&line)
+            .context("failed to append to audit log")
     }
 }

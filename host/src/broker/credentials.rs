@@ -60,7 +60,7 @@ impl Broker {
                 }),
                 meta::CredentialScheme::Signed => return Ok((binding.stored.clone(), Vec::new())),
             };
-            if let Some((name, Some(value))) = header.map(|(n, v)| (n, v)) {
+            if let Some((name, Some(value))) = header {
                 return Ok((binding.stored.clone(), vec![(name, value)]));
             }
         }
@@ -116,7 +116,10 @@ impl Broker {
         let resolved = self.credential(&binding)?;
         let Some(secret) = resolved.field(&request.field) else {
             return Err(types::Error::Unauthorized(types::Problem {
-                message: format!("credential {:?} has no field {:?}", binding.stored, request.field),
+                message: format!(
+                    "credential {:?} has no field {:?}",
+                    binding.stored, request.field
+                ),
                 status: None,
                 code: None,
             }));

@@ -54,9 +54,9 @@ impl Broker {
         let method = request.method.to_ascii_uppercase();
         let (host, path) = url::Url::parse(&request.url)
             .map(|u| {
-                let host = Origin::of(&u).map(|o| o.authority()).unwrap_or_else(|_| {
-                    u.host_str().unwrap_or_default().to_string()
-                });
+                let host = Origin::of(&u)
+                    .map(|o| o.authority())
+                    .unwrap_or_else(|_| u.host_str().unwrap_or_default().to_string());
                 (host, u.path().to_string())
             })
             .unwrap_or_default();
@@ -140,7 +140,11 @@ impl Broker {
             let lower = name.to_ascii_lowercase();
             if FORBIDDEN_HEADERS.contains(&lower.as_str())
                 || FORBIDDEN_PREFIXES.iter().any(|p| lower.starts_with(p))
-                || self.config.credential_headers.iter().any(|h| h.eq_ignore_ascii_case(&lower))
+                || self
+                    .config
+                    .credential_headers
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(&lower))
             {
                 return Err(self.refuse(format!(
                     "adapter {} may not set header {name:?}: credentials are applied by the host",
@@ -238,16 +242,16 @@ impl Broker {
                 } else {
                     "failed"
                 };
-                transport(format!(
-                    "request to {} {what}",
-                    prepared.origin.authority()
-                ))
+                transport(format!("request to {} {what}", prepared.origin.authority()))
             })?;
             return self.read_response(response).await;
         }
     }
 
-    async fn read_response(&self, mut response: reqwest::Response) -> Result<Response, types::Error> {
+    async fn read_response(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<Response, types::Error> {
         let cap = self.config.limits.max_response_bytes;
         let too_large = || transport(format!("response body exceeds the limit of {cap} bytes"));
         if response.content_length().is_some_and(|len| len > cap) {
@@ -261,7 +265,10 @@ impl Broker {
             .filter(|(name, _)| *name != reqwest::header::SET_COOKIE)
             .map(|(name, value)| {
                 let value = secrets::scrub(value.as_bytes(), &secrets);
-                (name.as_str().to_string(), String::from_utf8_lossy(&value).into_owned())
+                (
+                    name.as_str().to_string(),
+                    String::from_utf8_lossy(&value).into_owned(),
+                )
             })
             .collect();
         let mut body = Vec::new();

@@ -179,11 +179,18 @@ mod tests {
     use super::*;
 
     fn grants() -> Grants {
-        let patterns = ["vpn.de-fra.ionos.com", "*.example.net", "api.example.org:8443"]
-            .iter()
-            .map(|p| HostPattern::parse(p).unwrap())
-            .collect();
-        Grants::new(patterns, Some(Origin::parse("http://127.0.0.1:4100").unwrap()))
+        let patterns = [
+            "vpn.de-fra.ionos.com",
+            "*.example.net",
+            "api.example.org:8443",
+        ]
+        .iter()
+        .map(|p| HostPattern::parse(p).unwrap())
+        .collect();
+        Grants::new(
+            patterns,
+            Some(Origin::parse("http://127.0.0.1:4100").unwrap()),
+        )
     }
 
     fn allowed(url: &str) -> bool {
@@ -195,21 +202,42 @@ mod tests {
         assert!(allowed("https://vpn.de-fra.ionos.com/wireguardgateways"));
         assert!(allowed("https://VPN.DE-FRA.IONOS.COM/x"), "upper case");
         assert!(allowed("https://vpn.de-fra.ionos.com./x"), "trailing dot");
-        assert!(allowed("https://vpn.de-fra.ionos.com:443/x"), "explicit default port");
+        assert!(
+            allowed("https://vpn.de-fra.ionos.com:443/x"),
+            "explicit default port"
+        );
         assert!(!allowed("http://vpn.de-fra.ionos.com/x"), "plain http");
-        assert!(!allowed("https://vpn.de-fra.ionos.com:8443/x"), "other port");
-        assert!(!allowed("https://vpn.de-fra.ionos.com../x"), "two trailing dots");
+        assert!(
+            !allowed("https://vpn.de-fra.ionos.com:8443/x"),
+            "other port"
+        );
+        assert!(
+            !allowed("https://vpn.de-fra.ionos.com../x"),
+            "two trailing dots"
+        );
         assert!(!allowed("https://vpn.de-txl.ionos.com/x"), "other region");
     }
 
     #[test]
     fn user_info_and_look_alikes_are_refused() {
-        assert!(!allowed("https://vpn.de-fra.ionos.com@evil.com/x"), "userinfo trick");
-        assert!(!allowed("https://user:pw@vpn.de-fra.ionos.com/x"), "userinfo on a granted host");
-        assert!(!allowed("https://vpn.de-fra.ionos.com.evil.com/x"), "suffix");
+        assert!(
+            !allowed("https://vpn.de-fra.ionos.com@evil.com/x"),
+            "userinfo trick"
+        );
+        assert!(
+            !allowed("https://user:pw@vpn.de-fra.ionos.com/x"),
+            "userinfo on a granted host"
+        );
+        assert!(
+            !allowed("https://vpn.de-fra.ionos.com.evil.com/x"),
+            "suffix"
+        );
         assert!(!allowed("https://evilvpn.de-fra.ionos.com/x"), "prefix");
         assert!(!allowed("https://vpn.de-fra.ionos.co/x"), "short tld");
-        assert!(!allowed("https://vpn.de-fra.ionos.com%2eevil.com/x"), "encoded dot");
+        assert!(
+            !allowed("https://vpn.de-fra.ionos.com%2eevil.com/x"),
+            "encoded dot"
+        );
         assert!(!allowed("ftp://vpn.de-fra.ionos.com/x"), "scheme");
         assert!(!allowed("file:///etc/passwd"), "file");
     }
@@ -222,7 +250,10 @@ mod tests {
         assert!(!allowed("https://aexample.net/"), "look-alike suffix");
         assert!(!allowed("https://a.example.net.evil.org/"));
         assert!(allowed("https://api.example.org:8443/"));
-        assert!(!allowed("https://api.example.org/"), "pattern port is exact");
+        assert!(
+            !allowed("https://api.example.org/"),
+            "pattern port is exact"
+        );
     }
 
     #[test]
@@ -230,10 +261,22 @@ mod tests {
         assert!(allowed("http://127.0.0.1:4100/wireguardgateways"));
         assert!(!allowed("http://127.0.0.1:4101/"), "other port on loopback");
         assert!(!allowed("https://127.0.0.1:4100/"), "other scheme");
-        assert!(!allowed("http://localhost:4100/"), "other name for the same host");
-        assert!(allowed("http://2130706433:4100/"), "decimal form normalises to 127.0.0.1");
-        assert!(allowed("http://0x7f.0.0.1:4100/"), "hex form normalises to 127.0.0.1");
-        assert!(!allowed("http://169.254.169.254/latest/meta-data"), "metadata service");
+        assert!(
+            !allowed("http://localhost:4100/"),
+            "other name for the same host"
+        );
+        assert!(
+            allowed("http://2130706433:4100/"),
+            "decimal form normalises to 127.0.0.1"
+        );
+        assert!(
+            allowed("http://0x7f.0.0.1:4100/"),
+            "hex form normalises to 127.0.0.1"
+        );
+        assert!(
+            !allowed("http://169.254.169.254/latest/meta-data"),
+            "metadata service"
+        );
     }
 
     #[test]
@@ -245,16 +288,30 @@ mod tests {
         let ok = |u: &str| g.allows(&Origin::parse(u).unwrap());
         assert!(ok("https://[2001:db8:0:0::1]/"), "uncompressed form");
         assert!(ok("http://[0:0:0:0:0:0:0:1]:9000/"));
-        assert!(!ok("http://[::ffff:127.0.0.1]:9000/"), "IPv4-mapped is another address");
+        assert!(
+            !ok("http://[::ffff:127.0.0.1]:9000/"),
+            "IPv4-mapped is another address"
+        );
         assert!(!ok("https://[2001:db8::2]/"));
     }
 
     #[test]
     fn patterns_are_validated() {
-        for bad in ["", "*.com", "*", "https://x.com", "x.com/path", "u@x.com", "*.1.2.3.4"] {
+        for bad in [
+            "",
+            "*.com",
+            "*",
+            "https://x.com",
+            "x.com/path",
+            "u@x.com",
+            "*.1.2.3.4",
+        ] {
             assert!(HostPattern::parse(bad).is_err(), "{bad:?} accepted");
         }
-        assert_eq!(HostPattern::parse("*.Example.NET.").unwrap().to_string(), "*.example.net");
+        assert_eq!(
+            HostPattern::parse("*.Example.NET.").unwrap().to_string(),
+            "*.example.net"
+        );
     }
 
     #[test]

@@ -107,7 +107,10 @@ mod tests {
 
     fn inputs() -> SecretInputs {
         let mut s = SecretInputs::default();
-        s.insert("pre-shared-key".into(), SecretString::new("p\"sk-42\\x".into()));
+        s.insert(
+            "pre-shared-key".into(),
+            SecretString::new("p\"sk-42\\x".into()),
+        );
         s
     }
 

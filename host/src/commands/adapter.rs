@@ -25,7 +25,9 @@ pub async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
 fn scheme_text(s: &meta::CredentialScheme) -> String {
     match s {
         meta::CredentialScheme::Bearer(f) => format!("bearer({f})"),
-        meta::CredentialScheme::Basic(b) => format!("basic({}, {})", b.username_field, b.password_field),
+        meta::CredentialScheme::Basic(b) => {
+            format!("basic({}, {})", b.username_field, b.password_field)
+        }
         meta::CredentialScheme::Header(h) => format!("header {}({})", h.header, h.field),
         meta::CredentialScheme::Signed => "signed by the adapter via credentials.sign".into(),
     }
@@ -80,7 +82,11 @@ fn validate_description(d: &meta::Description) -> Result<Vec<HostPattern>> {
             };
             for f in fields {
                 if !c.fields.iter().any(|x| x.name == f) {
-                    bail!("adapter {} credential {} uses undeclared field {f}", d.name, c.name);
+                    bail!(
+                        "adapter {} credential {} uses undeclared field {f}",
+                        d.name,
+                        c.name
+                    );
                 }
             }
         }
@@ -100,7 +106,8 @@ fn difference(label: &str, old: &[String], new: &[String]) -> Vec<String> {
 }
 
 async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[String]) -> Result<()> {
-    let bytes = std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
     let sha256 = loader::sha256_hex(&bytes);
     let label = path.display().to_string();
     let loaded = ctx.runtime()?.load(&label, &bytes, &sha256)?;
@@ -126,12 +133,19 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
     let name = description.name.clone();
     let printer = ctx.printer;
     let mut lines = vec![
-        format!("adapter {} {} ({})", name, description.version, description.provider),
+        format!(
+            "adapter {} {} ({})",
+            name, description.version, description.provider
+        ),
         format!("  sha256 {sha256}, portico:adapter@{}", loaded.wit_version),
         "  network access (HTTPS):".to_string(),
     ];
     for h in &declared {
-        let mark = if granted.contains(&h.to_string()) { "grant" } else { "deny " };
+        let mark = if granted.contains(&h.to_string()) {
+            "grant"
+        } else {
+            "deny "
+        };
         lines.push(format!("    [{mark}] {h}"));
     }
     lines.push("  credentials (applied by portico; the adapter never sees secret fields):".into());
@@ -139,12 +153,31 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
         let fields: Vec<String> = c
             .fields
             .iter()
-            .map(|f| if f.secret { format!("{} (secret)", f.name) } else { f.name.clone() })
+            .map(|f| {
+                if f.secret {
+                    format!("{} (secret)", f.name)
+                } else {
+                    f.name.clone()
+                }
+            })
             .collect();
-        lines.push(format!("    {}: {} via {}", c.name, fields.join(", "), c.schemes.iter().map(scheme_text).collect::<Vec<_>>().join(" or ")));
+        lines.push(format!(
+            "    {}: {} via {}",
+            c.name,
+            fields.join(", "),
+            c.schemes
+                .iter()
+                .map(scheme_text)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
     }
     let lock = ctx.config.lock()?;
-    let credentials: Vec<String> = description.credentials.iter().map(|c| c.name.clone()).collect();
+    let credentials: Vec<String> = description
+        .credentials
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     if let Some(old) = lock.adapters.get(&name) {
         let mut diff = difference("host", &old.hosts, &granted);
         diff.extend(difference("credential", &old.credentials, &credentials));
@@ -154,7 +187,10 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
         if diff.is_empty() {
             lines.push("  already installed with the same file and grants".into());
         } else {
-            lines.push(format!("  changes since the approved version {}:", old.version));
+            lines.push(format!(
+                "  changes since the approved version {}:",
+                old.version
+            ));
             lines.extend(diff);
         }
     }
@@ -212,7 +248,13 @@ fn list(ctx: &mut Ctx) -> Result<()> {
         })
         .collect();
     ctx.printer.list(
-        &[("NAME", "name"), ("VERSION", "version"), ("PROVIDER", "provider"), ("WIT", "wit"), ("SHA256", "sha256")],
+        &[
+            ("NAME", "name"),
+            ("VERSION", "version"),
+            ("PROVIDER", "provider"),
+            ("WIT", "wit"),
+            ("SHA256", "sha256"),
+        ],
         &items,
     )
 }
@@ -255,7 +297,10 @@ fn remove(ctx: &mut Ctx, name: &str) -> Result<()> {
         .map(|(n, _)| n)
         .collect();
     if !users.is_empty() {
-        eprintln!("note: profiles {} still name adapter {name}", users.join(", "));
+        eprintln!(
+            "note: profiles {} still name adapter {name}",
+            users.join(", ")
+        );
     }
     eprintln!("removed adapter {name}");
     Ok(())

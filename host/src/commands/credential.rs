@@ -14,12 +14,20 @@ use zeroize::Zeroize as _;
 /// Runs a `credential` command.
 pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
     match command {
-        CredentialCommand::Set { name, fields, process } => {
+        CredentialCommand::Set {
+            name,
+            fields,
+            process,
+        } => {
             crate::home::validate_name("credential", &name)?;
             if let Some(command) = process {
                 ctx.credentials.set_process(&name, &command)?;
             } else {
-                let fields = if fields.is_empty() { vec!["token".to_string()] } else { fields };
+                let fields = if fields.is_empty() {
+                    vec!["token".to_string()]
+                } else {
+                    fields
+                };
                 let values = read_values(&fields)?;
                 ctx.credentials.set(&name, values)?;
             }
@@ -33,7 +41,10 @@ pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
                 .into_iter()
                 .map(serde_json::to_value)
                 .collect::<Result<_, _>>()?;
-            ctx.printer.list(&[("NAME", "name"), ("FIELDS", "fields"), ("SOURCE", "source")], &items)
+            ctx.printer.list(
+                &[("NAME", "name"), ("FIELDS", "fields"), ("SOURCE", "source")],
+                &items,
+            )
         }
         CredentialCommand::Remove { name } => {
             if !ctx.credentials.remove(&name)? {

@@ -37,7 +37,14 @@ pub fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
     for arg in args {
         let (name, source) = match arg.split_once('=') {
             Some((name, source)) => (name.trim(), source.trim()),
-            None => (arg.trim(), if super::stdin_is_terminal() { "prompt" } else { "stdin" }),
+            None => (
+                arg.trim(),
+                if super::stdin_is_terminal() {
+                    "prompt"
+                } else {
+                    "stdin"
+                },
+            ),
         };
         let source = match source {
             "stdin" | "-" => SecretSource::Stdin,
@@ -45,7 +52,9 @@ pub fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
             s if s.starts_with("env:") && s.len() > 4 => SecretSource::Env(s[4..].to_string()),
             s if s.starts_with("credential:") => {
                 let (cred, field) = s["credential:".len()..].split_once('.').ok_or_else(|| {
-                    input(format!("secret input {name}: expected credential:NAME.FIELD"))
+                    input(format!(
+                        "secret input {name}: expected credential:NAME.FIELD"
+                    ))
                 })?;
                 SecretSource::Credential(cred.to_string(), field.to_string())
             }
@@ -61,7 +70,12 @@ pub fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
             source,
         });
     }
-    if out.iter().filter(|a| a.source == SecretSource::Stdin).count() > 1 {
+    if out
+        .iter()
+        .filter(|a| a.source == SecretSource::Stdin)
+        .count()
+        > 1
+    {
         return Err(input("only one secret input can come from stdin"));
     }
     Ok(out)
@@ -80,7 +94,11 @@ pub fn read_secrets(
             return Err(input(format!(
                 "the adapter declares no secret input {:?} (it declares: {})",
                 arg.name,
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             )));
         }
         let value = match &arg.source {
@@ -96,14 +114,20 @@ pub fn read_secrets(
             SecretSource::Prompt => rpassword::prompt_password(format!("{}: ", arg.name))
                 .with_context(|| format!("failed to prompt for secret input {}", arg.name))?,
             SecretSource::Env(var) => std::env::var(var).map_err(|_| {
-                input(format!("secret input {}: environment variable {var} is not set", arg.name))
+                input(format!(
+                    "secret input {}: environment variable {var} is not set",
+                    arg.name
+                ))
             })?,
             SecretSource::Credential(name, field) => credentials
                 .resolve(name, std::slice::from_ref(field))?
                 .field(field)
                 .map(|v| v.expose().to_string())
                 .ok_or_else(|| {
-                    input(format!("secret input {}: credential {name} has no field {field}", arg.name))
+                    input(format!(
+                        "secret input {}: credential {name} has no field {field}",
+                        arg.name
+                    ))
                 })?,
         };
         if value.is_empty() {
@@ -123,7 +147,8 @@ pub fn read_json(arg: &str, what: &str) -> Result<String> {
             .with_context(|| format!("failed to read {what} from stdin"))?;
         text
     } else if let Some(path) = arg.strip_prefix('@') {
-        std::fs::read_to_string(path).with_context(|| format!("failed to read {what} from {path}"))?
+        std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read {what} from {path}"))?
     } else {
         arg.to_string()
     };
@@ -145,7 +170,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(args[0].source, SecretSource::Env("MY_PSK".into()));
-        assert_eq!(args[1].source, SecretSource::Credential("vault".into(), "psk".into()));
+        assert_eq!(
+            args[1].source,
+            SecretSource::Credential("vault".into(), "psk".into())
+        );
         assert_eq!(args[2].source, SecretSource::Prompt);
     }
 

@@ -18,17 +18,24 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
             let catalog = bound.session.catalog().await?;
             let items: Vec<Value> = catalog.iter().map(view).collect();
             ctx.printer.list(
-                &[("NAME", "name"), ("METHOD", "method"), ("PATH", "path"), ("SUMMARY", "summary")],
+                &[
+                    ("NAME", "name"),
+                    ("METHOD", "method"),
+                    ("PATH", "path"),
+                    ("SUMMARY", "summary"),
+                ],
                 &items,
             )
         }
         OpCommand::Show { name } => {
             let mut bound = ctx.bind(&[]).await?;
             let catalog = bound.session.catalog().await?;
-            let op = catalog
-                .iter()
-                .find(|o| o.name == name)
-                .ok_or_else(|| input(format!("adapter {} has no operation {name:?}", bound.description.name)))?;
+            let op = catalog.iter().find(|o| o.name == name).ok_or_else(|| {
+                input(format!(
+                    "adapter {} has no operation {name:?}",
+                    bound.description.name
+                ))
+            })?;
             ctx.printer.one(&view(op))
         }
         OpCommand::Call {
@@ -57,19 +64,30 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
             loop {
                 let outcome = bound
                     .session
-                    .invoke(&name, &params, body.as_deref(), cursor.as_deref(), &placeholders)
+                    .invoke(
+                        &name,
+                        &params,
+                        body.as_deref(),
+                        cursor.as_deref(),
+                        &placeholders,
+                    )
                     .await?;
                 let document = outcome
                     .body
                     .as_deref()
-                    .map(|b| serde_json::from_str(b).unwrap_or_else(|_| Value::String(b.to_string())))
+                    .map(|b| {
+                        serde_json::from_str(b).unwrap_or_else(|_| Value::String(b.to_string()))
+                    })
                     .unwrap_or(Value::Null);
                 tracing::info!("{name}: HTTP {}", outcome.status);
                 pages.push(document);
                 match outcome.next {
                     Some(next) if ctx.global.all => {
                         if cursor.as_deref() == Some(next.as_str()) || pages.len() >= 10_000 {
-                            bail!("adapter {} returned a cursor that does not advance", bound.description.name);
+                            bail!(
+                                "adapter {} returned a cursor that does not advance",
+                                bound.description.name
+                            );
                         }
                         cursor = Some(next);
                     }

@@ -20,9 +20,20 @@ pub async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
             set,
         } => add(ctx, &name, &adapter, &credential, &set).await,
         ProfileCommand::List => {
-            let items: Vec<Value> = ctx.config.profiles()?.profiles.iter().map(|(n, p)| view(n, p)).collect();
+            let items: Vec<Value> = ctx
+                .config
+                .profiles()?
+                .profiles
+                .iter()
+                .map(|(n, p)| view(n, p))
+                .collect();
             ctx.printer.list(
-                &[("NAME", "name"), ("ADAPTER", "adapter"), ("CREDENTIALS", "credential_list"), ("SETTINGS", "setting_list")],
+                &[
+                    ("NAME", "name"),
+                    ("ADAPTER", "adapter"),
+                    ("CREDENTIALS", "credential_list"),
+                    ("SETTINGS", "setting_list"),
+                ],
                 &items,
             )
         }
@@ -62,7 +73,13 @@ fn view(name: &str, p: &Profile) -> Value {
     })
 }
 
-async fn add(ctx: &mut Ctx, name: &str, adapter: &str, credential: &[String], set: &[String]) -> Result<()> {
+async fn add(
+    ctx: &mut Ctx,
+    name: &str,
+    adapter: &str,
+    credential: &[String],
+    set: &[String],
+) -> Result<()> {
     home::validate_name("profile", name)?;
     let (_, loaded) = ctx.load_installed(adapter)?;
     let mut session = ctx.runtime()?.instantiate(&loaded).await?;
@@ -86,9 +103,16 @@ async fn add(ctx: &mut Ctx, name: &str, adapter: &str, credential: &[String], se
         settings.insert(key, value);
     }
     broker::endpoint_origin(&settings).map_err(|e| input(format!("{e:#}")))?;
-    for decl in d.settings.iter().filter(|x| x.required && x.default_value.is_none()) {
+    for decl in d
+        .settings
+        .iter()
+        .filter(|x| x.required && x.default_value.is_none())
+    {
         if !settings.contains_key(&decl.key) {
-            return Err(input(format!("adapter {adapter} needs setting {} (--set {}=...)", decl.key, decl.key)));
+            return Err(input(format!(
+                "adapter {adapter} needs setting {} (--set {}=...)",
+                decl.key, decl.key
+            )));
         }
     }
     let mut credentials = BTreeMap::new();
@@ -103,7 +127,9 @@ async fn add(ctx: &mut Ctx, name: &str, adapter: &str, credential: &[String], se
             }
         };
         if !d.credentials.iter().any(|x| x.name == adapter_name) {
-            return Err(input(format!("adapter {adapter} declares no credential {adapter_name:?}")));
+            return Err(input(format!(
+                "adapter {adapter} declares no credential {adapter_name:?}"
+            )));
         }
         home::validate_name("credential", &stored)?;
         credentials.insert(adapter_name, stored);

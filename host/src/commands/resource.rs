@@ -81,7 +81,10 @@ macro_rules! resource {
                 let $r = self;
                 $view
             }
-            async fn list(s: &mut Session, q: &types::Query) -> Result<(Vec<Self>, Option<String>)> {
+            async fn list(
+                s: &mut Session,
+                q: &types::Query,
+            ) -> Result<(Vec<Self>, Option<String>)> {
                 let page = s.$list(q).await?;
                 Ok((page.items, page.next))
             }
@@ -102,52 +105,52 @@ macro_rules! resource {
 }
 
 resource!(types::Gateway, types::GatewaySpec, "gateway",
-    gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
-    columns: &[("ID", "id"), ("KIND", "kind"), ("NAME", "name"), ("STATE", "state"),
-               ("PUBLIC ADDRESS", "public_addresses"), ("NETWORKS", "networks")],
-    view: |r| json!({
-        "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
-        "state": state_word(r.state), "provider_state": r.provider_state,
-        "public_addresses": r.public_addresses, "networks": r.networks,
-        "created_at": r.created_at, "provider": raw(&r.raw),
-    }));
+gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
+columns: &[("ID", "id"), ("KIND", "kind"), ("NAME", "name"), ("STATE", "state"),
+           ("PUBLIC ADDRESS", "public_addresses"), ("NETWORKS", "networks")],
+view: |r| json!({
+    "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
+    "state": state_word(r.state), "provider_state": r.provider_state,
+    "public_addresses": r.public_addresses, "networks": r.networks,
+    "created_at": r.created_at, "provider": raw(&r.raw),
+}));
 
 resource!(types::Tunnel, types::TunnelSpec, "tunnel",
-    tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
-    columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
-               ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
-               ("REMOTE NETWORKS", "remote_networks")],
-    view: |r| json!({
-        "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
-        "description": r.description, "state": state_word(r.state),
-        "provider_state": r.provider_state, "remote_address": r.remote_address,
-        "local_networks": r.local_networks, "remote_networks": r.remote_networks,
-        "created_at": r.created_at, "provider": raw(&r.raw),
-    }));
+tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
+columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
+           ("REMOTE NETWORKS", "remote_networks")],
+view: |r| json!({
+    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+    "description": r.description, "state": state_word(r.state),
+    "provider_state": r.provider_state, "remote_address": r.remote_address,
+    "local_networks": r.local_networks, "remote_networks": r.remote_networks,
+    "created_at": r.created_at, "provider": raw(&r.raw),
+}));
 
 resource!(types::Peer, types::PeerSpec, "peer",
-    peers_list, peers_get, peers_create, peers_update, peers_delete,
-    columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
-               ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
-    view: |r| json!({
-        "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
-        "description": r.description, "state": state_word(r.state),
-        "provider_state": r.provider_state, "public_key": r.public_key, "endpoint": r.endpoint,
-        "allowed_networks": r.allowed_networks, "created_at": r.created_at,
-        "provider": raw(&r.raw),
-    }));
+peers_list, peers_get, peers_create, peers_update, peers_delete,
+columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
+view: |r| json!({
+    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+    "description": r.description, "state": state_word(r.state),
+    "provider_state": r.provider_state, "public_key": r.public_key, "endpoint": r.endpoint,
+    "allowed_networks": r.allowed_networks, "created_at": r.created_at,
+    "provider": raw(&r.raw),
+}));
 
 resource!(types::Mapping, types::MappingSpec, "mapping",
-    mappings_list, mappings_get, mappings_create, mappings_update, mappings_delete,
-    columns: &[("ID", "id"), ("PARENT", "parent_id"), ("KIND", "kind"), ("NAME", "name"),
-               ("STATE", "state"), ("SOURCE", "source"), ("DESTINATION", "destination"),
-               ("EXPIRES", "expires_at")],
-    view: |r| json!({
-        "id": r.id, "parent_id": r.parent_id, "kind": r.kind, "name": r.name,
-        "state": state_word(r.state), "provider_state": r.provider_state, "source": r.source,
-        "destination": r.destination, "allowed_networks": r.allowed_networks,
-        "expires_at": r.expires_at, "created_at": r.created_at, "provider": raw(&r.raw),
-    }));
+mappings_list, mappings_get, mappings_create, mappings_update, mappings_delete,
+columns: &[("ID", "id"), ("PARENT", "parent_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("SOURCE", "source"), ("DESTINATION", "destination"),
+           ("EXPIRES", "expires_at")],
+view: |r| json!({
+    "id": r.id, "parent_id": r.parent_id, "kind": r.kind, "name": r.name,
+    "state": state_word(r.state), "provider_state": r.provider_state, "source": r.source,
+    "destination": r.destination, "allowed_networks": r.allowed_networks,
+    "expires_at": r.expires_at, "created_at": r.created_at, "provider": raw(&r.raw),
+}));
 
 /// One action on a noun, with the spec already built.
 enum Action<S> {
@@ -271,10 +274,34 @@ macro_rules! dispatch {
     };
 }
 
-dispatch!(gateway, GatewayCommand, types::Gateway, gateway_spec, |_: &GatewaySpecArgs| None);
-dispatch!(tunnel, TunnelCommand, types::Tunnel, tunnel_spec, |a: &TunnelSpecArgs| a.gateway.clone());
-dispatch!(peer, PeerCommand, types::Peer, peer_spec, |a: &PeerSpecArgs| a.gateway.clone());
-dispatch!(mapping, MappingCommand, types::Mapping, mapping_spec, |a: &MappingSpecArgs| a.gateway.clone());
+dispatch!(
+    gateway,
+    GatewayCommand,
+    types::Gateway,
+    gateway_spec,
+    |_: &GatewaySpecArgs| None
+);
+dispatch!(
+    tunnel,
+    TunnelCommand,
+    types::Tunnel,
+    tunnel_spec,
+    |a: &TunnelSpecArgs| a.gateway.clone()
+);
+dispatch!(
+    peer,
+    PeerCommand,
+    types::Peer,
+    peer_spec,
+    |a: &PeerSpecArgs| a.gateway.clone()
+);
+dispatch!(
+    mapping,
+    MappingCommand,
+    types::Mapping,
+    mapping_spec,
+    |a: &MappingSpecArgs| a.gateway.clone()
+);
 
 async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> {
     let secret_args = match &action {
@@ -309,8 +336,13 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
                 pages += 1;
                 match next {
                     Some(cursor) if ctx.global.all => {
-                        if query.page.cursor.as_deref() == Some(cursor.as_str()) || pages >= MAX_PAGES {
-                            bail!("adapter {} returned a cursor that does not advance", s.name());
+                        if query.page.cursor.as_deref() == Some(cursor.as_str())
+                            || pages >= MAX_PAGES
+                        {
+                            bail!(
+                                "adapter {} returned a cursor that does not advance",
+                                s.name()
+                            );
                         }
                         query.page.cursor = Some(cursor);
                     }
@@ -320,7 +352,10 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
             tracing::debug!("listed {} {}s in {pages} page(s)", items.len(), R::NOUN);
             printer.list(R::COLUMNS, &items)?;
             if let Some(cursor) = next {
-                eprintln!("more {}s: add --all, or continue with --cursor {cursor}", R::NOUN);
+                eprintln!(
+                    "more {}s: add --all, or continue with --cursor {cursor}",
+                    R::NOUN
+                );
             }
         }
         Action::Get(t) => {
@@ -333,7 +368,11 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
                 let l = types::Locator {
                     id: created.id().to_string(),
                     parent_id: parent_of(&created.view()),
-                    kind: created.view().get("kind").and_then(Value::as_str).map(String::from),
+                    kind: created
+                        .view()
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .map(String::from),
                 };
                 wait_ready::<R>(s, &l, timeout).await?
             } else {
@@ -343,7 +382,11 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
         }
         Action::Update(l, spec, _) => {
             let updated = R::update(s, &l, &spec).await?;
-            let shown = if wait { wait_ready::<R>(s, &l, timeout).await? } else { updated };
+            let shown = if wait {
+                wait_ready::<R>(s, &l, timeout).await?
+            } else {
+                updated
+            };
             printer.one(&shown.view())?;
         }
         Action::Delete(t) => {
@@ -367,7 +410,8 @@ fn parent_of(view: &Value) -> Option<String> {
 }
 
 fn spinner(message: String) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
@@ -381,14 +425,23 @@ fn next_interval(interval: Duration) -> Duration {
     (interval.mul_f32(1.5)).min(Duration::from_secs(5))
 }
 
-async fn wait_ready<R: Resource>(s: &mut Session, l: &types::Locator, timeout: Duration) -> Result<R> {
+async fn wait_ready<R: Resource>(
+    s: &mut Session,
+    l: &types::Locator,
+    timeout: Duration,
+) -> Result<R> {
     let started = Instant::now();
     let bar = spinner(format!("waiting for {} {}", R::NOUN, l.id));
     let mut interval = Duration::from_millis(200);
     loop {
         let r = R::get(s, l).await?;
         let state = r.state();
-        bar.set_message(format!("waiting for {} {}: {}", R::NOUN, l.id, state_word(state)));
+        bar.set_message(format!(
+            "waiting for {} {}: {}",
+            R::NOUN,
+            l.id,
+            state_word(state)
+        ));
         match state {
             State::Provisioning | State::Updating | State::Deleting => {}
             State::Failed => {
@@ -397,12 +450,21 @@ async fn wait_ready<R: Resource>(s: &mut Session, l: &types::Locator, timeout: D
                     "{} {} failed (provider state {})",
                     R::NOUN,
                     l.id,
-                    r.view().get("provider_state").and_then(Value::as_str).unwrap_or("?")
+                    r.view()
+                        .get("provider_state")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?")
                 )));
             }
             State::Available | State::Inactive | State::Unknown => {
                 bar.finish_and_clear();
-                tracing::info!("{} {} is {} after {:?}", R::NOUN, l.id, state_word(state), started.elapsed());
+                tracing::info!(
+                    "{} {} is {} after {:?}",
+                    R::NOUN,
+                    l.id,
+                    state_word(state),
+                    started.elapsed()
+                );
                 return Ok(r);
             }
         }
@@ -421,7 +483,11 @@ async fn wait_ready<R: Resource>(s: &mut Session, l: &types::Locator, timeout: D
     }
 }
 
-async fn wait_gone<R: Resource>(s: &mut Session, l: &types::Locator, timeout: Duration) -> Result<()> {
+async fn wait_gone<R: Resource>(
+    s: &mut Session,
+    l: &types::Locator,
+    timeout: Duration,
+) -> Result<()> {
     let started = Instant::now();
     let bar = spinner(format!("waiting for {} {} to go", R::NOUN, l.id));
     let mut interval = Duration::from_millis(200);
@@ -433,7 +499,11 @@ async fn wait_gone<R: Resource>(s: &mut Session, l: &types::Locator, timeout: Du
                 l.id,
                 state_word(r.state())
             )),
-            Err(err) if err.downcast_ref::<AdapterError>().is_some_and(AdapterError::is_not_found) => {
+            Err(err)
+                if err
+                    .downcast_ref::<AdapterError>()
+                    .is_some_and(AdapterError::is_not_found) =>
+            {
                 bar.finish_and_clear();
                 return Ok(());
             }

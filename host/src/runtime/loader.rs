@@ -32,7 +32,12 @@ pub enum Origin {
 }
 
 /// Loads `bytes` (whose sha256 is `sha256`), from `cache_dir` when it holds a compiled copy.
-pub fn load(engine: &Engine, cache_dir: &Path, sha256: &str, bytes: &[u8]) -> Result<(Component, Origin)> {
+pub fn load(
+    engine: &Engine,
+    cache_dir: &Path,
+    sha256: &str,
+    bytes: &[u8],
+) -> Result<(Component, Origin)> {
     anyhow::ensure!(
         sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()),
         "invalid sha256"

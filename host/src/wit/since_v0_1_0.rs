@@ -1,6 +1,9 @@
 //! Bindings for `portico:adapter@0.1.0`.
 
-#[expect(missing_docs, reason = "generated from the WIT, whose items are documented there")]
+#[expect(
+    missing_docs,
+    reason = "generated from the WIT, whose items are documented there"
+)]
 mod generated {
     wasmtime::component::bindgen!({
         path: "wit/since_v0.1.0",

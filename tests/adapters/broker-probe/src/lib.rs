@@ -119,7 +119,9 @@ impl Operations for Probe {
                 if let Some(credential) = get("credential") {
                     request = request.credential(credential);
                 }
-                if let Some((name, value)) = get("header").as_deref().and_then(|h| h.split_once(':')) {
+                if let Some((name, value)) =
+                    get("header").as_deref().and_then(|h| h.split_once(':'))
+                {
                     request = request.header(name.trim(), value.trim());
                 }
                 if let Some(body) = body {
