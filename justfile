@@ -38,6 +38,10 @@ lint: setup
     cargo clippy --workspace --all-targets -- -D warnings
     cd adapters && cargo clippy --workspace --release -- -D warnings
 
+# Timings and peak memory of common commands against the emulator, as a table.
+bench: build adapters
+    python3 tests/bench/bench.py
+
 # Lint, then test (what a full CI run would do).
 ci: lint test
 

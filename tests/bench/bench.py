@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""portico benchmark: prints a table of timings and peak memory for common commands.
+
+Runs the debug build (the project's one build profile; dependencies are optimised) against the
+bundled emulator on 127.0.0.1. Standard library only.
+
+    just bench            # or: python3 tests/bench/bench.py [--runs N]
+"""
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, "target", "debug")
+ADAPTER = os.path.join(ROOT, "adapters", "target", "wasm32-wasip2", "release", "portico_adapter_ionos_vpn.wasm")
+
+
+def run(args, env, stdin=None):
+    """Runs portico, returns (seconds, stdout, stderr); exits on failure."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([os.path.join(BIN, "portico")] + args, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(stdin)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"portico {' '.join(args)} failed ({proc.returncode}):\n{err}")
+    return elapsed, out, err
+
+
+def rss_of(args, env):
+    """Peak RSS (MiB) of one run, measured with wait4 on the child."""
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.execve(os.path.join(BIN, "portico"), ["portico"] + args, env)
+    _, status, usage = os.wait4(pid, 0)
+    if status != 0:
+        sys.exit(f"portico {' '.join(args)} failed")
+    return usage.ru_maxrss / 1024
+
+
+def millis(pattern, text):
+    m = re.search(pattern, text)
+    if not m:
+        return None
+    value, unit = float(m.group(1)), m.group(2)
+    return value * {"s": 1000, "ms": 1, "µs": 0.001, "us": 0.001, "ns": 0.000001}[unit]
+
+
+def summary(samples):
+    samples = sorted(samples)
+    p90 = samples[min(len(samples) - 1, int(len(samples) * 0.9))]
+    return f"{samples[0]*1000:8.1f} {statistics.median(samples)*1000:8.1f} {p90*1000:8.1f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--peers", type=int, default=100)
+    args = parser.parse_args()
+    for path in (os.path.join(BIN, "portico"), os.path.join(BIN, "portico-emulator"), ADAPTER):
+        if not os.path.exists(path):
+            sys.exit(f"missing {path}: run `just build adapters` first")
+    work = tempfile.mkdtemp(prefix="portico-bench-")
+    token = secrets.token_hex(16)
+    emulator = subprocess.Popen([os.path.join(BIN, "portico-emulator"), "--listen", "127.0.0.1:0",
+                                 "--ionos-token", token], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = emulator.stdout.readline().strip().removeprefix("listening on ")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTICO_")}
+        env.update(PORTICO_HOME=os.path.join(work, "home"), PORTICO_PROFILE="bench")
+        run(["credential", "set", "bench"], env, stdin=token + "\n")
+        run(["adapter", "install", ADAPTER, "--yes"], env)
+        run(["profile", "add", "bench", "--adapter", "ionos-vpn", "--credential", "bench",
+             "--set", f"endpoint={url}"], env)
+        dc = "5a029f4a-58ba-11ee-8c99-0242ac120002"
+        props = '{"connections":[{"datacenterId":"%s","lanId":"1","ipv4CIDR":"192.168.1.10/24"}]}' % dc
+        env_key = dict(env, WG_KEY="b" * 43 + "=")
+        _, out, _ = run(["gateway", "create", "--kind", "wireguard", "--name", "bench", "--public-address",
+                         "203.0.113.1", "--network", "10.8.0.1/24", "--properties", props,
+                         "--secret", "private-key=env:WG_KEY", "-o", "json"], env_key)
+        gateway = re.search(r'"id": "([^"]+)"', out).group(1)
+        for i in range(args.peers):
+            run(["op", "call", "WireguardgatewaysPeersPost", "--param", f"gatewayId={gateway}", "--body",
+                 '{"properties":{"name":"p%d","publicKey":"%s","allowedIPs":["10.9.%d.%d/32"]}}'
+                 % (i, "k" * 43 + "=", i // 250, i % 250 + 1)], env)
+
+        rows = []
+        cache = os.path.join(work, "home", "cache")
+        cold = []
+        for _ in range(3):
+            shutil.rmtree(cache, ignore_errors=True)
+            t, _, err = run(["gateway", "list", "-vv"], env)
+            cold.append((t, millis(r"compiled adapter in ([\d.]+)(ms|s|µs|us)", err)))
+        rows.append(("gateway list, cold compile cache (wall)", summary([c[0] for c in cold])))
+        compile_ms = [c[1] for c in cold if c[1] is not None]
+        warm, load_ms = [], []
+        for _ in range(args.runs):
+            t, _, err = run(["gateway", "list", "-vv"], env)
+            warm.append(t)
+            ms = millis(r"loaded adapter from compile cache in ([\d.]+)(ms|s|µs|us)", err)
+            if ms is not None:
+                load_ms.append(ms)
+        rows.append(("gateway list, warm cache (wall)", summary(warm)))
+        pages = [run(["peer", "list", "--gateway", gateway, "--all", "--limit", "10", "-o", "json"], env)[0]
+                 for _ in range(max(3, args.runs // 4))]
+        rows.append((f"peer list --all, {args.peers} peers in pages of 10 (wall)", summary(pages)))
+        one = [run(["peer", "list", "--gateway", gateway, "-o", "json"], env)[0] for _ in range(args.runs)]
+        rows.append((f"peer list, one page of {args.peers} (wall)", summary(one)))
+
+        print(f"\nportico bench ({args.runs} runs; times in ms: min / median / p90)\n")
+        print(f"| {'measurement':<55} | {'min':>8} {'median':>8} {'p90':>8} |")
+        print(f"|{'-'*57}|{'-'*28}|")
+        for name, cells in rows:
+            print(f"| {name:<55} | {cells} |")
+        if compile_ms:
+            print(f"| {'adapter compile (Cranelift), from -vv':<55} | {min(compile_ms):8.1f} {statistics.median(compile_ms):8.1f} {max(compile_ms):8.1f} |")
+        if load_ms:
+            print(f"| {'adapter load from compile cache, from -vv':<55} | {min(load_ms):8.1f} {statistics.median(load_ms):8.1f} {max(load_ms):8.1f} |")
+        rss = [rss_of(["gateway", "list"], env) for _ in range(5)]
+        print(f"\npeak RSS of `portico gateway list` (warm cache): {max(rss):.1f} MiB")
+        size = os.path.getsize(ADAPTER) / 1024
+        print(f"ionos-vpn component size: {size:.0f} KiB")
+    finally:
+        emulator.terminate()
+        emulator.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
