@@ -41,6 +41,8 @@ pub struct BrokerConfig {
     pub profile: Option<String>,
     /// Hosts the adapter may reach.
     pub grants: Grants,
+    /// Hosts the adapter declared (granted or not), to explain refusals.
+    pub declared: Vec<HostPattern>,
     /// Declared credentials the user allowed, by the adapter's name for them.
     pub bindings: BTreeMap<String, Binding>,
     /// Settings visible through `config.get`.
@@ -135,7 +137,7 @@ impl Broker {
     }
 
     fn refuse(&mut self, message: String) -> types::Error {
-        tracing::warn!(adapter = %self.config.adapter, "refused: {message}");
+        tracing::debug!(adapter = %self.config.adapter, "refused: {message}");
         self.refusals.push(message.clone());
         types::Error::Denied(message)
     }

@@ -162,8 +162,9 @@ fn broker_config(
     let declared = broker::parse_patterns(&description.hosts)?;
     let approved = broker::parse_patterns(&entry.hosts)?;
     let granted: Vec<_> = declared
-        .into_iter()
+        .iter()
         .filter(|p| approved.contains(p))
+        .cloned()
         .collect();
     let endpoint = broker::endpoint_origin(&profile.settings)?;
     let grants = Grants::new(granted, endpoint);
@@ -203,6 +204,7 @@ fn broker_config(
         adapter: description.name.clone(),
         profile: Some(profile_name.to_string()),
         grants,
+        declared,
         bindings,
         settings,
         secrets,

@@ -278,7 +278,14 @@ impl Session {
         operation: &str,
         result: wasmtime::Result<Result<T, types::Error>>,
     ) -> Result<T> {
-        for refusal in self.store.data_mut().broker.take_refusals() {
+        let refusals = self.store.data_mut().broker.take_refusals();
+        // A refusal the adapter passed on is in its error; one it swallowed or replaced is
+        // still worth telling the user about.
+        let reported = match &result {
+            Ok(Err(types::Error::Denied(message))) => Some(message.as_str()),
+            _ => None,
+        };
+        for refusal in refusals.iter().filter(|r| Some(r.as_str()) != reported) {
             tracing::warn!(
                 "portico refused a request of adapter {}: {refusal}",
                 self.name

@@ -213,23 +213,56 @@ fn secret_inputs_are_substituted_on_the_wire_and_scrubbed_from_responses() {
     let param = format!("url={url}");
     p.env
         .run_with(
-            &["op", "call", "fetch", "--param", &param, "--param", "method=POST",
-              "--body", r#"{"value":"{{secret:probe-secret}}"}"#, "--secret", "probe-secret=env:S"],
+            &[
+                "op",
+                "call",
+                "fetch",
+                "--param",
+                &param,
+                "--param",
+                "method=POST",
+                "--body",
+                r#"{"value":"{{secret:probe-secret}}"}"#,
+                "--secret",
+                "probe-secret=env:S",
+            ],
             "",
             &[("S", &secret)],
         )
         .expect_code(0);
-    let sent = p.env.emu().requests().into_iter().find(|r| r.path == "/echo").expect("sent");
+    let sent = p
+        .env
+        .emu()
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/echo")
+        .expect("sent");
     assert_eq!(sent.body, format!(r#"{{"value":"{secret}"}}"#));
     // The emulator's request log echoes the secret back; the adapter must only see the
     // placeholder.
     let log = format!("url={}/_emulator/requests", p.env.emu().url());
     let run = p
         .env
-        .run_with(&["op", "call", "fetch", "--param", &log, "--secret", "probe-secret=env:S"], "", &[("S", &secret)])
+        .run_with(
+            &[
+                "op",
+                "call",
+                "fetch",
+                "--param",
+                &log,
+                "--secret",
+                "probe-secret=env:S",
+            ],
+            "",
+            &[("S", &secret)],
+        )
         .expect_code(0);
     assert!(!run.stdout.contains(&secret), "{}", run.stdout);
-    assert!(run.stdout.contains("{{secret:probe-secret}}"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("{{secret:probe-secret}}"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -240,12 +273,46 @@ fn secret_input_from_a_stored_credential() {
     let url = format!("url={}/from-credential", p.env.emu().url());
     let run = p
         .env
-        .run(&["op", "call", "fetch", "--param", &url, "--param", "method=PUT",
-               "--body", r#"{"k":"{{secret:probe-secret}}"}"#, "--secret", "probe-secret=credential:vault.psk"])
+        .run(&[
+            "op",
+            "call",
+            "fetch",
+            "--param",
+            &url,
+            "--param",
+            "method=PUT",
+            "--body",
+            r#"{"k":"{{secret:probe-secret}}"}"#,
+            "--secret",
+            "probe-secret=credential:vault.psk",
+        ])
         .expect_code(0);
     assert!(!run.stdout.contains(&secret));
-    let sent = p.env.emu().requests().into_iter().find(|r| r.path == "/from-credential").expect("sent");
+    let sent = p
+        .env
+        .emu()
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/from-credential")
+        .expect("sent");
     assert!(sent.body.contains(&secret));
-    let undeclared = p.env.run(&["op", "call", "fetch", "--param", &url, "--secret", "nope=env:X"]).expect_code(1);
-    assert!(undeclared.stderr.contains("declares no secret input \"nope\""), "{}", undeclared.stderr);
+    let undeclared = p
+        .env
+        .run(&[
+            "op",
+            "call",
+            "fetch",
+            "--param",
+            &url,
+            "--secret",
+            "nope=env:X",
+        ])
+        .expect_code(1);
+    assert!(
+        undeclared
+            .stderr
+            .contains("declares no secret input \"nope\""),
+        "{}",
+        undeclared.stderr
+    );
 }

@@ -162,33 +162,91 @@ fn profile_and_adapter_names_cannot_escape() {
 #[test]
 fn credential_from_environment_variables() {
     let env = Env::with_emulator(Env::config());
-    env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes"]).expect_code(0);
+    env.run(&[
+        "adapter",
+        "install",
+        portico_test_artifacts::IONOS_VPN,
+        "--yes",
+    ])
+    .expect_code(0);
     let endpoint = format!("endpoint={}", env.emu().url());
     // No --credential: the adapter's credential name `ionos` is looked up as is.
-    env.run(&["profile", "add", "t", "--adapter", "ionos-vpn", "--set", &endpoint]).expect_code(0);
+    env.run(&[
+        "profile",
+        "add",
+        "t",
+        "--adapter",
+        "ionos-vpn",
+        "--set",
+        &endpoint,
+    ])
+    .expect_code(0);
     let missing = env.run(&["gateway", "list"]).expect_code(2);
-    assert!(missing.stderr.contains("credential \"ionos\" not found"), "{}", missing.stderr);
-    assert!(missing.stderr.contains("PORTICO_CREDENTIAL_IONOS_TOKEN"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("credential \"ionos\" not found"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        missing.stderr.contains("PORTICO_CREDENTIAL_IONOS_TOKEN"),
+        "{}",
+        missing.stderr
+    );
     let token = env.emu().config().ionos_token.clone();
-    let ok = env.run_with(&["gateway", "list", "-o", "json"], "", &[("PORTICO_CREDENTIAL_IONOS_TOKEN", &token)]);
+    let ok = env.run_with(
+        &["gateway", "list", "-o", "json"],
+        "",
+        &[("PORTICO_CREDENTIAL_IONOS_TOKEN", &token)],
+    );
     ok.expect_code(0);
-    let listed = env.run_with(&["credential", "list", "-o", "json"], "", &[("PORTICO_CREDENTIAL_IONOS_TOKEN", &token)]);
+    let listed = env.run_with(
+        &["credential", "list", "-o", "json"],
+        "",
+        &[("PORTICO_CREDENTIAL_IONOS_TOKEN", &token)],
+    );
     let listed = listed.expect_code(0);
-    assert!(listed.stdout.contains("PORTICO_CREDENTIAL_IONOS_TOKEN") && !listed.stdout.contains(&token));
+    assert!(
+        listed.stdout.contains("PORTICO_CREDENTIAL_IONOS_TOKEN") && !listed.stdout.contains(&token)
+    );
 }
 
 #[test]
 fn region_selects_the_regional_host() {
     let env = Env::new();
-    env.run(&["adapter", "install", portico_test_artifacts::IONOS_VPN, "--yes", "--grant", "vpn.de-fra.ionos.com"])
-        .expect_code(0);
-    env.run(&["profile", "add", "txl", "--adapter", "ionos-vpn", "--set", "region=de-txl"]).expect_code(0);
+    env.run(&[
+        "adapter",
+        "install",
+        portico_test_artifacts::IONOS_VPN,
+        "--yes",
+        "--grant",
+        "vpn.de-fra.ionos.com",
+    ])
+    .expect_code(0);
+    env.run(&[
+        "profile",
+        "add",
+        "txl",
+        "--adapter",
+        "ionos-vpn",
+        "--set",
+        "region=de-txl",
+    ])
+    .expect_code(0);
     // The request is refused before it leaves the machine, and the refusal names the host the
     // region selected.
     let run = env
-        .run_with(&["-p", "txl", "gateway", "list"], "", &[("PORTICO_CREDENTIAL_IONOS_TOKEN", "unused")])
+        .run_with(
+            &["-p", "txl", "gateway", "list"],
+            "",
+            &[("PORTICO_CREDENTIAL_IONOS_TOKEN", "unused")],
+        )
         .expect_code(2);
-    assert!(run.stderr.contains("may not reach https://vpn.de-txl.ionos.com"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("may not reach https://vpn.de-txl.ionos.com"),
+        "{}",
+        run.stderr
+    );
     let audit = env.audit_records();
     assert_eq!(audit[0]["host"], "vpn.de-txl.ionos.com");
     assert_eq!(audit[0]["outcome"], "refused");

@@ -1,8 +1,8 @@
 //! Builds every guest (the shipped adapters and the test-only adapters) for wasm32-wasip2 and
 //! generates one constant per component with its path, for the integration tests.
 //!
-//! The nested builds use the guest workspaces' own target directories, so `just adapters`
-//! and the tests share compiled output, and the host build never mixes with wasm builds.
+//! The nested builds share `adapters/target` (the directory `just adapters` uses), so the SDK
+//! is compiled once for both guest workspaces and the host build never mixes with wasm builds.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,12 +13,11 @@ const GUEST_WORKSPACES: &[&str] = &["adapters", "tests/adapters"];
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let root = root.canonicalize().expect("workspace root");
-    let mut generated = String::new();
+    let target_dir = root.join("adapters/target");
+    println!("cargo:rerun-if-changed={}", root.join("wit").display());
     for workspace in GUEST_WORKSPACES {
         let dir = root.join(workspace);
         watch(&dir);
-        println!("cargo:rerun-if-changed={}", root.join("wit").display());
-        let target_dir = dir.join("target");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(&dir)
@@ -48,29 +47,30 @@ fn main() {
             status.success(),
             "building the guests in {workspace} failed"
         );
-        let out = target_dir.join("wasm32-wasip2/release");
-        let mut components: Vec<PathBuf> = std::fs::read_dir(&out)
-            .expect("guest output directory")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
-            .collect();
-        components.sort();
-        for path in components {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .expect("utf-8 name");
-            let name = stem
-                .trim_start_matches("portico_adapter_")
-                .trim_start_matches("portico_test_")
-                .to_ascii_uppercase();
-            writeln!(
-                generated,
-                "/// Path of the `{stem}` component.\npub const {name}: &str = {:?};",
-                path.display().to_string()
-            )
-            .expect("write to string");
-        }
+    }
+    let out = target_dir.join("wasm32-wasip2/release");
+    let mut components: Vec<PathBuf> = std::fs::read_dir(&out)
+        .expect("guest output directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    components.sort();
+    let mut generated = String::new();
+    for path in components {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 name");
+        let name = stem
+            .trim_start_matches("portico_adapter_")
+            .trim_start_matches("portico_test_")
+            .to_ascii_uppercase();
+        writeln!(
+            generated,
+            "/// Path of the `{stem}` component.\npub const {name}: &str = {:?};",
+            path.display().to_string()
+        )
+        .expect("write to string");
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("artifacts.rs"), generated).expect("write artifacts.rs");

@@ -34,6 +34,7 @@
 
 mod api;
 mod catalog;
+mod child;
 mod describe;
 mod gateways;
 mod peers;
@@ -77,37 +78,37 @@ impl Gateways for IonosVpn {
 
 impl Tunnels for IonosVpn {
     fn list(query: Query) -> Result<TunnelPage> {
-        tunnels::list(query)
+        tunnels::TUNNELS.list(query)
     }
     fn get(target: Locator) -> Result<Tunnel> {
-        tunnels::get(target)
+        tunnels::TUNNELS.get(target)
     }
     fn create(spec: TunnelSpec) -> Result<Tunnel> {
-        tunnels::create(spec)
+        tunnels::TUNNELS.create(spec)
     }
     fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
-        tunnels::update(target, spec)
+        tunnels::TUNNELS.update(target, spec)
     }
     fn delete(target: Locator) -> Result<()> {
-        tunnels::delete(target)
+        tunnels::TUNNELS.delete(target)
     }
 }
 
 impl Peers for IonosVpn {
     fn list(query: Query) -> Result<PeerPage> {
-        peers::list(query)
+        peers::PEERS.list(query)
     }
     fn get(target: Locator) -> Result<Peer> {
-        peers::get(target)
+        peers::PEERS.get(target)
     }
     fn create(spec: PeerSpec) -> Result<Peer> {
-        peers::create(spec)
+        peers::PEERS.create(spec)
     }
     fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
-        peers::update(target, spec)
+        peers::PEERS.update(target, spec)
     }
     fn delete(target: Locator) -> Result<()> {
-        peers::delete(target)
+        peers::PEERS.delete(target)
     }
 }
 

@@ -1,96 +1,34 @@
 //! The peer noun: the peers of a WireGuard gateway.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
-use portico_adapter_sdk::{
-    Locator, Peer, PeerPage, PeerSpec, Query, Result, error, json as sdk_json,
-};
+use portico_adapter_sdk::{Peer, PeerPage, PeerSpec, Result, error, json as sdk_json};
 
 use crate::api;
+use crate::child::{Child, ChildSpec};
 use crate::records;
 
-const KIND: &str = "wireguard";
-const NOUN: &str = "peer";
+/// Peers, at `/wireguardgateways/{gatewayId}/peers/{peerId}`.
+pub const PEERS: Child<PeerSpec, Peer, PeerPage> = Child {
+    kind: "wireguard",
+    noun: "peer",
+    id_param: "peerId",
+    list_op: "WireguardgatewaysPeersGet",
+    get_op: "WireguardgatewaysPeersFindById",
+    create_op: "WireguardgatewaysPeersPost",
+    put_op: "WireguardgatewaysPeersPut",
+    delete_op: "WireguardgatewaysPeersDelete",
+    record: records::peer,
+    properties,
+    page: |items, next| PeerPage { items, next },
+};
 
-/// List the peers of the gateway `query.parent-id`.
-pub fn list(query: Query) -> Result<PeerPage> {
-    api::check_no_filters(&query.filters)?;
-    api::check_kind(query.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(query.parent_id.as_deref(), NOUN)?;
-    let (docs, next) = api::list_page(
-        "WireguardgatewaysPeersGet",
-        &[("gatewayId", gateway_id)],
-        &query.page,
-    )?;
-    let items = docs
-        .iter()
-        .map(|doc| records::peer(doc, gateway_id))
-        .collect();
-    Ok(PeerPage { items, next })
-}
-
-/// Get one peer.
-pub fn get(target: Locator) -> Result<Peer> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
-    let doc = fetch(gateway_id, &target.id)?;
-    Ok(records::peer(&doc, gateway_id))
-}
-
-/// Create a peer under `spec.gateway-id`.
-pub fn create(spec: PeerSpec) -> Result<Peer> {
-    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(spec.gateway_id.as_deref(), NOUN)?;
-    let properties = properties(Map::new(), &spec)?;
-    let doc = api::call_with_body(
-        "WireguardgatewaysPeersPost",
-        &[("gatewayId", gateway_id)],
-        &json!({ "properties": properties }),
-    )?;
-    Ok(records::peer(
-        &api::expect_resource(doc, "create")?,
-        gateway_id,
-    ))
-}
-
-/// Update a peer: read it, overlay the spec, and replace it.
-pub fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::update_gateway_id(
-        target.parent_id.as_deref(),
-        spec.gateway_id.as_deref(),
-        NOUN,
-    )?;
-    let current = fetch(gateway_id, &target.id)?;
-    let id = api::id_of(&current, &target.id);
-    let properties = properties(api::properties(&current), &spec)?;
-    let doc = api::call_with_body(
-        "WireguardgatewaysPeersPut",
-        &[("gatewayId", gateway_id), ("peerId", &id)],
-        &json!({ "id": id, "properties": properties }),
-    )?;
-    Ok(records::peer(
-        &api::expect_resource(doc, "update")?,
-        gateway_id,
-    ))
-}
-
-/// Delete a peer.
-pub fn delete(target: Locator) -> Result<()> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
-    api::call(
-        "WireguardgatewaysPeersDelete",
-        &[("gatewayId", gateway_id), ("peerId", &target.id)],
-    )
-    .map(drop)
-}
-
-fn fetch(gateway_id: &str, id: &str) -> Result<Value> {
-    api::call(
-        "WireguardgatewaysPeersFindById",
-        &[("gatewayId", gateway_id), ("peerId", id)],
-    )
+impl ChildSpec for PeerSpec {
+    fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+    fn gateway_id(&self) -> Option<&str> {
+        self.gateway_id.as_deref()
+    }
 }
 
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`

@@ -5,98 +5,38 @@
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Locator, Query, Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
+    Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
 };
 
 use crate::api;
+use crate::child::{Child, ChildSpec};
 use crate::records;
 
 /// The secret input holding a tunnel's pre-shared key.
 pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 
-const KIND: &str = "ipsec";
-const NOUN: &str = "tunnel";
+/// Tunnels, at `/ipsecgateways/{gatewayId}/tunnels/{tunnelId}`.
+pub const TUNNELS: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
+    kind: "ipsec",
+    noun: "tunnel",
+    id_param: "tunnelId",
+    list_op: "IpsecgatewaysTunnelsGet",
+    get_op: "IpsecgatewaysTunnelsFindById",
+    create_op: "IpsecgatewaysTunnelsPost",
+    put_op: "IpsecgatewaysTunnelsPut",
+    delete_op: "IpsecgatewaysTunnelsDelete",
+    record: records::tunnel,
+    properties,
+    page: |items, next| TunnelPage { items, next },
+};
 
-/// List the tunnels of the gateway `query.parent-id`.
-pub fn list(query: Query) -> Result<TunnelPage> {
-    api::check_no_filters(&query.filters)?;
-    api::check_kind(query.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(query.parent_id.as_deref(), NOUN)?;
-    let (docs, next) = api::list_page(
-        "IpsecgatewaysTunnelsGet",
-        &[("gatewayId", gateway_id)],
-        &query.page,
-    )?;
-    let items = docs
-        .iter()
-        .map(|doc| records::tunnel(doc, gateway_id))
-        .collect();
-    Ok(TunnelPage { items, next })
-}
-
-/// Get one tunnel.
-pub fn get(target: Locator) -> Result<Tunnel> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
-    let doc = fetch(gateway_id, &target.id)?;
-    Ok(records::tunnel(&doc, gateway_id))
-}
-
-/// Create a tunnel under `spec.gateway-id`.
-pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
-    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(spec.gateway_id.as_deref(), NOUN)?;
-    let properties = properties(Map::new(), &spec)?;
-    let doc = api::call_with_body(
-        "IpsecgatewaysTunnelsPost",
-        &[("gatewayId", gateway_id)],
-        &json!({ "properties": properties }),
-    )?;
-    Ok(records::tunnel(
-        &api::expect_resource(doc, "create")?,
-        gateway_id,
-    ))
-}
-
-/// Update a tunnel: read it, overlay the spec, and replace it.
-pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    api::check_kind(spec.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::update_gateway_id(
-        target.parent_id.as_deref(),
-        spec.gateway_id.as_deref(),
-        NOUN,
-    )?;
-    let current = fetch(gateway_id, &target.id)?;
-    let id = api::id_of(&current, &target.id);
-    let properties = properties(api::properties(&current), &spec)?;
-    let doc = api::call_with_body(
-        "IpsecgatewaysTunnelsPut",
-        &[("gatewayId", gateway_id), ("tunnelId", &id)],
-        &json!({ "id": id, "properties": properties }),
-    )?;
-    Ok(records::tunnel(
-        &api::expect_resource(doc, "update")?,
-        gateway_id,
-    ))
-}
-
-/// Delete a tunnel.
-pub fn delete(target: Locator) -> Result<()> {
-    api::check_kind(target.kind.as_deref(), KIND, NOUN)?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), NOUN)?;
-    api::call(
-        "IpsecgatewaysTunnelsDelete",
-        &[("gatewayId", gateway_id), ("tunnelId", &target.id)],
-    )
-    .map(drop)
-}
-
-fn fetch(gateway_id: &str, id: &str) -> Result<Value> {
-    api::call(
-        "IpsecgatewaysTunnelsFindById",
-        &[("gatewayId", gateway_id), ("tunnelId", id)],
-    )
+impl ChildSpec for TunnelSpec {
+    fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+    fn gateway_id(&self) -> Option<&str> {
+        self.gateway_id.as_deref()
+    }
 }
 
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`

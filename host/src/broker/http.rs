@@ -126,9 +126,20 @@ impl Broker {
             Err(err) => return Err(self.refuse(err)),
         };
         if !self.config.grants.allows(&origin) {
+            let declared = self.config.declared.iter().any(|p| p.matches(&origin));
+            let why = if declared {
+                format!(
+                    "that host was not granted when the adapter was approved; re-approve it with \
+                     `portico adapter install FILE` (grants every declared host) or include \
+                     `--grant {}`",
+                    origin.authority()
+                )
+            } else {
+                "the adapter did not declare that host, and it is not the profile's endpoint"
+                    .to_string()
+            };
             return Err(self.refuse(format!(
-                "adapter {} may not reach {}://{}: the host is not one it declared and you \
-                 granted, nor the profile's endpoint",
+                "adapter {} may not reach {}://{}: {why}",
                 self.config.adapter,
                 origin.scheme,
                 origin.authority()
