@@ -33,12 +33,12 @@ fn main() {
             "CARGO_ENCODED_RUSTFLAGS",
             "RUSTFLAGS",
             "CARGO_BUILD_TARGET",
-            "CARGO_TARGET_DIR",
             "RUSTC_WORKSPACE_WRAPPER",
             "CARGO_BUILD_RUSTFLAGS",
         ] {
             cmd.env_remove(var);
         }
+        cmd.env("CARGO_TARGET_DIR", &target_dir);
         if std::env::var_os("PORTICO_DENY_WARNINGS").is_some() {
             cmd.env("RUSTFLAGS", "-D warnings");
         }

@@ -534,6 +534,153 @@ fn peers_live_under_their_gateway() {
     assert!(err.message().contains("`gateway-id`"));
 }
 
+fn peer(id: &str) -> Value {
+    resource(
+        id,
+        "wireguardpeer",
+        json!({"name": id, "publicKey": "cHVi", "allowedIPs": ["10.8.0.2/32"]}),
+    )
+}
+
+#[test]
+fn peers_list_get_and_delete_under_their_gateway() {
+    let _host = fake(|method, path, _| match (method, path) {
+        ("GET", "/wireguardgateways/w1/peers?offset=0&limit=2") => {
+            json_response(200, &collection(vec![peer("p1")], None))
+        }
+        ("GET", "/wireguardgateways/w1/peers/p1") => json_response(200, &peer("p1")),
+        ("DELETE", "/wireguardgateways/w1/peers/p1") => empty_response(202),
+        _ => not_found(),
+    });
+    let page = <IonosVpn as Peers>::list(Query {
+        parent_id: Some("w1".into()),
+        ..query(Some("wireguard"), Some(2), None)
+    })
+    .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].gateway_id.as_deref(), Some("w1"));
+    assert!(page.next.is_none());
+    let got = <IonosVpn as Peers>::get(locator("p1", Some("w1"), None)).unwrap();
+    assert_eq!(got.id, "p1");
+    assert_eq!(got.allowed_networks, ["10.8.0.2/32"]);
+    <IonosVpn as Peers>::delete(locator("p1", Some("w1"), Some("wireguard"))).unwrap();
+    assert_eq!(
+        requests(),
+        [
+            "GET /wireguardgateways/w1/peers?offset=0&limit=2",
+            "GET /wireguardgateways/w1/peers/p1",
+            "DELETE /wireguardgateways/w1/peers/p1",
+        ]
+    );
+}
+
+/// The message of an `invalid-input` error.
+fn invalid<T: std::fmt::Debug>(result: portico_adapter_sdk::Result<T>) -> String {
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    err.message().to_owned()
+}
+
+#[test]
+fn child_nouns_check_filters_kind_and_gateway_before_sending() {
+    let _host = fake(|_, _, _| not_found());
+    let filtered = Query {
+        filters: vec![("name".into(), "x".into())],
+        ..query(Some("ipsec"), None, None)
+    };
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::list(filtered)),
+        "`filters` are not supported by IONOS VPN lists (got `name`)"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::list(query(Some("ipsec"), None, None))),
+        "`kind` of a peer must be `wireguard`, got `ipsec`"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Tunnels>::list(query(None, None, None))),
+        "missing `gateway-id`: every tunnel belongs to a gateway (give its id as the parent)"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Tunnels>::get(locator(
+            "t1",
+            None,
+            Some("wireguard")
+        ))),
+        "`kind` of a tunnel must be `ipsec`, got `wireguard`"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::delete(locator("p1", None, None))),
+        "missing `gateway-id`: every peer belongs to a gateway (give its id as the parent)"
+    );
+
+    let tunnel = TunnelSpec {
+        kind: Some("wireguard".into()),
+        gateway_id: None,
+        name: None,
+        description: None,
+        remote_address: None,
+        local_networks: Vec::new(),
+        remote_networks: Vec::new(),
+        properties: String::new(),
+        secrets: Vec::new(),
+    };
+    assert_eq!(
+        invalid(<IonosVpn as Tunnels>::create(tunnel.clone())),
+        "`kind` of a tunnel must be `ipsec`, got `wireguard`"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Tunnels>::create(TunnelSpec {
+            kind: None,
+            ..tunnel.clone()
+        })),
+        "missing `gateway-id`: every tunnel belongs to a gateway (give its id as the parent)"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Tunnels>::update(
+            locator("t1", Some("g1"), Some("ipsec")),
+            tunnel
+        )),
+        "`kind` of a tunnel must be `ipsec`, got `wireguard`"
+    );
+
+    let peer = PeerSpec {
+        kind: None,
+        gateway_id: Some("w2".into()),
+        name: None,
+        description: None,
+        public_key: None,
+        endpoint: None,
+        allowed_networks: Vec::new(),
+        properties: String::new(),
+        secrets: Vec::new(),
+    };
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::update(
+            locator("p1", None, Some("ipsec")),
+            peer.clone()
+        )),
+        "`kind` of a peer must be `wireguard`, got `ipsec`"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::update(
+            locator("p1", Some("w1"), None),
+            peer.clone()
+        )),
+        "`gateway-id` `w2` differs from the parent `w1`: a peer cannot move to another gateway"
+    );
+    assert_eq!(
+        invalid(<IonosVpn as Peers>::update(
+            locator("p1", None, None),
+            PeerSpec {
+                gateway_id: None,
+                ..peer
+            }
+        )),
+        "missing `gateway-id`: every peer belongs to a gateway (give its id as the parent)"
+    );
+    assert!(requests().is_empty(), "{:?}", requests());
+}
+
 #[test]
 fn catalogue_invokes_by_name_and_pages() {
     let _host = fake(|method, path, body| match (method, path) {
