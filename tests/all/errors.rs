@@ -258,3 +258,66 @@ fn bad_input_before_any_call_exits_1() {
         .expect_code(1);
     assert!(run.stderr.contains("not allowed"), "{}", run.stderr);
 }
+
+#[test]
+fn unsupported_noun_exits_1() {
+    let env = Env::ionos(Env::config());
+    let run = env.run(&["mapping", "list"]).expect_code(1);
+    assert!(
+        run.stderr.contains("ionos-vpn mapping.list: unsupported"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rate_limit_that_outlasts_the_retries_exits_1() {
+    let env = Env::ionos(Env::config());
+    env.emu().add_fault(
+        FaultRule::status("/wireguardgateways", 429)
+            .method("GET")
+            .retry_after(0)
+            .times(10),
+    );
+    let run = env
+        .run(&["gateway", "list", "--kind", "wireguard"])
+        .expect_code(1);
+    assert!(
+        run.stderr.contains("rate limited (HTTP 429"),
+        "{}",
+        run.stderr
+    );
+    let gets = env
+        .emu()
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/wireguardgateways")
+        .count();
+    assert_eq!(gets, 4, "one request and three retries");
+}
+
+#[test]
+fn adapter_trap_exits_2_naming_the_adapter() {
+    let env = Env::with_emulator(Env::config());
+    env.run(&[
+        "adapter",
+        "install",
+        portico_test_artifacts::BROKER_PROBE,
+        "--yes",
+    ])
+    .expect_code(0);
+    env.run(&["profile", "add", "p", "--adapter", "broker-probe"])
+        .expect_code(0);
+    let run = env.run(&["op", "call", "panic"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("adapter broker-probe panicked during op:panic"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the probe was asked to panic"),
+        "the guest's message is shown: {}",
+        run.stderr
+    );
+}

@@ -3,7 +3,8 @@
 //! Operation `fetch` sends the request the test describes (`url`, `method`, `credential`,
 //! `header` as `Name: value`, and the call body) and returns the status and body it got;
 //! operation `identity` reads a credential field through `credentials.identity`. Errors from
-//! the host are passed back unchanged, so tests see exactly what the broker said.
+//! the host are passed back unchanged, so tests see exactly what the broker said. Operation
+//! `panic` panics, which traps the instance.
 
 use portico_adapter_sdk::{
     self as sdk, Adapter, CredentialField, CredentialScheme, CredentialSpec, Description, Gateways,
@@ -144,6 +145,7 @@ impl Operations for Probe {
                     next: None,
                 })
             }
+            "panic" => panic!("the probe was asked to panic"),
             other => Err(sdk::error::unsupported(&format!("operation {other}"))),
         }
     }
