@@ -167,7 +167,12 @@ fn trap_error(
     let detail = if stderr.is_empty() {
         String::new()
     } else {
-        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        let tail: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.contains("RUST_BACKTRACE"))
+            .rev()
+            .take(5)
+            .collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         format!("; adapter output: {}", tail.join(" | "))
     };
