@@ -9,3 +9,5 @@ mod install;
 mod ionos;
 mod secrets;
 mod support;
+#[cfg(unix)]
+mod tty;
