@@ -162,25 +162,8 @@ fn profile_and_adapter_names_cannot_escape() {
 #[test]
 fn credential_from_environment_variables() {
     let env = Env::with_emulator(Env::config());
-    env.run(&[
-        "adapter",
-        "install",
-        portico_test_artifacts::IONOS_VPN,
-        "--yes",
-    ])
-    .expect_code(0);
-    let endpoint = format!("endpoint={}", env.emu().url());
     // No --credential: the adapter's credential name `ionos` is looked up as is.
-    env.run(&[
-        "profile",
-        "add",
-        "t",
-        "--adapter",
-        "ionos-vpn",
-        "--set",
-        &endpoint,
-    ])
-    .expect_code(0);
+    env.install_ionos(None);
     let missing = env.run(&["gateway", "list"]).expect_code(2);
     assert!(
         missing.stderr.contains("credential \"ionos\" not found"),

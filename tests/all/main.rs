@@ -7,6 +7,7 @@ mod broker;
 mod errors;
 mod install;
 mod ionos;
+mod operations;
 mod secrets;
 mod support;
 #[cfg(unix)]

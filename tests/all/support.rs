@@ -104,27 +104,34 @@ impl Env {
         let env = Self::with_emulator(config);
         let token = env.emu().config().ionos_token.clone();
         env.set_credential("ionos-test", &["token"], &[&token]);
-        env.run(&[
+        env.install_ionos(Some("ionos-test"));
+        env
+    }
+
+    /// Installs the IONOS adapter and adds profile `t` pointing at the emulator, using stored
+    /// credential `credential` (or, without one, the adapter's own credential name `ionos`).
+    pub fn install_ionos(&self, credential: Option<&str>) {
+        self.run(&[
             "adapter",
             "install",
             portico_test_artifacts::IONOS_VPN,
             "--yes",
         ])
         .expect_code(0);
-        let endpoint = format!("endpoint={}", env.emu().url());
-        env.run(&[
+        let endpoint = format!("endpoint={}", self.emu().url());
+        let mut args = vec![
             "profile",
             "add",
             "t",
             "--adapter",
             "ionos-vpn",
-            "--credential",
-            "ionos-test",
             "--set",
             &endpoint,
-        ])
-        .expect_code(0);
-        env
+        ];
+        if let Some(credential) = credential {
+            args.extend(["--credential", credential]);
+        }
+        self.run(&args).expect_code(0);
     }
 
     /// The emulator.

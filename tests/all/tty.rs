@@ -148,26 +148,7 @@ fn credential_prompt_does_not_echo() {
         "the token was echoed: {transcript}"
     );
     // The typed value is the one stored.
-    env.run(&[
-        "adapter",
-        "install",
-        portico_test_artifacts::IONOS_VPN,
-        "--yes",
-    ])
-    .expect_code(0);
-    let endpoint = format!("endpoint={}", env.emu().url());
-    env.run(&[
-        "profile",
-        "add",
-        "t",
-        "--adapter",
-        "ionos-vpn",
-        "--credential",
-        "typed",
-        "--set",
-        &endpoint,
-    ])
-    .expect_code(0);
+    env.install_ionos(Some("typed"));
     env.run(&["gateway", "list"]).expect_code(0);
 }
 
