@@ -57,11 +57,6 @@ impl Home {
         Self { root }
     }
 
-    /// The root directory.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The path of an area.
     pub fn path(&self, area: Area) -> PathBuf {
         self.root.join(area.dir_name())

@@ -24,11 +24,6 @@ impl Printer {
         Self { format }
     }
 
-    /// The format.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// Whether output is for people (tables) rather than scripts.
     pub fn is_human(&self) -> bool {
         self.format == Format::Table
@@ -82,16 +77,6 @@ impl Printer {
             Format::Json | Format::Table => format!("{}\n", serde_json::to_string_pretty(value)?),
         };
         write_stdout(&text)
-    }
-
-    /// A line for people: stdout in table mode, stderr otherwise.
-    pub fn note(&self, text: &str) -> Result<()> {
-        if self.is_human() {
-            write_stdout(&format!("{text}\n"))
-        } else {
-            eprintln!("{text}");
-            Ok(())
-        }
     }
 }
 

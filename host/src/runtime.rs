@@ -30,8 +30,6 @@ pub struct Loaded {
     pre: ProviderPre<AdapterState>,
     /// WIT package version it targets.
     pub wit_version: String,
-    /// Whether it came from the compile cache.
-    pub origin: loader::Origin,
 }
 
 impl Runtime {
@@ -59,11 +57,6 @@ impl Runtime {
     /// The limits every call gets.
     pub fn limits(&self) -> Limits {
         self.limits
-    }
-
-    /// The HTTP client the broker uses.
-    pub fn client(&self) -> reqwest::Client {
-        self.client.clone()
     }
 
     /// Compiles (or loads from the cache) the component `bytes` whose sha256 is `sha256`.
@@ -96,7 +89,6 @@ impl Runtime {
             name: name.to_string(),
             pre,
             wit_version,
-            origin,
         })
     }
 

@@ -24,14 +24,6 @@ impl SecretInputs {
         self.items.push((name, value));
     }
 
-    /// Names and placeholders, for the guest.
-    pub fn placeholders(&self) -> Vec<(String, String)> {
-        self.items
-            .iter()
-            .map(|(n, _)| (n.clone(), placeholder(n)))
-            .collect()
-    }
-
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
