@@ -16,7 +16,7 @@ setup:
 
 # Build the host CLI and the emulator.
 build: setup
-    cargo build --workspace --all-targets
+    cargo build --workspace --all-targets --features portico/memory-dump
 
 # Build the release adapter components into dist/.
 adapters: setup
@@ -27,7 +27,7 @@ adapters: setup
 
 # Every test: host unit and integration tests, emulator tests, adapter unit tests.
 test: setup
-    cargo test --workspace --all-targets
+    cargo test --workspace --all-targets --features portico/memory-dump
     cd adapters && cargo test --workspace --target x86_64-unknown-linux-gnu
 
 # Formatting and clippy for the host and guest workspaces, warnings as errors.
@@ -35,7 +35,7 @@ lint: setup
     cargo fmt --all --check
     cd adapters && cargo fmt --all --check
     cd tests/adapters && cargo fmt --all --check
-    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy --workspace --all-targets --features portico/memory-dump -- -D warnings
     cd adapters && cargo clippy --workspace --release -- -D warnings
 
 # Timings and peak memory of common commands against the emulator, as a table.

@@ -8,9 +8,11 @@
 
 pub mod audit;
 pub mod credentials;
+pub mod exchange;
 pub mod http;
 pub mod policy;
 pub mod secrets;
+pub mod session;
 
 use crate::config::Limits;
 use crate::credentials::{Credential, CredentialStore};
@@ -18,6 +20,7 @@ use crate::wit::{meta, types};
 use audit::Audit;
 use policy::{Grants, HostPattern, Origin};
 use secrets::SecretInputs;
+use session::Sessions;
 use std::collections::BTreeMap;
 
 /// A credential the adapter declared, as bound for this command.
@@ -62,6 +65,7 @@ pub struct Broker {
     resolved: BTreeMap<String, Credential>,
     client: reqwest::Client,
     audit: Option<Audit>,
+    sessions: Sessions,
     requests_this_call: u32,
     refusals: Vec<String>,
 }
@@ -103,16 +107,24 @@ impl Broker {
             resolved: BTreeMap::new(),
             client,
             audit,
+            sessions: Sessions::default(),
             requests_this_call: 0,
             refusals: Vec::new(),
         }
     }
 
     /// Replaces the configuration (after `describe()` told the host what the adapter needs).
-    pub fn configure(&mut self, config: BrokerConfig, store: CredentialStore, audit: Audit) {
+    pub fn configure(
+        &mut self,
+        config: BrokerConfig,
+        store: CredentialStore,
+        audit: Audit,
+        sessions: Sessions,
+    ) {
         self.config = config;
         self.store = Some(store);
         self.audit = Some(audit);
+        self.sessions = sessions;
     }
 
     /// Resets per-call counters; called before every export call.
@@ -187,6 +199,12 @@ impl Broker {
                     ));
                 }
             }
+        }
+        for value in self.sessions.values() {
+            out.push((
+                value.expose().as_bytes().to_vec(),
+                "[redacted session token]".to_string(),
+            ));
         }
         out
     }

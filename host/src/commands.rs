@@ -138,9 +138,10 @@ impl Ctx {
             limits,
         )?;
         let audit = Audit::open(&self.home)?;
+        let sessions = broker::session::Sessions::open(&self.home)?;
         session
             .broker()
-            .configure(config, self.credentials.clone(), audit);
+            .configure(config, self.credentials.clone(), audit, sessions);
         Ok(Bound {
             session,
             description,
@@ -172,8 +173,13 @@ fn broker_config(
     let mut credential_headers = Vec::new();
     for spec in &description.credentials {
         for scheme in &spec.schemes {
-            if let meta::CredentialScheme::Header(h) = scheme {
-                credential_headers.push(h.header.to_ascii_lowercase());
+            match scheme {
+                meta::CredentialScheme::Header(h) => {
+                    credential_headers.push(h.header.to_ascii_lowercase());
+                }
+                meta::CredentialScheme::TokenExchange(t) => credential_headers
+                    .extend(t.captures.iter().map(|c| c.header.to_ascii_lowercase())),
+                _ => {}
             }
         }
         if !entry.credentials.contains(&spec.name) {

@@ -111,23 +111,26 @@ impl Env {
     /// Installs the IONOS adapter and adds profile `t` pointing at the emulator, using stored
     /// credential `credential` (or, without one, the adapter's own credential name `ionos`).
     pub fn install_ionos(&self, credential: Option<&str>) {
-        self.run(&[
-            "adapter",
-            "install",
-            portico_test_artifacts::IONOS_VPN,
-            "--yes",
-        ])
-        .expect_code(0);
+        self.install_with_profile(portico_test_artifacts::IONOS_VPN, "ionos-vpn", credential, &[]);
+    }
+
+    /// Installs `component` approving every declared host, then adds profile `t` for `adapter`
+    /// with the emulator as its endpoint, `credential` (if any) and the extra `key=value`
+    /// settings.
+    pub fn install_with_profile(
+        &self,
+        component: &str,
+        adapter: &str,
+        credential: Option<&str>,
+        settings: &[&str],
+    ) {
+        self.run(&["adapter", "install", component, "--yes"])
+            .expect_code(0);
         let endpoint = format!("endpoint={}", self.emu().url());
-        let mut args = vec![
-            "profile",
-            "add",
-            "t",
-            "--adapter",
-            "ionos-vpn",
-            "--set",
-            &endpoint,
-        ];
+        let mut args = vec!["profile", "add", "t", "--adapter", adapter, "--set", &endpoint];
+        for setting in settings {
+            args.extend(["--set", setting]);
+        }
         if let Some(credential) = credential {
             args.extend(["--credential", credential]);
         }

@@ -88,7 +88,7 @@ pub mod url;
 
 pub use bindings::exports::portico::adapter::adapter::{
     BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, HeaderScheme,
-    KindInfo, Noun, SecretInputSpec, Setting,
+    KindInfo, Noun, SecretInputSpec, Setting, TokenCapture, TokenExchangeScheme,
 };
 pub use bindings::exports::portico::adapter::operations::{
     Location, Operation, Outcome, Parameter,

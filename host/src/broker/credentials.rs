@@ -11,13 +11,46 @@ use hmac::{Hmac, Mac};
 use reqwest::header::{HeaderName, HeaderValue};
 use zeroize::Zeroizing;
 
+/// How a credential applies to one request.
+pub(super) enum Applied {
+    /// Headers to add.
+    Headers(Vec<(HeaderName, HeaderValue)>),
+    /// Headers obtained from a token exchange (cached, or made before the request is sent).
+    Exchange(Box<Exchange>),
+}
+
+/// A token exchange a request needs.
+#[derive(Debug, Clone)]
+pub(super) struct Exchange {
+    /// The adapter's name for the credential.
+    pub credential: String,
+    /// The declared scheme.
+    pub scheme: meta::TokenExchangeScheme,
+}
+
+/// The field names a token-exchange body template uses (`{{field:NAME}}`), in order.
+pub fn template_fields(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find(FIELD_OPEN) {
+        let after = &rest[start + FIELD_OPEN.len()..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+const FIELD_OPEN: &str = "{{field:";
+
 impl Broker {
-    /// The headers that apply credential `name` to a request for `origin`.
+    /// How credential `name` applies to a request for `origin`: headers, or a token exchange
+    /// still to make.
     pub(super) fn credential_headers(
         &mut self,
         name: &str,
         origin: &super::Origin,
-    ) -> Result<(String, Vec<(HeaderName, HeaderValue)>), types::Error> {
+    ) -> Result<(String, Applied), types::Error> {
         let binding = self.binding(name)?;
         if !binding.hosts.allows(origin) {
             return Err(self.refuse(format!(
@@ -58,10 +91,25 @@ impl Broker {
                     ));
                     Some((name, sensitive(&value)))
                 }),
-                meta::CredentialScheme::Signed => return Ok((binding.stored.clone(), Vec::new())),
+                meta::CredentialScheme::TokenExchange(exchange) => {
+                    let fields = template_fields(&exchange.body);
+                    if fields.iter().all(|f| field(f).is_some()) {
+                        return Ok((
+                            binding.stored.clone(),
+                            Applied::Exchange(Box::new(Exchange {
+                                credential: name.to_string(),
+                                scheme: exchange.clone(),
+                            })),
+                        ));
+                    }
+                    None
+                }
+                meta::CredentialScheme::Signed => {
+                    return Ok((binding.stored.clone(), Applied::Headers(Vec::new())));
+                }
             };
             if let Some((name, Some(value))) = header {
-                return Ok((binding.stored.clone(), vec![(name, value)]));
+                return Ok((binding.stored.clone(), Applied::Headers(vec![(name, value)])));
             }
         }
         let wanted: Vec<String> = binding.spec.fields.iter().map(|f| f.name.clone()).collect();

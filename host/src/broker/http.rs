@@ -2,6 +2,7 @@
 
 use super::audit::Record;
 use super::policy::Origin;
+use super::credentials::{Applied, Exchange};
 use super::{Broker, secrets};
 use crate::runtime::state::AdapterState;
 use crate::wit::http::{Host, Request, Response};
@@ -44,6 +45,7 @@ struct Prepared {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     credential: Option<String>,
+    exchange: Option<Box<Exchange>>,
 }
 
 impl Broker {
@@ -98,7 +100,7 @@ impl Broker {
         result
     }
 
-    fn write_audit(&self, mut record: Record, started: Instant) {
+    pub(super) fn write_audit(&self, mut record: Record, started: Instant) {
         record.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Some(audit) = &self.audit {
             audit.write(&record);
@@ -182,11 +184,17 @@ impl Broker {
             .as_deref()
             .map(|b| self.config.secrets.substitute(b, json));
         let mut credential = None;
+        let mut exchange = None;
         if let Some(name) = &request.credential {
             let (stored, applied) = self.credential_headers(name, &origin)?;
             credential = Some(stored);
-            for (name, value) in applied {
-                headers.insert(name, value);
+            match applied {
+                Applied::Headers(applied) => {
+                    for (name, value) in applied {
+                        headers.insert(name, value);
+                    }
+                }
+                Applied::Exchange(e) => exchange = Some(e),
             }
         }
         let method = reqwest::Method::from_bytes(method.as_bytes())
@@ -198,14 +206,24 @@ impl Broker {
             headers,
             body,
             credential,
+            exchange,
         })
     }
 
     async fn execute(
         &mut self,
-        prepared: Prepared,
+        mut prepared: Prepared,
         record: &mut Record,
     ) -> Result<Response, types::Error> {
+        if let Some(exchange) = prepared.exchange.clone() {
+            let applied = self
+                .exchange_headers(&exchange, &prepared.origin, false)
+                .await?;
+            for (name, value) in applied {
+                prepared.headers.insert(name, value);
+            }
+        }
+        let mut renewed = false;
         let limits = self.config.limits;
         let retries = if is_idempotent(prepared.method.as_str()) {
             limits.retries
@@ -243,6 +261,29 @@ impl Broker {
                     prepared.origin.authority()
                 );
                 tokio::time::sleep(wait).await;
+                continue;
+            }
+            if let Ok(r) = &outcome
+                && r.status() == reqwest::StatusCode::UNAUTHORIZED
+                && !renewed
+                && let Some(exchange) = prepared.exchange.clone()
+            {
+                // The provider no longer accepts the session (expired or revoked early): make
+                // the exchange again, once, and resend. A 401 means the request was not
+                // processed, so resending is safe for any method.
+                renewed = true;
+                tracing::debug!(
+                    adapter = %self.config.adapter,
+                    "{} answered 401; renewing the session of credential {:?}",
+                    prepared.origin.authority(),
+                    exchange.credential
+                );
+                let applied = self
+                    .exchange_headers(&exchange, &prepared.origin, true)
+                    .await?;
+                for (name, value) in applied {
+                    prepared.headers.insert(name, value);
+                }
                 continue;
             }
             let response = outcome.map_err(|e| {
@@ -311,7 +352,7 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base + rand::random_range(0..100))
 }
 
-fn error_text(err: &types::Error) -> String {
+pub(super) fn error_text(err: &types::Error) -> String {
     match err {
         types::Error::Denied(m) | types::Error::Transport(m) | types::Error::Unsupported(m) => {
             m.clone()

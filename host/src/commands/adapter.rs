@@ -29,6 +29,17 @@ fn scheme_text(s: &meta::CredentialScheme) -> String {
             format!("basic({}, {})", b.username_field, b.password_field)
         }
         meta::CredentialScheme::Header(h) => format!("header {}({})", h.header, h.field),
+        meta::CredentialScheme::TokenExchange(t) => format!(
+            "token exchange {} {} ({}) into {}",
+            t.method,
+            t.path,
+            broker::credentials::template_fields(&t.body).join(", "),
+            t.captures
+                .iter()
+                .map(|c| c.header.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         meta::CredentialScheme::Signed => "signed by the adapter via credentials.sign".into(),
     }
 }
@@ -59,6 +70,39 @@ fn description_view(d: &meta::Description) -> Value {
     })
 }
 
+/// A token exchange must be a plain request to an absolute path that captures at least one
+/// value into a valid header.
+fn validate_exchange(
+    adapter: &str,
+    credential: &str,
+    t: &meta::TokenExchangeScheme,
+) -> Result<()> {
+    let what = format!("adapter {adapter} credential {credential}: token exchange");
+    if !matches!(t.method.to_ascii_uppercase().as_str(), "GET" | "POST" | "PUT") {
+        bail!("{what} uses method {:?}; GET, POST or PUT only", t.method);
+    }
+    if !t.path.starts_with('/') || t.path.starts_with("//") {
+        bail!("{what} path {:?} is not an absolute path", t.path);
+    }
+    if t.captures.is_empty() {
+        bail!("{what} captures nothing");
+    }
+    for c in &t.captures {
+        let ok = reqwest::header::HeaderName::from_bytes(c.header.as_bytes()).is_ok()
+            && !matches!(
+                c.header.to_ascii_lowercase().as_str(),
+                "host" | "content-length" | "transfer-encoding" | "connection" | "te" | "upgrade"
+            );
+        if !ok {
+            bail!("{what} captures into invalid header {:?}", c.header);
+        }
+        if !(c.pointer.is_empty() || c.pointer.starts_with('/')) {
+            bail!("{what} capture {:?} is not a JSON pointer", c.pointer);
+        }
+    }
+    Ok(())
+}
+
 fn validate_description(d: &meta::Description) -> Result<Vec<HostPattern>> {
     home::validate_name("adapter", &d.name)?;
     let declared = broker::parse_patterns(&d.hosts)
@@ -74,10 +118,16 @@ fn validate_description(d: &meta::Description) -> Result<Vec<HostPattern>> {
             }
         }
         for s in &c.schemes {
-            let fields: Vec<&str> = match s {
-                meta::CredentialScheme::Bearer(f) => vec![f],
-                meta::CredentialScheme::Basic(b) => vec![&b.username_field, &b.password_field],
-                meta::CredentialScheme::Header(h) => vec![&h.field],
+            let fields: Vec<String> = match s {
+                meta::CredentialScheme::Bearer(f) => vec![f.clone()],
+                meta::CredentialScheme::Basic(b) => {
+                    vec![b.username_field.clone(), b.password_field.clone()]
+                }
+                meta::CredentialScheme::Header(h) => vec![h.field.clone()],
+                meta::CredentialScheme::TokenExchange(t) => {
+                    validate_exchange(&d.name, &c.name, t)?;
+                    broker::credentials::template_fields(&t.body)
+                }
                 meta::CredentialScheme::Signed => vec![],
             };
             for f in fields {

@@ -50,7 +50,12 @@ pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
             if !ctx.credentials.remove(&name)? {
                 return Err(input(format!("credential {name:?} is not stored")));
             }
-            eprintln!("removed credential {name}");
+            let sessions = crate::broker::session::remove_all(&ctx.home, &name)?;
+            if sessions > 0 {
+                eprintln!("removed credential {name} and {sessions} cached session(s)");
+            } else {
+                eprintln!("removed credential {name}");
+            }
             Ok(())
         }
     }

@@ -15,6 +15,10 @@ pub fn build() -> Result<Engine> {
         .epoch_interruption(true)
         .cranelift_opt_level(wasmtime::OptLevel::Speed)
         .max_wasm_stack(1 << 20);
+    #[cfg(feature = "memory-dump")]
+    if std::env::var_os(super::MEMORY_DUMP_ENV).is_some() {
+        config.coredump_on_trap(true);
+    }
     let engine = Engine::new(&config)?;
     let ticker = engine.weak();
     std::thread::Builder::new()
