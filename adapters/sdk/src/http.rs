@@ -24,6 +24,8 @@ use crate::{Error, Result, error, url};
 
 /// The request as it crosses to the host: method, absolute URL, headers, body, credential name.
 pub use wire::Request as WireRequest;
+/// A header the host fills with a signature (see [`Request::signature`]).
+pub use wire::{HeaderSignature, SignatureEncoding};
 /// A response received from the host: status, headers (names lower case) and body bytes.
 pub use wire::Response;
 
@@ -36,6 +38,7 @@ pub struct Request {
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
     credential: Option<String>,
+    signatures: Vec<HeaderSignature>,
 }
 
 impl Request {
@@ -48,6 +51,7 @@ impl Request {
             headers: vec![("Accept".into(), "application/json".into())],
             body: None,
             credential: None,
+            signatures: Vec::new(),
         }
     }
 
@@ -133,7 +137,28 @@ impl Request {
             headers: self.headers.clone(),
             body: self.body.clone(),
             credential: self.credential.clone(),
+            signatures: self.signatures.clone(),
         }
+    }
+
+    /// Have the host put a signature in header `header`: `prefix` followed by the encoded
+    /// HMAC that `sign` describes (the same computation as `credentials.sign`). The adapter
+    /// builds the string to sign; the secret never enters the guest, and the adapter never
+    /// sets the credential header itself.
+    pub fn signature(
+        mut self,
+        header: impl Into<String>,
+        prefix: Option<String>,
+        sign: crate::credentials::SignRequest,
+        encoding: SignatureEncoding,
+    ) -> Self {
+        self.signatures.push(HeaderSignature {
+            header: header.into(),
+            prefix,
+            sign,
+            encoding,
+        });
+        self
     }
 
     /// Send the request and return the response, whatever its status. Only a transport failure

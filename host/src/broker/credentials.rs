@@ -5,6 +5,7 @@
 use super::{Binding, Broker};
 use crate::runtime::state::AdapterState;
 use crate::wit::credentials::{Algorithm, Host, SignRequest};
+use crate::wit::http::{HeaderSignature, SignatureEncoding};
 use crate::wit::{meta, types};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -155,6 +156,40 @@ impl Broker {
                 status: None,
                 code: None,
             })),
+        }
+    }
+
+    /// A header carrying a host-computed signature, for a request to `origin`.
+    pub(super) fn signature_header(
+        &mut self,
+        signature: &HeaderSignature,
+        origin: &super::Origin,
+    ) -> Result<(HeaderName, HeaderValue), types::Error> {
+        let credential = &signature.sign.credential;
+        let binding = self.binding(credential)?;
+        if !binding.hosts.allows(origin) {
+            return Err(self.refuse(format!(
+                "adapter {} may not send a signature made with credential {credential:?} to \
+                 {}: the credential is not bound to that host",
+                self.config.adapter,
+                origin.authority()
+            )));
+        }
+        let Ok(name) = HeaderName::from_bytes(signature.header.as_bytes()) else {
+            return Err(self.refuse(format!("invalid signature header {:?}", signature.header)));
+        };
+        let mac = self.sign(&signature.sign)?;
+        let encoded = match signature.encoding {
+            SignatureEncoding::Base64 => base64::engine::general_purpose::STANDARD.encode(&mac),
+            SignatureEncoding::Hex => hex::encode(&mac),
+        };
+        let text = format!("{}{encoded}", signature.prefix.as_deref().unwrap_or(""));
+        match sensitive(&text) {
+            Some(value) => Ok((name, value)),
+            None => Err(self.refuse(format!(
+                "the prefix of signature header {:?} is not a valid header value",
+                signature.header
+            ))),
         }
     }
 

@@ -18,6 +18,8 @@ const FORBIDDEN_HEADERS: &[&str] = &[
     "cookie2",
     "x-api-key",
     "x-auth-token",
+    "scp-signature",
+    "x-cmp-signature",
     "host",
     "content-length",
     "transfer-encoding",
@@ -25,8 +27,10 @@ const FORBIDDEN_HEADERS: &[&str] = &[
     "te",
     "upgrade",
 ];
-/// Header prefixes a guest may never set (provider credential headers).
-const FORBIDDEN_PREFIXES: &[&str] = &["x-soracom-", "scp-", "proxy-"];
+/// Header prefixes a guest may never set (provider credential headers). SCP's `Scp-*` headers
+/// other than the signature are not secret (access key, timestamp, API version), so only
+/// `Scp-Signature` is forbidden; the host sets it through `request.signatures`.
+const FORBIDDEN_PREFIXES: &[&str] = &["x-soracom-", "proxy-"];
 
 const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
@@ -196,6 +200,10 @@ impl Broker {
                 }
                 Applied::Exchange(e) => exchange = Some(e),
             }
+        }
+        for signature in &request.signatures {
+            let (name, value) = self.signature_header(signature, &origin)?;
+            headers.insert(name, value);
         }
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| transport("invalid method"))?;
