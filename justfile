@@ -49,7 +49,8 @@ ci: lint test
 wit:
     wasm-tools component wit wit/since_v0.1.0 > /dev/null
 
-# Demo: emulator + IONOS adapter, WireGuard and IPSec lifecycles, then clean up.
+# Demo: emulator + IONOS adapter (WireGuard and IPSec lifecycles), Soracom VPG and Napter,
+# then clean up.
 demo: build adapters
     #!/usr/bin/env bash
     set -euo pipefail
@@ -62,8 +63,11 @@ demo: build adapters
     step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
     random() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
     token=$(random)
+    soracom_key_id="keyId-$(random)"
+    soracom_key="secret-$(random)"
     step "start the emulator on a free loopback port"
     "$bin/portico-emulator" --listen 127.0.0.1:0 --ionos-token "$token" \
+        --soracom-auth-key-id "$soracom_key_id" --soracom-auth-key "$soracom_key" \
         --provision-delay 2s --delete-delay 1s > "$work/emulator.out" 2> "$work/emulator.err" &
     emulator_pid=$!
     for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
@@ -120,7 +124,28 @@ demo: build adapters
     $p gateway delete "$wg" --wait
     $p gateway delete "$ipsec" --wait
     $p gateway list
+    step "Soracom: one AuthKey credential, exchanged for a session token by portico, not by the adapters"
+    printf '%s\n%s\n' "$soracom_key_id" "$soracom_key" | $p credential set soracom-demo --field auth-key-id --field auth-key
+    $p adapter install dist/portico_adapter_soracom_vpg.wasm --yes
+    $p adapter install dist/portico_adapter_soracom_napter.wasm --yes
+    $p profile add vpg --adapter soracom-vpg --credential soracom-demo --set "endpoint=$url"
+    $p profile add napter --adapter soracom-napter --credential soracom-demo --set "endpoint=$url"
+    step "Soracom VPG: create a gateway, open Gate, register a Gate peer"
+    vpg=$($p -p vpg gateway create --name demo-vpg --properties '{"type":14}' -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    $p -p vpg op call openGate --param "vpg_id=$vpg" --body '{"vxlanId":10}'
+    $p -p vpg peer create --gateway "$vpg" --kind gate --endpoint 198.51.100.30
+    $p -p vpg peer list --gateway "$vpg"
+    $p -p vpg gateway list
+    step "Soracom Napter: reach SSH on a SIM for one hour, from one office network"
+    mapping=$($p -p napter mapping create --destination sim:8942310022000012345:22 --allowed-network 198.51.100.0/24 \
+        --properties '{"service":"air","duration":3600}' -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    $p -p napter mapping list
+    $p -p napter mapping delete "$mapping"
+    $p -p vpg gateway delete "$vpg"
+    step "one token exchange per adapter for all those commands (sessions cached in 0600 files)"
+    python3 -c 'import json,sys,urllib.request; reqs=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests")); print(sum(1 for r in reqs if r["path"] == "/v1/auth"), "POST /v1/auth for", sum(1 for r in reqs if r["path"].startswith("/v1/")), "Soracom requests")' "$url"
+    ls -l "$PORTICO_HOME/cache/sessions"
     step "audit log (no secrets in it)"
     tail -n 3 "$PORTICO_HOME/data/audit.jsonl"
-    if grep -rqF -e "$token" -e "$DEMO_PSK" -e "$DEMO_WG_KEY" "$PORTICO_HOME/data"; then echo "secret leaked into the audit log"; exit 1; fi
+    if grep -rqF -e "$token" -e "$DEMO_PSK" -e "$DEMO_WG_KEY" -e "$soracom_key" "$PORTICO_HOME/data"; then echo "secret leaked into the audit log"; exit 1; fi
     step "stop the emulator"

@@ -308,7 +308,8 @@ impl Session {
         let memories: Vec<wasmtime::Memory> = dump.memories().to_vec();
         std::fs::create_dir_all(dir)?;
         for (n, memory) in memories.iter().enumerate() {
-            static SEQUENCE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            static SEQUENCE: std::sync::atomic::AtomicUsize =
+                std::sync::atomic::AtomicUsize::new(0);
             let seq = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let file = dir.join(format!(
                 "{}-{}-{seq}-{n}.mem",

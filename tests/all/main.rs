@@ -9,6 +9,10 @@ mod install;
 mod ionos;
 mod operations;
 mod secrets;
+mod sessions;
+mod soracom_napter;
+mod soracom_vpg;
 mod support;
 #[cfg(unix)]
 mod tty;
+mod upcloud;

@@ -111,7 +111,12 @@ impl Env {
     /// Installs the IONOS adapter and adds profile `t` pointing at the emulator, using stored
     /// credential `credential` (or, without one, the adapter's own credential name `ionos`).
     pub fn install_ionos(&self, credential: Option<&str>) {
-        self.install_with_profile(portico_test_artifacts::IONOS_VPN, "ionos-vpn", credential, &[]);
+        self.install_with_profile(
+            portico_test_artifacts::IONOS_VPN,
+            "ionos-vpn",
+            credential,
+            &[],
+        );
     }
 
     /// Installs `component` approving every declared host, then adds profile `t` for `adapter`
@@ -127,7 +132,15 @@ impl Env {
         self.run(&["adapter", "install", component, "--yes"])
             .expect_code(0);
         let endpoint = format!("endpoint={}", self.emu().url());
-        let mut args = vec!["profile", "add", "t", "--adapter", adapter, "--set", &endpoint];
+        let mut args = vec![
+            "profile",
+            "add",
+            "t",
+            "--adapter",
+            adapter,
+            "--set",
+            &endpoint,
+        ];
         for setting in settings {
             args.extend(["--set", setting]);
         }
@@ -293,4 +306,122 @@ pub fn create_ipsec(env: &Env, name: &str, extra: &[&str]) -> Value {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
+}
+
+impl Env {
+    /// Where [`Env::run_dumping`] has the CLI write adapter memory dumps.
+    pub fn dump_dir(&self) -> PathBuf {
+        self.file("memory-dumps")
+    }
+
+    /// Runs the CLI with `-vv`, having it dump each adapter instance's linear memory into
+    /// [`Env::dump_dir`] when its session ends (the `memory-dump` test feature).
+    pub fn run_dumping(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let dir = self.dump_dir();
+        let dir = dir.to_str().expect("UTF-8 temp path");
+        let mut all_env = env.to_vec();
+        all_env.push(("PORTICO_MEMORY_DUMP_DIR", dir));
+        let mut all = args.to_vec();
+        all.push("-vv");
+        self.run_with(&all, "", &all_env)
+    }
+
+    /// Every memory dump written so far, by file name. Panics when there is none: the binary
+    /// was then built without `--features portico/memory-dump` and a scan would prove nothing.
+    #[track_caller]
+    pub fn memory_dumps(&self) -> Vec<(String, Vec<u8>)> {
+        let mut dumps: Vec<(String, Vec<u8>)> = std::fs::read_dir(self.dump_dir())
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        let bytes = std::fs::read(e.path()).expect("read dump");
+                        (format!("memory {name}"), bytes)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        dumps.sort();
+        assert!(
+            !dumps.is_empty(),
+            "no adapter memory dumps: build the tests with `--features portico/memory-dump` \
+             (`just test` does)"
+        );
+        dumps
+    }
+
+    /// Every file under the home directory (audit log, caches, sessions, config), by path.
+    pub fn home_files(&self) -> Vec<(String, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path.display().to_string(), bytes));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.path(), &mut out);
+        out
+    }
+}
+
+/// The byte strings that would betray `secret`: the value, its hex, and its standard and
+/// URL-safe Base64 at each of the three alignments it could have inside a longer encoded
+/// string (as in `Basic base64(user:password)`).
+pub fn secret_forms(secret: &str) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let bytes = secret.as_bytes();
+    let mut forms = vec![bytes.to_vec(), hex::encode(bytes).into_bytes()];
+    for engine in [
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ] {
+        for offset in 0..3usize {
+            let mut shifted = vec![0u8; offset];
+            shifted.extend_from_slice(bytes);
+            let encoded = engine.encode(&shifted);
+            // Characters that depend only on the secret: skip the ones mixing in the prefix,
+            // and the last group, which depends on what follows.
+            let start = if offset == 0 { 0 } else { 4 };
+            let end = encoded.len().saturating_sub(4);
+            if end > start + 8 {
+                forms.push(encoded.as_bytes()[start..end].to_vec());
+            }
+        }
+    }
+    forms
+}
+
+/// Panics, naming the secret and the place, if any form of any secret occurs in any haystack.
+#[track_caller]
+pub fn assert_no_secrets(haystacks: &[(String, Vec<u8>)], secrets: &[(&str, &str)]) {
+    let mut found = Vec::new();
+    for (what, secret) in secrets {
+        assert!(secret.len() >= 12, "secret {what} is too short to scan for");
+        for form in secret_forms(secret) {
+            for (place, bytes) in haystacks {
+                if bytes.windows(form.len()).any(|w| w == form.as_slice()) {
+                    found.push(format!("{what} ({} bytes form) in {place}", form.len()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "secrets leaked: {found:#?}");
+}
+
+/// stdout and stderr of runs, as haystacks.
+pub fn outputs(runs: &[Run]) -> Vec<(String, Vec<u8>)> {
+    runs.iter()
+        .enumerate()
+        .flat_map(|(n, r)| {
+            [
+                (format!("stdout of run {n}"), r.stdout.clone().into_bytes()),
+                (format!("stderr of run {n}"), r.stderr.clone().into_bytes()),
+            ]
+        })
+        .collect()
 }

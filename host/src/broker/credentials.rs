@@ -110,7 +110,10 @@ impl Broker {
                 }
             };
             if let Some((name, Some(value))) = header {
-                return Ok((binding.stored.clone(), Applied::Headers(vec![(name, value)])));
+                return Ok((
+                    binding.stored.clone(),
+                    Applied::Headers(vec![(name, value)]),
+                ));
             }
         }
         let wanted: Vec<String> = binding.spec.fields.iter().map(|f| f.name.clone()).collect();

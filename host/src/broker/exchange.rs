@@ -42,7 +42,12 @@ impl Broker {
             &self.config.adapter,
             &binding.stored,
             &origin_text,
-            &[&scheme.method, &scheme.path, &scheme.content_type, &scheme.body],
+            &[
+                &scheme.method,
+                &scheme.path,
+                &scheme.content_type,
+                &scheme.body,
+            ],
             &fields
                 .iter()
                 .map(|(n, v)| (n.as_str(), v))
@@ -174,17 +179,27 @@ impl Broker {
                 json.as_ref()
                     .and_then(|j| j.get(key))
                     .and_then(|v| v.as_str())
-                    .map(|s| String::from_utf8_lossy(&secrets::scrub(s.as_bytes(), &known)).into_owned())
+                    .map(|s| {
+                        String::from_utf8_lossy(&secrets::scrub(s.as_bytes(), &known)).into_owned()
+                    })
             };
             let mut message = format!("{what} was refused by {} (HTTP {status})", record.host);
             if let Some(m) = text("message").or_else(|| text("error_description")) {
                 message.push_str(": ");
                 message.push_str(&m);
             }
-            return Err(failed(message, Some(status), text("code").or_else(|| text("error"))));
+            return Err(failed(
+                message,
+                Some(status),
+                text("code").or_else(|| text("error")),
+            ));
         }
         let Some(json) = json else {
-            return Err(failed(format!("{what}: the response is not JSON"), Some(status), None));
+            return Err(failed(
+                format!("{what}: the response is not JSON"),
+                Some(status),
+                None,
+            ));
         };
         let mut headers = Vec::new();
         for capture in &scheme.captures {

@@ -1,8 +1,8 @@
 //! `portico:adapter/http`: the one way an adapter sends a request.
 
 use super::audit::Record;
-use super::policy::Origin;
 use super::credentials::{Applied, Exchange};
+use super::policy::Origin;
 use super::{Broker, secrets};
 use crate::runtime::state::AdapterState;
 use crate::wit::http::{Host, Request, Response};

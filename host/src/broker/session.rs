@@ -34,7 +34,10 @@ pub struct Tokens {
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tokens")
-            .field("headers", &self.headers.iter().map(|(h, _)| h).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(h, _)| h).collect::<Vec<_>>(),
+            )
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -164,7 +167,10 @@ impl Sessions {
             let text = Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
             zeroize_file(file);
             if let Err(err) = home::write_atomic(dir, &name, &text, 0o600) {
-                tracing::warn!("failed to save the session of credential {}: {err:#}", key.credential);
+                tracing::warn!(
+                    "failed to save the session of credential {}: {err:#}",
+                    key.credential
+                );
             }
         }
         self.memory.insert(name, (tokens, lifetime));
@@ -286,7 +292,10 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt as _;
             let dir = tmp.path().join("cache").join(DIR);
-            assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+            assert_eq!(
+                std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+                0o700
+            );
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let mode = entry.unwrap().metadata().unwrap().permissions().mode();
                 assert_eq!(mode & 0o777, 0o600);
@@ -313,7 +322,12 @@ mod tests {
         let day = Duration::from_secs(86_400);
         sessions.put(&key("a", "k1"), tokens(day), day);
         sessions.forget(&key("a", "k1"));
-        assert!(Sessions::open(&home).unwrap().get(&key("a", "k1")).is_none());
+        assert!(
+            Sessions::open(&home)
+                .unwrap()
+                .get(&key("a", "k1"))
+                .is_none()
+        );
         sessions.put(&key("a", "k1"), tokens(day), day);
         sessions.put(&key("a-b", "k1"), tokens(day), day);
         assert_eq!(remove_all(&home, "a").unwrap(), 1);
@@ -327,7 +341,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let home = Home::at(tmp.path().to_path_buf());
         let day = Duration::from_secs(86_400);
-        Sessions::open(&home).unwrap().put(&key("a", "k1"), tokens(day), day);
+        Sessions::open(&home)
+            .unwrap()
+            .put(&key("a", "k1"), tokens(day), day);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -336,7 +352,12 @@ mod tests {
                 let path = entry.unwrap().path();
                 std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
             }
-            assert!(Sessions::open(&home).unwrap().get(&key("a", "k1")).is_none());
+            assert!(
+                Sessions::open(&home)
+                    .unwrap()
+                    .get(&key("a", "k1"))
+                    .is_none()
+            );
         }
     }
 }

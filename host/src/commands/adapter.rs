@@ -72,13 +72,12 @@ fn description_view(d: &meta::Description) -> Value {
 
 /// A token exchange must be a plain request to an absolute path that captures at least one
 /// value into a valid header.
-fn validate_exchange(
-    adapter: &str,
-    credential: &str,
-    t: &meta::TokenExchangeScheme,
-) -> Result<()> {
+fn validate_exchange(adapter: &str, credential: &str, t: &meta::TokenExchangeScheme) -> Result<()> {
     let what = format!("adapter {adapter} credential {credential}: token exchange");
-    if !matches!(t.method.to_ascii_uppercase().as_str(), "GET" | "POST" | "PUT") {
+    if !matches!(
+        t.method.to_ascii_uppercase().as_str(),
+        "GET" | "POST" | "PUT"
+    ) {
         bail!("{what} uses method {:?}; GET, POST or PUT only", t.method);
     }
     if !t.path.starts_with('/') || t.path.starts_with("//") {

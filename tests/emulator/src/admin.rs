@@ -1,6 +1,6 @@
 //! The emulator's own endpoints under `/_emulator` (no authentication): recorded requests,
-//! reset, fault rules, clock and delays. Everything here is also reachable through the library
-//! API of [`crate::Emulator`].
+//! reset, fault rules, clock and delays, and the Soracom token switches. Everything here is also
+//! reachable through the library API of [`crate::Emulator`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +27,11 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/clock", post(advance_clock))
         .route("/delays", get(delays).put(set_delays))
+        .route("/soracom/expire_tokens", post(expire_soracom_tokens))
+        .route(
+            "/soracom/token_uses",
+            get(soracom_token_uses).put(set_soracom_token_uses),
+        )
 }
 
 fn bad_request(message: String) -> Response {
@@ -131,6 +136,35 @@ async fn set_delays(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
                 update.delete_delay_ms.map(Duration::from_millis),
             );
             delays(State(shared)).await
+        }
+        Err(message) => bad_request(message),
+    }
+}
+
+/// Revokes every Soracom API key and token issued so far.
+async fn expire_soracom_tokens(State(shared): State<Arc<Shared>>) -> StatusCode {
+    crate::lock(&shared.soracom).expire_tokens();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenUses {
+    uses: Option<u32>,
+}
+
+async fn soracom_token_uses(State(shared): State<Arc<Shared>>) -> Response {
+    let uses = crate::lock(&shared.soracom).token_uses();
+    Json(json!({ "uses": uses })).into_response()
+}
+
+/// `{"uses": 3}` makes Soracom tokens issued from now on die after three authenticated
+/// requests; `{"uses": null}` lifts the limit.
+async fn set_soracom_token_uses(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match parse::<TokenUses>(&body) {
+        Ok(update) => {
+            crate::lock(&shared.soracom).set_token_uses(update.uses);
+            soracom_token_uses(State(shared)).await
         }
         Err(message) => bad_request(message),
     }

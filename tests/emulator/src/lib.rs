@@ -20,6 +20,9 @@ mod clock;
 pub mod faults;
 mod ionos;
 pub mod record;
+mod scp;
+mod soracom;
+mod upcloud;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -58,6 +61,21 @@ pub struct Config {
     pub provision_delay: Duration,
     /// How long a deleted resource stays `DESTROYING` before it disappears.
     pub delete_delay: Duration,
+    /// Soracom AuthKey id accepted by `POST /v1/auth` (shaped `keyId-...`).
+    pub soracom_auth_key_id: String,
+    /// Soracom AuthKey secret that goes with [`Config::soracom_auth_key_id`] (`secret-...`).
+    pub soracom_auth_key: String,
+    /// UpCloud API user `(username, password)` accepted as HTTP Basic by the UpCloud API.
+    pub upcloud_basic: (String, String),
+    /// UpCloud API token (`ucat_...`) accepted as a bearer token by the UpCloud API.
+    pub upcloud_token: String,
+    /// SCP access key (`Scp-AccessKey`) whose requests are accepted.
+    pub scp_access_key: String,
+    /// SCP secret key that signs requests of [`Config::scp_access_key`].
+    pub scp_secret_key: String,
+    /// SCP account id requests must send in `Scp-AccountId`; empty accepts any (SCP's SDK
+    /// sends an empty one).
+    pub scp_account_id: String,
 }
 
 impl Default for Config {
@@ -70,6 +88,13 @@ impl Default for Config {
             ionos_basic: None,
             provision_delay: Duration::ZERO,
             delete_delay: Duration::ZERO,
+            soracom_auth_key_id: format!("keyId-{}", random_token()),
+            soracom_auth_key: format!("secret-{}{}", random_token(), random_token()),
+            upcloud_basic: (format!("api-{}", &random_token()[..8]), random_token()),
+            upcloud_token: format!("ucat_{}", random_token()),
+            scp_access_key: random_token(),
+            scp_secret_key: format!("{}{}", random_token(), random_token()),
+            scp_account_id: String::new(),
         }
     }
 }
@@ -96,6 +121,9 @@ pub(crate) struct Shared {
     pub(crate) recorder: record::Recorder,
     pub(crate) faults: faults::Faults,
     pub(crate) ionos: Mutex<ionos::Store>,
+    pub(crate) soracom: Mutex<soracom::Store>,
+    pub(crate) upcloud: Mutex<upcloud::Store>,
+    pub(crate) scp: Mutex<scp::Store>,
 }
 
 impl Shared {
@@ -112,6 +140,9 @@ impl Shared {
             recorder: record::Recorder::default(),
             faults: faults::Faults::default(),
             ionos: Mutex::new(ionos::Store::default()),
+            soracom: Mutex::new(soracom::Store::default()),
+            upcloud: Mutex::new(upcloud::Store::default()),
+            scp: Mutex::new(scp::Store::default()),
         }
     }
 
@@ -132,6 +163,9 @@ impl Shared {
     /// Forgets every resource of every provider, every recorded request and every fault rule.
     pub(crate) fn reset(&self) {
         lock(&self.ionos).clear();
+        lock(&self.soracom).clear();
+        lock(&self.upcloud).clear();
+        lock(&self.scp).clear();
         self.recorder.clear();
         self.faults.clear();
     }
@@ -148,6 +182,16 @@ pub(crate) fn provider_error(path: &str, status: StatusCode, message: &str) -> R
     if ionos::owns(path) {
         return ionos::error_response(status, message);
     }
+    // Before Soracom, which owns the rest of `/v1`.
+    if scp::owns(path) {
+        return scp::error_response(status, message);
+    }
+    if soracom::owns(path) {
+        return soracom::error_response(status, message);
+    }
+    if upcloud::owns(path) {
+        return upcloud::error_response(status, message);
+    }
     let body = serde_json::json!({ "status": status.as_u16(), "error": message });
     (status, axum::Json(body)).into_response()
 }
@@ -160,6 +204,9 @@ async fn not_found(uri: Uri) -> Response {
 fn app(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(ionos::router(shared.clone()))
+        .merge(soracom::router(shared.clone()))
+        .merge(upcloud::router(shared.clone()))
+        .merge(scp::router(shared.clone()))
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), faults::middleware))
@@ -304,6 +351,30 @@ impl Emulator {
     /// Moves the emulator's clock forward, so pending state transitions happen without sleeping.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
+    }
+
+    /// The Soracom operator id (`OP00...`) that `POST /v1/auth` returns and every Soracom
+    /// resource belongs to; fixed for the life of the emulator.
+    pub fn soracom_operator_id(&self) -> String {
+        lock(&self.shared.soracom).operator_id().to_owned()
+    }
+
+    /// Revokes every Soracom API key and token issued so far, so the next request with one of
+    /// them answers 401 and the client must call `POST /v1/auth` again.
+    pub fn expire_soracom_tokens(&self) {
+        lock(&self.shared.soracom).expire_tokens();
+    }
+
+    /// Makes each Soracom token issued from now on expire after `uses` authenticated requests
+    /// (`None`: no limit, the default). Tokens issued earlier keep their own limit.
+    pub fn set_soracom_token_uses(&self, uses: Option<u32>) {
+        lock(&self.shared.soracom).set_token_uses(uses);
+    }
+
+    /// Makes the next `requests` signed SCP requests arrive altered (a query parameter added, as
+    /// if rewritten on the way) before the signature check, so they fail it.
+    pub fn tamper_scp_requests(&self, requests: u32) {
+        lock(&self.shared.scp).tamper = requests;
     }
 
     /// Clears all provider state, recorded requests and fault rules (like `POST /_emulator/reset`).

@@ -36,6 +36,21 @@ struct Args {
     /// How long deleted resources stay DESTROYING, e.g. `1s`.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
     delete_delay: Duration,
+    /// Soracom AuthKey id accepted by `POST /v1/auth` (random `keyId-...` if omitted).
+    #[arg(long)]
+    soracom_auth_key_id: Option<String>,
+    /// Soracom AuthKey secret for --soracom-auth-key-id (random `secret-...` if omitted).
+    #[arg(long)]
+    soracom_auth_key: Option<String>,
+    /// UpCloud API user name accepted as HTTP Basic (random `api-...` if omitted).
+    #[arg(long)]
+    upcloud_username: Option<String>,
+    /// Password for --upcloud-username (random if omitted).
+    #[arg(long)]
+    upcloud_password: Option<String>,
+    /// UpCloud API token accepted as a bearer token (random `ucat_...` if omitted).
+    #[arg(long)]
+    upcloud_token: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -68,6 +83,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         ionos_basic: args.ionos_username.zip(args.ionos_password),
         provision_delay: args.provision_delay,
         delete_delay: args.delete_delay,
+        soracom_auth_key_id: args
+            .soracom_auth_key_id
+            .unwrap_or(defaults.soracom_auth_key_id),
+        soracom_auth_key: args.soracom_auth_key.unwrap_or(defaults.soracom_auth_key),
+        upcloud_basic: (
+            args.upcloud_username.unwrap_or(defaults.upcloud_basic.0),
+            args.upcloud_password.unwrap_or(defaults.upcloud_basic.1),
+        ),
+        upcloud_token: args.upcloud_token.unwrap_or(defaults.upcloud_token),
     };
     let emulator = Emulator::start(config).await?;
     announce(&emulator).context("failed to write to stdout")?;
@@ -93,6 +117,11 @@ fn announce(emulator: &Emulator) -> std::io::Result<()> {
         writeln!(out, "ionos basic username: {user}")?;
         writeln!(out, "ionos basic password: {password}")?;
     }
+    writeln!(out, "soracom auth key id: {}", config.soracom_auth_key_id)?;
+    writeln!(out, "soracom auth key: {}", config.soracom_auth_key)?;
+    writeln!(out, "upcloud basic username: {}", config.upcloud_basic.0)?;
+    writeln!(out, "upcloud basic password: {}", config.upcloud_basic.1)?;
+    writeln!(out, "upcloud token: {}", config.upcloud_token)?;
     out.flush()
 }
 

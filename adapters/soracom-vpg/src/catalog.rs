@@ -1,0 +1,579 @@
+//! Every operation of the Soracom API tagged `VirtualPrivateGateway`, named by its `operationId`.
+//!
+//! Paths are relative to the `/v1` base URL. The noun code builds its requests from this table
+//! too, so path templates live in one place.
+
+use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
+
+use crate::api;
+
+/// The catalogue; paginated operations continue through the `x-soracom-next-key` header.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS).with_next_page(api::next_page);
+
+/// Operations whose JSON body is optional: invoked without one, they send `{}`.
+pub const OPTIONAL_BODY: [&str; 1] = ["openGate"];
+
+const VPG_ID: ParamDef = ParamDef::path("vpg_id", "Id of the VPG.");
+const ROUTE_ID: ParamDef = ParamDef::path("route_id", "Id of the customer route.");
+const OUTER_IP: ParamDef = ParamDef::path(
+    "outer_ip_address",
+    "Outer IP address of the Gate peer (its id).",
+);
+const KEY: ParamDef = ParamDef::path(
+    "key",
+    "Key of the IP address map entry (the IMSI of the IoT SIM).",
+);
+const IPADDR: ParamDef = ParamDef::path("ipaddr", "IP address of the Junction mirroring peer.");
+const SESSION_ID: ParamDef = ParamDef::path("session_id", "Id of the packet capture session.");
+const TAG_NAME_PATH: ParamDef = ParamDef::path("tag_name", "Name of the tag to delete.");
+const TGW_PEERING_ID: ParamDef = ParamDef::path(
+    "soracom_tgw_peering_attachment_id",
+    "Id of the transit gateway peering connection.",
+);
+const TGW_VPC_ATTACHMENT_ID: ParamDef = ParamDef::path(
+    "customer_tgw_vpc_attachment_id",
+    "Id of the transit gateway VPC attachment.",
+);
+const PCX_ID: ParamDef = ParamDef::path("pcx_id", "Id of the VPC peering connection.");
+const TAG_NAME: ParamDef = ParamDef::query(
+    "tag_name",
+    false,
+    "Only VPGs with a tag of this name (needs `tag_value`).",
+);
+const TAG_VALUE: ParamDef = ParamDef::query(
+    "tag_value",
+    false,
+    "Only VPGs whose tag `tag_name` has this value.",
+);
+const TAG_VALUE_MATCH_MODE: ParamDef = ParamDef::query(
+    "tag_value_match_mode",
+    false,
+    "How `tag_value` matches: `exact` (default) or `prefix`.",
+);
+const LIMIT: ParamDef = ParamDef::query("limit", false, "Largest number of items per page.");
+const LAST_EVALUATED_KEY: ParamDef = ParamDef::query(
+    "last_evaluated_key",
+    false,
+    "Key of the last item of the previous page (the `x-soracom-next-key` header).",
+);
+
+/// An operation; POST and PUT take a JSON body when `body` says so.
+const fn op(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+    takes_body: bool,
+) -> OperationDef {
+    OperationDef {
+        name,
+        method,
+        path,
+        summary,
+        params,
+        takes_body,
+        paginated: false,
+    }
+}
+
+/// An operation without a body.
+const fn plain(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    op(name, method, path, summary, params, false)
+}
+
+/// An operation with a JSON body.
+const fn with_body(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    op(name, method, path, summary, params, true)
+}
+
+/// A paginated GET.
+const fn paged(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        paginated: true,
+        ..plain(name, "GET", path, summary, params)
+    }
+}
+
+const VPGS: &str = "/virtual_private_gateways";
+const VPG: &str = "/virtual_private_gateways/{vpg_id}";
+const ROUTES: &str = "/virtual_private_gateways/{vpg_id}/customer_routes";
+const ROUTE: &str = "/virtual_private_gateways/{vpg_id}/customer_routes/{route_id}";
+const FIXED_IPS: &str = "/virtual_private_gateways/{vpg_id}/fixed_public_ip_addresses";
+const GATE_PEERS: &str = "/virtual_private_gateways/{vpg_id}/gate/peers";
+const GATE_PEER: &str = "/virtual_private_gateways/{vpg_id}/gate/peers/{outer_ip_address}";
+const IP_MAP: &str = "/virtual_private_gateways/{vpg_id}/ip_address_map";
+const IP_MAP_ENTRY: &str = "/virtual_private_gateways/{vpg_id}/ip_address_map/{key}";
+const MIRRORING_PEERS: &str = "/virtual_private_gateways/{vpg_id}/junction/mirroring/peers";
+const MIRRORING_PEER: &str = "/virtual_private_gateways/{vpg_id}/junction/mirroring/peers/{ipaddr}";
+const CAPTURES: &str = "/virtual_private_gateways/{vpg_id}/packet_capture_sessions";
+const CAPTURE: &str = "/virtual_private_gateways/{vpg_id}/packet_capture_sessions/{session_id}";
+const TGW_PEERINGS: &str = "/virtual_private_gateways/{vpg_id}/transit_gateway_peering_connections";
+const TGW_PEERING: &str = "/virtual_private_gateways/{vpg_id}/transit_gateway_peering_connections/{soracom_tgw_peering_attachment_id}";
+const TGW_ATTACHMENTS: &str = "/virtual_private_gateways/{vpg_id}/transit_gateway_vpc_attachments";
+const TGW_ATTACHMENT: &str = "/virtual_private_gateways/{vpg_id}/transit_gateway_vpc_attachments/{customer_tgw_vpc_attachment_id}";
+const PCXS: &str = "/virtual_private_gateways/{vpg_id}/vpc_peering_connections";
+const PCX: &str = "/virtual_private_gateways/{vpg_id}/vpc_peering_connections/{pcx_id}";
+
+/// The forty-nine operations, in the order of the official spec.
+pub static OPERATIONS: &[OperationDef] = &[
+    paged(
+        "listVirtualPrivateGateways",
+        VPGS,
+        "List VPGs, optionally only those with a matching tag, one page at a time.",
+        &[
+            TAG_NAME,
+            TAG_VALUE,
+            TAG_VALUE_MATCH_MODE,
+            LIMIT,
+            LAST_EVALUATED_KEY,
+        ],
+    ),
+    with_body(
+        "createVirtualPrivateGateway",
+        "POST",
+        VPGS,
+        "Create a VPG from {type (14, 15 or 242), placement, useInternetGateway, deviceSubnetCidrRange, tags}.",
+        &[],
+    ),
+    plain(
+        "getVirtualPrivateGateway",
+        "GET",
+        VPG,
+        "Read one VPG with its Gate, Junction, Canal, Direct and Door settings.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "createCustomerRoute",
+        "POST",
+        ROUTES,
+        "Add a customer route {destinationCidr, target} to the VPG's routing table.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteCustomerRoute",
+        "DELETE",
+        ROUTE,
+        "Remove a customer route from the VPG's routing table.",
+        &[VPG_ID, ROUTE_ID],
+    ),
+    with_body(
+        "updateCustomerRoute",
+        "PUT",
+        ROUTE,
+        "Change the target {target} of a customer route.",
+        &[VPG_ID, ROUTE_ID],
+    ),
+    plain(
+        "releaseFixedPublicIpAddresses",
+        "DELETE",
+        FIXED_IPS,
+        "Disable the fixed global IP address option of the VPG.",
+        &[VPG_ID],
+    ),
+    plain(
+        "assignFixedPublicIpAddresses",
+        "POST",
+        FIXED_IPS,
+        "Enable the fixed global IP address option of the VPG.",
+        &[VPG_ID],
+    ),
+    plain(
+        "closeGate",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/close",
+        "Close Soracom Gate on the VPG.",
+        &[VPG_ID],
+    ),
+    plain(
+        "disableGatePrivacySeparator",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/disable_privacy_separator",
+        "Turn off Gate's privacy separator (devices may talk to each other).",
+        &[VPG_ID],
+    ),
+    plain(
+        "enableGatePrivacySeparator",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/enable_privacy_separator",
+        "Turn on Gate's privacy separator (devices may not talk to each other).",
+        &[VPG_ID],
+    ),
+    with_body(
+        "openGate",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/open",
+        "Open Soracom Gate on the VPG, optionally with {vxlanId, privacySeparatorEnabled} (body optional).",
+        &[VPG_ID],
+    ),
+    plain(
+        "listGatePeers",
+        "GET",
+        GATE_PEERS,
+        "List the Gate peers registered in the VPG.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "registerGatePeer",
+        "POST",
+        GATE_PEERS,
+        "Register a Gate peer {outerIpAddress, innerIpAddress}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "unregisterGatePeer",
+        "DELETE",
+        GATE_PEER,
+        "Unregister a Gate peer by its outer IP address.",
+        &[VPG_ID, OUTER_IP],
+    ),
+    plain(
+        "disableSimBasedRouting",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/disable",
+        "Turn off SIM-based routing on the VPG.",
+        &[VPG_ID],
+    ),
+    plain(
+        "enableSimBasedRouting",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/enable",
+        "Turn on SIM-based routing on the VPG (Gate must be open).",
+        &[VPG_ID],
+    ),
+    with_body(
+        "putSimBasedRoutingRoutes",
+        "PUT",
+        "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/routes",
+        "Replace the SIM-based routes: a JSON object from SIM id to the router's LAN CIDR.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "setVirtualPrivateGatewayVxLanId",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/gate/set_vxlan_id",
+        "Set the VXLAN id {vxlanId} Gate uses (1 to 16777215).",
+        &[VPG_ID],
+    ),
+    paged(
+        "listVirtualPrivateGatewayIpAddressMapEntries",
+        IP_MAP,
+        "List the VPG's IP address map entries, one page at a time.",
+        &[VPG_ID, LIMIT, LAST_EVALUATED_KEY],
+    ),
+    with_body(
+        "putVirtualPrivateGatewayIpAddressMapEntry",
+        "POST",
+        IP_MAP,
+        "Add or update an IP address map entry {key (IMSI), ipAddress}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteVirtualPrivateGatewayIpAddressMapEntry",
+        "DELETE",
+        IP_MAP_ENTRY,
+        "Delete an IP address map entry by its key (IMSI).",
+        &[VPG_ID, KEY],
+    ),
+    with_body(
+        "createMirroringPeer",
+        "POST",
+        MIRRORING_PEERS,
+        "Add a Junction mirroring peer {ipAddress, protocol, enabled, description}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteMirroringPeer",
+        "DELETE",
+        MIRRORING_PEER,
+        "Remove a Junction mirroring peer.",
+        &[VPG_ID, IPADDR],
+    ),
+    with_body(
+        "updateMirroringPeer",
+        "PUT",
+        MIRRORING_PEER,
+        "Change a Junction mirroring peer with a list of {key, value} attribute updates.",
+        &[VPG_ID, IPADDR],
+    ),
+    with_body(
+        "setInspectionConfiguration",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/junction/set_inspection",
+        "Configure Junction inspection {enabled, report}.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "setRedirectionConfiguration",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/junction/set_redirection",
+        "Configure Junction redirection {enabled, gateway, description}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "unsetInspectionConfiguration",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/junction/unset_inspection",
+        "Remove the Junction inspection configuration.",
+        &[VPG_ID],
+    ),
+    plain(
+        "unsetRedirectionConfiguration",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/junction/unset_redirection",
+        "Remove the Junction redirection configuration.",
+        &[VPG_ID],
+    ),
+    paged(
+        "listPacketCaptureSessions",
+        CAPTURES,
+        "List the VPG's packet capture (Peek) sessions, one page at a time (10 by default).",
+        &[VPG_ID, LAST_EVALUATED_KEY, LIMIT],
+    ),
+    with_body(
+        "createPacketCaptureSession",
+        "POST",
+        CAPTURES,
+        "Start a packet capture session {duration (30 to 86400 s), prefix}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deletePacketCaptureSession",
+        "DELETE",
+        CAPTURE,
+        "Delete a packet capture session and its capture file.",
+        &[VPG_ID, SESSION_ID],
+    ),
+    plain(
+        "getPacketCaptureSession",
+        "GET",
+        CAPTURE,
+        "Read one packet capture session (status, times, download URL).",
+        &[VPG_ID, SESSION_ID],
+    ),
+    plain(
+        "stopPacketCaptureSession",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/packet_capture_sessions/{session_id}/stop",
+        "Stop a packet capture session that is capturing.",
+        &[VPG_ID, SESSION_ID],
+    ),
+    with_body(
+        "setRoutingFilter",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/set_routing_filter",
+        "Replace the outbound routing filter with a list of {action, ipRange} entries.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "updateVirtualPrivateGatewayTags",
+        "PUT",
+        "/virtual_private_gateways/{vpg_id}/tags",
+        "Add or change VPG tags from a list of {tagName, tagValue}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteVirtualPrivateGatewayTag",
+        "DELETE",
+        "/virtual_private_gateways/{vpg_id}/tags/{tag_name}",
+        "Delete one VPG tag.",
+        &[VPG_ID, TAG_NAME_PATH],
+    ),
+    plain(
+        "terminateVirtualPrivateGateway",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/terminate",
+        "Terminate the VPG (accepted, then removed in the background).",
+        &[VPG_ID],
+    ),
+    plain(
+        "disableTrafficFiltering",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/traffic_filtering/disable",
+        "Turn off traffic filtering on the VPG.",
+        &[VPG_ID],
+    ),
+    plain(
+        "enableTrafficFiltering",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/traffic_filtering/enable",
+        "Turn on traffic filtering on the VPG.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "putFqdnFilterRules",
+        "PUT",
+        "/virtual_private_gateways/{vpg_id}/traffic_filtering/fqdn_rules",
+        "Replace the traffic filter's domain rules {rules: [{type, protocol, action, fqdnPattern, fromPort, toPort}]}.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "putUplinkFilterRules",
+        "PUT",
+        "/virtual_private_gateways/{vpg_id}/traffic_filtering/uplink_rules",
+        "Replace the traffic filter's IP rules {rules: [{type, protocol, action, cidr, fromPort, toPort}]}.",
+        &[VPG_ID],
+    ),
+    with_body(
+        "createTransitGatewayPeeringConnection",
+        "POST",
+        TGW_PEERINGS,
+        "Peer the VPG's transit gateway with yours {customerAwsAccountId, customerRegion, customerTransitGatewayId, name}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteTransitGatewayPeeringConnection",
+        "DELETE",
+        TGW_PEERING,
+        "Delete a transit gateway peering connection.",
+        &[VPG_ID, TGW_PEERING_ID],
+    ),
+    with_body(
+        "createTransitGatewayVpcAttachment",
+        "POST",
+        TGW_ATTACHMENTS,
+        "Attach a VPC to the VPG's transit gateway {customerAwsAccountId, customerVpcId, name}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteTransitGatewayVpcAttachment",
+        "DELETE",
+        TGW_ATTACHMENT,
+        "Delete a transit gateway VPC attachment.",
+        &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
+    ),
+    plain(
+        "acceptTransitGatewayVpcAttachmentFromCustomer",
+        "POST",
+        "/virtual_private_gateways/{vpg_id}/transit_gateway_vpc_attachments/{customer_tgw_vpc_attachment_id}/accept",
+        "Accept a transit gateway VPC attachment requested from your AWS account.",
+        &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
+    ),
+    with_body(
+        "createVpcPeeringConnection",
+        "POST",
+        PCXS,
+        "Create a Canal VPC peering connection {destinationCidrBlock, peerOwnerId, peerRegion, peerVpcId}.",
+        &[VPG_ID],
+    ),
+    plain(
+        "deleteVpcPeeringConnection",
+        "DELETE",
+        PCX,
+        "Delete a Canal VPC peering connection.",
+        &[VPG_ID, PCX_ID],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::Location;
+
+    #[test]
+    fn forty_nine_operations_with_unique_names() {
+        assert_eq!(OPERATIONS.len(), 49);
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 49);
+        for name in OPTIONAL_BODY {
+            assert!(CATALOGUE.find(name).unwrap().takes_body, "{name}");
+        }
+    }
+
+    #[test]
+    fn path_parameters_match_templates() {
+        for op in OPERATIONS {
+            let in_path = portico_adapter_sdk::url::template_names(op.path);
+            let declared: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(in_path, declared, "{}", op.name);
+            assert!(op.path.starts_with(VPGS), "{}", op.name);
+            assert!(!op.summary.is_empty() && op.summary.ends_with('.'));
+        }
+    }
+
+    #[test]
+    fn three_paginated_lists_take_the_next_key() {
+        let paged: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|o| o.paginated)
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(
+            paged,
+            [
+                "listVirtualPrivateGateways",
+                "listVirtualPrivateGatewayIpAddressMapEntries",
+                "listPacketCaptureSessions"
+            ]
+        );
+        for op in OPERATIONS.iter().filter(|o| o.paginated) {
+            for name in ["limit", "last_evaluated_key"] {
+                assert!(
+                    op.params
+                        .iter()
+                        .any(|p| p.name == name && p.location == Location::Query && !p.required),
+                    "{} {name}",
+                    op.name
+                );
+            }
+        }
+        let list = CATALOGUE.find("listVirtualPrivateGateways").unwrap();
+        let names: Vec<&str> = list.params.iter().map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "tag_name",
+                "tag_value",
+                "tag_value_match_mode",
+                "limit",
+                "last_evaluated_key"
+            ]
+        );
+    }
+
+    #[test]
+    fn bodies_follow_the_spec() {
+        let with_bodies: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|o| o.takes_body)
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(with_bodies.len(), 20, "{with_bodies:?}");
+        for op in OPERATIONS {
+            if matches!(op.method, "GET" | "DELETE") {
+                assert!(!op.takes_body, "{}", op.name);
+            }
+        }
+        for name in [
+            "closeGate",
+            "terminateVirtualPrivateGateway",
+            "enableSimBasedRouting",
+        ] {
+            assert!(!CATALOGUE.find(name).unwrap().takes_body, "{name}");
+        }
+    }
+}

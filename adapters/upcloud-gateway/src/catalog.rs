@@ -1,0 +1,269 @@
+//! Every operation of the UpCloud network gateway API, named after the UpCloud Go client's
+//! service methods.
+//!
+//! Paths are relative to `<origin>/1.3`. The noun code builds its requests from this table too,
+//! so path templates live in one place. `CreateGatewayConnection` keeps the trailing `/` the Go
+//! client sends (and the API answers); every other path has none.
+
+use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
+
+/// The catalogue. `GetGateways` is paginated by `limit`/`offset`; its `next` cursor is worked
+/// out by the adapter's `invoke` (see `crate::api::next_gateways_page`), because a bare JSON
+/// array does not say whether more pages follow.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS);
+
+/// `GetGatewayPlans`.
+pub const GET_PLANS: &str = "GetGatewayPlans";
+/// `GetGateways`.
+pub const GET_GATEWAYS: &str = "GetGateways";
+/// `GetGateway`.
+pub const GET_GATEWAY: &str = "GetGateway";
+/// `CreateGateway`.
+pub const CREATE_GATEWAY: &str = "CreateGateway";
+/// `ModifyGateway`.
+pub const MODIFY_GATEWAY: &str = "ModifyGateway";
+/// `DeleteGateway`.
+pub const DELETE_GATEWAY: &str = "DeleteGateway";
+/// `GetGatewayMetrics`.
+pub const GET_METRICS: &str = "GetGatewayMetrics";
+/// `GetGatewayConnections`.
+pub const GET_CONNECTIONS: &str = "GetGatewayConnections";
+/// `CreateGatewayConnection`.
+pub const CREATE_CONNECTION: &str = "CreateGatewayConnection";
+/// `GetGatewayConnection`.
+pub const GET_CONNECTION: &str = "GetGatewayConnection";
+/// `ModifyGatewayConnection`.
+pub const MODIFY_CONNECTION: &str = "ModifyGatewayConnection";
+/// `DeleteGatewayConnection`.
+pub const DELETE_CONNECTION: &str = "DeleteGatewayConnection";
+/// `GetGatewayConnectionTunnels`.
+pub const GET_TUNNELS: &str = "GetGatewayConnectionTunnels";
+/// `CreateGatewayConnectionTunnel`.
+pub const CREATE_TUNNEL: &str = "CreateGatewayConnectionTunnel";
+/// `GetGatewayConnectionTunnel`.
+pub const GET_TUNNEL: &str = "GetGatewayConnectionTunnel";
+/// `ModifyGatewayConnectionTunnel`.
+pub const MODIFY_TUNNEL: &str = "ModifyGatewayConnectionTunnel";
+/// `DeleteGatewayConnectionTunnel`.
+pub const DELETE_TUNNEL: &str = "DeleteGatewayConnectionTunnel";
+
+/// Path parameter naming the gateway.
+pub const UUID: &str = "uuid";
+/// Path parameter naming a VPN connection.
+pub const CONN_UUID: &str = "conn_uuid";
+/// Path parameter naming an IPSec tunnel of a connection.
+pub const TUNNEL_UUID: &str = "tunnel_uuid";
+
+const GATEWAY: ParamDef = ParamDef::path(UUID, "UUID of the network gateway.");
+const CONNECTION: ParamDef = ParamDef::path(CONN_UUID, "UUID of the VPN connection.");
+const TUNNEL: ParamDef = ParamDef::path(TUNNEL_UUID, "UUID of the IPSec tunnel.");
+const LIMIT: ParamDef = ParamDef::query(
+    "limit",
+    false,
+    "Largest number of gateways to return, 0 to 100 (the API's default is 10).",
+);
+const OFFSET: ParamDef = ParamDef::query(
+    "offset",
+    false,
+    "Number of gateways to skip before the first one returned (default 0).",
+);
+const LABEL: ParamDef = ParamDef::query(
+    "label",
+    false,
+    "Only gateways with this label: `key=value`, or `key` for any value (repeatable).",
+);
+
+/// An operation; POST and PATCH take a JSON body.
+const fn op(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        name,
+        method,
+        path,
+        summary,
+        params,
+        takes_body: matches!(method.as_bytes(), b"POST" | b"PATCH"),
+        paginated: false,
+    }
+}
+
+const GATEWAYS: &str = "/gateway";
+const ONE_GATEWAY: &str = "/gateway/{uuid}";
+const CONNECTIONS: &str = "/gateway/{uuid}/connections";
+const ONE_CONNECTION: &str = "/gateway/{uuid}/connections/{conn_uuid}";
+const TUNNELS: &str = "/gateway/{uuid}/connections/{conn_uuid}/tunnels";
+const ONE_TUNNEL: &str = "/gateway/{uuid}/connections/{conn_uuid}/tunnels/{tunnel_uuid}";
+
+/// The seventeen operations.
+pub static OPERATIONS: &[OperationDef] = &[
+    op(
+        GET_PLANS,
+        "GET",
+        "/gateway/plans",
+        "List the gateway plans: supported features, VPN tunnel allowance, bandwidth.",
+        &[],
+    ),
+    OperationDef {
+        paginated: true,
+        ..op(
+            GET_GATEWAYS,
+            "GET",
+            GATEWAYS,
+            "List network gateways, one page at a time, optionally by label.",
+            &[LIMIT, OFFSET, LABEL],
+        )
+    },
+    op(
+        GET_GATEWAY,
+        "GET",
+        ONE_GATEWAY,
+        "Read one network gateway, its addresses and its VPN connections.",
+        &[GATEWAY],
+    ),
+    op(
+        CREATE_GATEWAY,
+        "POST",
+        GATEWAYS,
+        "Create a gateway: name, zone, features (nat, vpn), routers, plan, addresses, connections.",
+        &[],
+    ),
+    op(
+        MODIFY_GATEWAY,
+        "PATCH",
+        ONE_GATEWAY,
+        "Change name, plan, configured_status or labels; `connections` replaces all connections.",
+        &[GATEWAY],
+    ),
+    op(
+        DELETE_GATEWAY,
+        "DELETE",
+        ONE_GATEWAY,
+        "Delete a gateway (accepted at once, torn down in the background).",
+        &[GATEWAY],
+    ),
+    op(
+        GET_METRICS,
+        "GET",
+        "/gateway/{uuid}/metrics",
+        "Read a gateway's connection counters and IPSec SA metrics.",
+        &[GATEWAY],
+    ),
+    op(
+        GET_CONNECTIONS,
+        "GET",
+        CONNECTIONS,
+        "List the VPN connections of a gateway, with their routes and tunnels.",
+        &[GATEWAY],
+    ),
+    op(
+        CREATE_CONNECTION,
+        "POST",
+        "/gateway/{uuid}/connections/",
+        "Add a VPN connection (name, type ipsec, local/remote routes, tunnels) to a gateway.",
+        &[GATEWAY],
+    ),
+    op(
+        GET_CONNECTION,
+        "GET",
+        ONE_CONNECTION,
+        "Read one VPN connection.",
+        &[GATEWAY, CONNECTION],
+    ),
+    op(
+        MODIFY_CONNECTION,
+        "PATCH",
+        ONE_CONNECTION,
+        "Replace a connection's local routes, remote routes and/or tunnels (name and type are fixed).",
+        &[GATEWAY, CONNECTION],
+    ),
+    op(
+        DELETE_CONNECTION,
+        "DELETE",
+        ONE_CONNECTION,
+        "Remove a VPN connection and its tunnels.",
+        &[GATEWAY, CONNECTION],
+    ),
+    op(
+        GET_TUNNELS,
+        "GET",
+        TUNNELS,
+        "List the IPSec tunnels of a connection.",
+        &[GATEWAY, CONNECTION],
+    ),
+    op(
+        CREATE_TUNNEL,
+        "POST",
+        TUNNELS,
+        "Add an IPSec tunnel (name, local_address, remote_address, ipsec) to a connection.",
+        &[GATEWAY, CONNECTION],
+    ),
+    op(
+        GET_TUNNEL,
+        "GET",
+        ONE_TUNNEL,
+        "Read one IPSec tunnel.",
+        &[GATEWAY, CONNECTION, TUNNEL],
+    ),
+    op(
+        MODIFY_TUNNEL,
+        "PATCH",
+        ONE_TUNNEL,
+        "Change a tunnel's name, addresses or IPSec settings (fields not sent are kept).",
+        &[GATEWAY, CONNECTION, TUNNEL],
+    ),
+    op(
+        DELETE_TUNNEL,
+        "DELETE",
+        ONE_TUNNEL,
+        "Remove an IPSec tunnel from a connection.",
+        &[GATEWAY, CONNECTION, TUNNEL],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::Location;
+
+    #[test]
+    fn seventeen_operations_with_unique_names() {
+        assert_eq!(OPERATIONS.len(), 17);
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 17);
+    }
+
+    #[test]
+    fn writes_take_bodies_and_only_the_gateway_list_pages() {
+        for op in OPERATIONS {
+            assert_eq!(
+                op.takes_body,
+                matches!(op.method, "POST" | "PATCH"),
+                "{}",
+                op.name
+            );
+            assert_eq!(op.paginated, op.name == GET_GATEWAYS, "{}", op.name);
+            assert!(!op.path.starts_with("/1.3"), "{}", op.name);
+        }
+    }
+
+    #[test]
+    fn path_parameters_match_templates() {
+        for op in OPERATIONS {
+            let in_path = portico_adapter_sdk::url::template_names(op.path);
+            let declared: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(in_path, declared, "{}", op.name);
+        }
+    }
+}
