@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod exchange;
 pub mod http;
 pub mod policy;
+pub mod resolve;
 pub mod secrets;
 pub mod session;
 

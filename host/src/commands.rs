@@ -137,6 +137,12 @@ impl Ctx {
             secrets,
             limits,
         )?;
+        if let Some(endpoint) = broker::endpoint_origin(&profile.settings)? {
+            // The user named this host: it may resolve to a private address (an emulator, a
+            // private API gateway). Every other name must resolve to public addresses.
+            self.runtime()?
+                .allow_private(endpoint.host.trim_matches(['[', ']']));
+        }
         let audit = Audit::open(&self.home)?;
         let sessions = broker::session::Sessions::open(&self.home)?;
         session

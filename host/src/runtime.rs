@@ -6,6 +6,7 @@ pub mod loader;
 pub mod state;
 
 use crate::broker::Broker;
+use crate::broker::resolve::PublicOnly;
 use crate::config::Limits;
 use crate::error::AdapterError;
 use crate::home::{Area, Home};
@@ -21,6 +22,7 @@ pub struct Runtime {
     linker: Linker<AdapterState>,
     cache_dir: std::path::PathBuf,
     client: reqwest::Client,
+    resolver: PublicOnly,
     limits: Limits,
 }
 
@@ -39,7 +41,9 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         Provider::add_to_linker::<_, HasSelf<AdapterState>>(&mut linker, |s| s)?;
+        let resolver = PublicOnly::default();
         let client = reqwest::Client::builder()
+            .dns_resolver(std::sync::Arc::new(resolver.clone()))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .user_agent(concat!("portico/", env!("CARGO_PKG_VERSION")))
@@ -50,8 +54,15 @@ impl Runtime {
             linker,
             cache_dir: home.path(Area::Cache).join("compiled"),
             client,
+            resolver,
             limits,
         })
+    }
+
+    /// Lets `host`, configured by the user as a profile's endpoint, resolve to loopback or
+    /// private addresses (every other name may only lead to public ones).
+    pub fn allow_private(&self, host: &str) {
+        self.resolver.allow_private(host);
     }
 
     /// The limits every call gets.

@@ -255,7 +255,9 @@ impl Broker {
                 Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
                     Some(retry_after(r.headers()).unwrap_or_else(|| backoff(attempt)))
                 }
-                Err(e) if e.is_connect() => Some(backoff(attempt)),
+                Err(e) if e.is_connect() && super::resolve::private_address(e).is_none() => {
+                    Some(backoff(attempt))
+                }
                 _ => None,
             };
             if let Some(wait) = retry_after
@@ -293,6 +295,12 @@ impl Broker {
                     prepared.headers.insert(name, value);
                 }
                 continue;
+            }
+            if let Err(e) = &outcome
+                && let Some(private) = super::resolve::private_address(e)
+            {
+                let message = format!("adapter {} may not reach {private}", self.config.adapter);
+                return Err(self.refuse(message));
             }
             let response = outcome.map_err(|e| {
                 let what = if e.is_timeout() {
