@@ -50,7 +50,7 @@ wit:
     wasm-tools component wit wit/since_v0.1.0 > /dev/null
 
 # Demo: emulator + IONOS adapter (WireGuard and IPSec lifecycles), Soracom VPG and Napter,
-# then clean up.
+# SCP gateway + tunnel, UpCloud connection with two tunnels, then clean up.
 demo: build adapters
     #!/usr/bin/env bash
     set -euo pipefail
@@ -65,9 +65,14 @@ demo: build adapters
     token=$(random)
     soracom_key_id="keyId-$(random)"
     soracom_key="secret-$(random)"
+    scp_access="$(random)"
+    scp_secret="$(random)"
+    upcloud_password="$(random)"
     step "start the emulator on a free loopback port"
     "$bin/portico-emulator" --listen 127.0.0.1:0 --ionos-token "$token" \
         --soracom-auth-key-id "$soracom_key_id" --soracom-auth-key "$soracom_key" \
+        --scp-access-key "$scp_access" --scp-secret-key "$scp_secret" \
+        --upcloud-username demo-user --upcloud-password "$upcloud_password" \
         --provision-delay 2s --delete-delay 1s > "$work/emulator.out" 2> "$work/emulator.err" &
     emulator_pid=$!
     for _ in $(seq 100); do grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
@@ -145,7 +150,37 @@ demo: build adapters
     step "one token exchange per adapter for all those commands (sessions cached in 0600 files)"
     python3 -c 'import json,sys,urllib.request; reqs=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests")); print(sum(1 for r in reqs if r["path"] == "/v1/auth"), "POST /v1/auth for", sum(1 for r in reqs if r["path"].startswith("/v1/")), "Soracom requests")' "$url"
     ls -l "$PORTICO_HOME/cache/sessions"
+    step "Samsung Cloud Platform: every request signed by portico (the adapter never holds the secret key)"
+    printf '%s\n%s\n' "$scp_access" "$scp_secret" | $p credential set scp-demo --field access-key --field secret-key
+    $p adapter install dist/portico_adapter_scp_vpn.wasm --yes
+    $p profile add scp --adapter scp-vpn --credential scp-demo --set region=kr-west1 --set environment=s --set "endpoint=$url"
+    scp_gw=$($p -p scp gateway create --name demo-scp --public-address 123.0.0.9 \
+        --properties '{"vpc_id":"ceb44ea5ecb34a49b16495f9a63b0718","ip_id":"fcde872f75c145a0893d656cc698f109"}' --wait -o json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    export DEMO_SCP_PSK="$(random)"
+    $p -p scp tunnel create --gateway "$scp_gw" --name to-seoul --remote-address 198.51.100.40 \
+        --remote-network 10.40.0.0/16 --secret pre-shared-key=env:DEMO_SCP_PSK --wait
+    $p -p scp tunnel list --gateway "$scp_gw"
+    for t in $($p -p scp tunnel list --gateway "$scp_gw" -o json | python3 -c 'import json,sys; print(" ".join(x["id"] for x in json.load(sys.stdin)))'); do
+        $p -p scp tunnel delete "$t" --wait
+    done
+    $p -p scp gateway delete "$scp_gw" --wait
+    step "UpCloud: a VPN gateway and one connection with two IPSec tunnels (basic auth applied by portico)"
+    printf '%s\n%s\n' demo-user "$upcloud_password" | $p credential set upcloud-demo --field username --field password
+    $p adapter install dist/portico_adapter_upcloud_gateway.wasm --yes
+    $p profile add upcloud --adapter upcloud-gateway --credential upcloud-demo --set zone=pl-waw1 --set "endpoint=$url"
+    up_gw=$($p -p upcloud gateway create --kind vpn --name demo-edge \
+        --properties '{"routers":[{"uuid":"04c0ffee-1234-4abc-8def-0123456789ab"}],"plan":"advanced","addresses":[{"name":"vpn-ip"}]}' \
+        --wait -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    export DEMO_UPCLOUD_PSK="$(random)"
+    $p -p upcloud tunnel create --gateway "$up_gw" --name office --remote-address 198.51.100.7,198.51.100.8 \
+        --local-network 10.0.0.0/24 --remote-network 172.16.0.0/16 --secret pre-shared-key=env:DEMO_UPCLOUD_PSK --wait
+    $p -p upcloud tunnel list --gateway "$up_gw"
+    for c in $($p -p upcloud tunnel list --gateway "$up_gw" -o json | python3 -c 'import json,sys; print(" ".join(x["id"] for x in json.load(sys.stdin)))'); do
+        $p -p upcloud tunnel delete "$c" --gateway "$up_gw" --wait
+    done
+    $p -p upcloud gateway delete "$up_gw" --wait
     step "audit log (no secrets in it)"
     tail -n 3 "$PORTICO_HOME/data/audit.jsonl"
-    if grep -rqF -e "$token" -e "$DEMO_PSK" -e "$DEMO_WG_KEY" -e "$soracom_key" "$PORTICO_HOME/data"; then echo "secret leaked into the audit log"; exit 1; fi
+    if grep -rqF -e "$token" -e "$DEMO_PSK" -e "$DEMO_WG_KEY" -e "$soracom_key" -e "$scp_secret" -e "$upcloud_password" -e "$DEMO_SCP_PSK" -e "$DEMO_UPCLOUD_PSK" "$PORTICO_HOME/data"; then echo "secret leaked into the audit log"; exit 1; fi
     step "stop the emulator"

@@ -1,6 +1,7 @@
 //! The emulator's own endpoints under `/_emulator` (no authentication): recorded requests,
 //! reset, fault rules, clock and delays, and the Soracom token switches. Everything here is also
-//! reachable through the library API of [`crate::Emulator`].
+//! reachable through the library API of [`crate::Emulator`], except `/bytes`, a stream of any
+//! size for response-size tests.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,9 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/clock", post(advance_clock))
         .route("/delays", get(delays).put(set_delays))
+        .route("/bytes", get(stream_bytes))
+        .route("/bytes/served", get(bytes_served))
+        .route("/scp/tamper", post(tamper_scp))
         .route("/soracom/expire_tokens", post(expire_soracom_tokens))
         .route(
             "/soracom/token_uses",
@@ -168,4 +172,86 @@ async fn set_soracom_token_uses(State(shared): State<Arc<Shared>>, body: Bytes) 
         }
         Err(message) => bad_request(message),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tamper {
+    requests: u32,
+}
+
+/// `{"requests": 1}` alters the next signed SCP request before its signature is checked.
+async fn tamper_scp(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match parse::<Tamper>(&body) {
+        Ok(tamper) => {
+            crate::lock(&shared.scp).set_tamper(tamper.requests);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(message) => bad_request(message),
+    }
+}
+
+/// Bytes each `/bytes` stream has produced so far, by its `tag`. Process-wide, so tags must be
+/// unique (tests use random ones); the emulator is a test tool, so the map is never pruned.
+static SERVED: std::sync::Mutex<std::collections::BTreeMap<String, u64>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Chunk size of `/bytes` streams.
+const BYTES_CHUNK: u64 = 64 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BytesQuery {
+    /// How many bytes to send.
+    n: u64,
+    /// Declare the size in `Content-Length` (otherwise the body is chunked, size unknown).
+    #[serde(default)]
+    length: bool,
+    /// Name under which `/bytes/served` reports how much was produced.
+    #[serde(default)]
+    tag: Option<String>,
+}
+
+/// `GET /bytes?n=209715200[&length=true][&tag=t]` streams `n` bytes of `x`, one 64 KiB chunk
+/// at a time, produced only as fast as the client reads them, so nothing is buffered whole on
+/// either side unless the client buffers it.
+async fn stream_bytes(axum::extract::Query(query): axum::extract::Query<BytesQuery>) -> Response {
+    let chunk = Bytes::from(vec![b'x'; BYTES_CHUNK as usize]);
+    let tag = query.tag.clone();
+    let chunks = futures_util::stream::unfold(query.n, move |left| {
+        let chunk = chunk.clone();
+        let tag = tag.clone();
+        async move {
+            if left == 0 {
+                return None;
+            }
+            let size = left.min(BYTES_CHUNK);
+            if let Some(tag) = tag {
+                *crate::lock(&SERVED).entry(tag).or_default() += size;
+            }
+            let bytes = chunk.slice(..size as usize);
+            Some((Ok::<Bytes, std::io::Error>(bytes), left - size))
+        }
+    });
+    let mut response = Response::new(axum::body::Body::from_stream(chunks));
+    if query.length {
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_LENGTH,
+            axum::http::HeaderValue::from(query.n),
+        );
+    }
+    response
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServedQuery {
+    tag: String,
+}
+
+/// `GET /bytes/served?tag=t`: `{"bytes": N}`, how many bytes the `/bytes` streams tagged `t`
+/// have produced so far.
+async fn bytes_served(axum::extract::Query(query): axum::extract::Query<ServedQuery>) -> Response {
+    let bytes = crate::lock(&SERVED).get(&query.tag).copied().unwrap_or(0);
+    Json(json!({ "bytes": bytes })).into_response()
 }

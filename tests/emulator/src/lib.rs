@@ -374,7 +374,7 @@ impl Emulator {
     /// Makes the next `requests` signed SCP requests arrive altered (a query parameter added, as
     /// if rewritten on the way) before the signature check, so they fail it.
     pub fn tamper_scp_requests(&self, requests: u32) {
-        lock(&self.shared.scp).tamper = requests;
+        lock(&self.shared.scp).set_tamper(requests);
     }
 
     /// Clears all provider state, recorded requests and fault rules (like `POST /_emulator/reset`).

@@ -51,6 +51,15 @@ struct Args {
     /// UpCloud API token accepted as a bearer token (random `ucat_...` if omitted).
     #[arg(long)]
     upcloud_token: Option<String>,
+    /// SCP access key accepted on signed requests (random if omitted).
+    #[arg(long)]
+    scp_access_key: Option<String>,
+    /// SCP secret key that signs requests of --scp-access-key (random if omitted).
+    #[arg(long)]
+    scp_secret_key: Option<String>,
+    /// SCP account id requests must send in Scp-AccountId (default: any, as the SDK sends none).
+    #[arg(long, default_value = "")]
+    scp_account_id: String,
 }
 
 fn main() -> ExitCode {
@@ -92,6 +101,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
             args.upcloud_password.unwrap_or(defaults.upcloud_basic.1),
         ),
         upcloud_token: args.upcloud_token.unwrap_or(defaults.upcloud_token),
+        scp_access_key: args.scp_access_key.unwrap_or(defaults.scp_access_key),
+        scp_secret_key: args.scp_secret_key.unwrap_or(defaults.scp_secret_key),
+        scp_account_id: args.scp_account_id,
     };
     let emulator = Emulator::start(config).await?;
     announce(&emulator).context("failed to write to stdout")?;
@@ -122,6 +134,8 @@ fn announce(emulator: &Emulator) -> std::io::Result<()> {
     writeln!(out, "upcloud basic username: {}", config.upcloud_basic.0)?;
     writeln!(out, "upcloud basic password: {}", config.upcloud_basic.1)?;
     writeln!(out, "upcloud token: {}", config.upcloud_token)?;
+    writeln!(out, "scp access key: {}", config.scp_access_key)?;
+    writeln!(out, "scp secret key: {}", config.scp_secret_key)?;
     out.flush()
 }
 

@@ -1,0 +1,215 @@
+//! Every operation of the SCP VPN API (versions 1.0 and 1.1 share paths), named by the spec's
+//! operation ids. The noun code builds its requests from this table too.
+
+use portico_adapter_sdk::operations::{OperationDef, ParamDef};
+
+const GATEWAY_ID: ParamDef = ParamDef::path("vpn_gateway_id", "Id of the VPN gateway (32 hex).");
+const TUNNEL_ID: ParamDef = ParamDef::path("vpn_tunnel_id", "Id of the VPN tunnel (32 hex).");
+const SIZE: ParamDef = ParamDef::query("size", false, "Items per page (default 20).");
+const PAGE: ParamDef = ParamDef::query("page", false, "Zero-based page number (default 0).");
+const SORT: ParamDef = ParamDef::query("sort", false, "Sort order, e.g. `created_at:desc`.");
+const NAME: ParamDef = ParamDef::query("name", false, "Only items whose name contains this.");
+
+/// An operation on one resource; POST and PUT take a JSON body.
+const fn op(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        name,
+        method,
+        path,
+        summary,
+        params,
+        takes_body: matches!(method.as_bytes(), b"POST" | b"PUT"),
+        paginated: false,
+    }
+}
+
+/// A paginated collection GET.
+const fn list(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamDef],
+) -> OperationDef {
+    OperationDef {
+        paginated: true,
+        ..op(name, "GET", path, summary, params)
+    }
+}
+
+/// Path of the gateway collection.
+pub const GATEWAYS: &str = "/v1/vpn-gateways";
+const GATEWAY: &str = "/v1/vpn-gateways/{vpn_gateway_id}";
+const TUNNELS: &str = "/v1/vpn-tunnels";
+const TUNNEL: &str = "/v1/vpn-tunnels/{vpn_tunnel_id}";
+
+/// The thirteen operations.
+pub static OPERATIONS: &[OperationDef] = &[
+    list(
+        "listVpnGateways",
+        GATEWAYS,
+        "List VPN gateways, one page at a time.",
+        &[
+            SIZE,
+            PAGE,
+            SORT,
+            NAME,
+            ParamDef::query("ip_address", false, "Only the gateway with this public IP."),
+            ParamDef::query("vpc_id", false, "Only gateways of this VPC."),
+            ParamDef::query("vpc_name", false, "Only gateways of VPCs with this name."),
+        ],
+    ),
+    op(
+        "createVpnGateway",
+        "POST",
+        GATEWAYS,
+        "Create a VPN gateway (name, vpc_id, ip_address, ip_id, ip_type, description, tags); 202 Accepted.",
+        &[],
+    ),
+    op(
+        "getVpnGatewayQuotas",
+        "GET",
+        "/v1/vpn-gateways/metrics/quotas",
+        "Maximum and used number of VPN gateways.",
+        &[ParamDef::query("vpc_id", false, "Count only this VPC.")],
+    ),
+    op(
+        "showVpnGateway",
+        "GET",
+        GATEWAY,
+        "Read one VPN gateway.",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "setVpnGateway",
+        "PUT",
+        GATEWAY,
+        "Change a VPN gateway's description (the only mutable field).",
+        &[GATEWAY_ID],
+    ),
+    op(
+        "deleteVpnGateway",
+        "DELETE",
+        GATEWAY,
+        "Delete a VPN gateway (202 Accepted; 409 while tunnels use it).",
+        &[GATEWAY_ID],
+    ),
+    list(
+        "listVpnTunnels",
+        TUNNELS,
+        "List VPN tunnels, one page at a time.",
+        &[
+            SIZE,
+            PAGE,
+            SORT,
+            NAME,
+            ParamDef::query("vpn_gateway_id", false, "Only tunnels of this gateway."),
+            ParamDef::query(
+                "vpn_gateway_name",
+                false,
+                "Only tunnels of gateways with this name.",
+            ),
+            ParamDef::query("peer_gateway_ip", false, "Only tunnels to this peer IP."),
+            ParamDef::query(
+                "remote_subnet",
+                false,
+                "Only tunnels routing this remote CIDR.",
+            ),
+        ],
+    ),
+    op(
+        "createVpnTunnel",
+        "POST",
+        TUNNELS,
+        "Create a VPN tunnel (name, vpn_gateway_id, phase1 with {{secret:pre-shared-key}}, phase2); 202 Accepted.",
+        &[],
+    ),
+    op(
+        "getVpnTunnelQuotas",
+        "GET",
+        "/v1/vpn-tunnels/metrics/quotas",
+        "Maximum and used number of VPN tunnels.",
+        &[ParamDef::query(
+            "vpn_gateway_id",
+            false,
+            "Count only this gateway.",
+        )],
+    ),
+    op(
+        "checkVpnTunnelSubnetAvailabilities",
+        "GET",
+        "/v1/vpn-tunnels/vpn-tunnel-subnet-availabilities",
+        "Whether a remote subnet can be used on a gateway (AVAILABLE, DUPLICATE or INVALID).",
+        &[
+            ParamDef::query("vpn_gateway_id", true, "The gateway."),
+            ParamDef::query("remote_subnet", true, "The remote CIDR to check."),
+        ],
+    ),
+    op(
+        "showVpnTunnel",
+        "GET",
+        TUNNEL,
+        "Read one VPN tunnel, with its link status (UP or DOWN).",
+        &[TUNNEL_ID],
+    ),
+    op(
+        "setVpnTunnel",
+        "PUT",
+        TUNNEL,
+        "Change a VPN tunnel (description, phase1, phase2; partial); 202 Accepted.",
+        &[TUNNEL_ID],
+    ),
+    op(
+        "deleteVpnTunnel",
+        "DELETE",
+        TUNNEL,
+        "Delete a VPN tunnel (202 Accepted).",
+        &[TUNNEL_ID],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::Location;
+
+    #[test]
+    fn thirteen_operations_with_unique_names() {
+        assert_eq!(OPERATIONS.len(), 13);
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 13);
+    }
+
+    #[test]
+    fn lists_page_and_path_parameters_match_templates() {
+        let paged: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|o| o.paginated)
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(paged, ["listVpnGateways", "listVpnTunnels"]);
+        for op in OPERATIONS {
+            assert_eq!(
+                op.takes_body,
+                matches!(op.method, "POST" | "PUT"),
+                "{}",
+                op.name
+            );
+            let in_path = portico_adapter_sdk::url::template_names(op.path);
+            let declared: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(in_path, declared, "{}", op.name);
+        }
+    }
+}

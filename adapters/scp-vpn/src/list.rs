@@ -1,0 +1,127 @@
+//! Noun lists: SCP's zero-based `page`/`size` paging behind the contract's opaque cursor.
+
+use portico_adapter_sdk::serde_json::Value;
+use portico_adapter_sdk::{Query, Result, cursor, error};
+use serde::{Deserialize, Serialize};
+
+use crate::api;
+
+/// Where a noun listing continues.
+#[derive(Serialize, Deserialize)]
+struct PageCursor {
+    page: u64,
+}
+
+/// One page of collection operation `op`: the items under `key` and the `next` cursor.
+/// `fixed` are query parameters the noun adds (a parent gateway); `query.filters` may use only
+/// the keys in `allowed`.
+pub fn page(
+    op: &str,
+    key: &str,
+    fixed: &[(&str, &str)],
+    allowed: &[&str],
+    query: &Query,
+) -> Result<(Vec<Value>, Option<String>)> {
+    if let Some((bad, _)) = query
+        .filters
+        .iter()
+        .find(|(k, _)| !allowed.contains(&k.as_str()))
+    {
+        return Err(error::invalid_input(format!(
+            "unknown filter `{bad}` (known: {})",
+            allowed.join(", ")
+        )));
+    }
+    let page = match query
+        .page
+        .cursor
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    {
+        Some(text) => cursor::decode::<PageCursor>(text)?.page,
+        None => 0,
+    };
+    let page_text = page.to_string();
+    let size = api::page_size(query.page.limit).to_string();
+    let mut params: Vec<(&str, &str)> = vec![("page", &page_text), ("size", &size)];
+    params.extend_from_slice(fixed);
+    params.extend(query.filters.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let scp = api::client()?;
+    let doc = scp.call(op, &params, None)?;
+    let items = doc
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let next = api::next_page(&doc)
+        .filter(|(next, _)| *next > page)
+        .map(|(page, _)| cursor::encode(&PageCursor { page }))
+        .transpose()?;
+    Ok((items, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico_adapter_sdk::serde_json::json;
+    use portico_adapter_sdk::{Page, testing};
+
+    fn query(limit: Option<u32>, cursor: Option<String>) -> Query {
+        Query {
+            parent_id: None,
+            kind: None,
+            filters: vec![("name".into(), "a b".into())],
+            page: Page { limit, cursor },
+        }
+    }
+
+    #[test]
+    fn pages_follow_count_and_carry_filters() {
+        testing::reset();
+        testing::set_config("endpoint", "http://127.0.0.1:9");
+        testing::set_identity("scp", "access-key", "AK");
+        let _host = testing::mock_http(|request| {
+            let page = if request.url.contains("page=1") { 1 } else { 0 };
+            Ok(testing::json_response(
+                200,
+                &json!({"count": 3, "page": page, "size": 2, "items": [{"id": page}]}),
+            ))
+        });
+        let (items, next) = page(
+            "listVpnGateways",
+            "items",
+            &[],
+            &["name"],
+            &query(Some(2), None),
+        )
+        .unwrap();
+        assert_eq!(items, [json!({"id": 0})]);
+        let (_, last) = page(
+            "listVpnGateways",
+            "items",
+            &[],
+            &["name"],
+            &query(Some(2), next),
+        )
+        .unwrap();
+        assert_eq!(last, None);
+        let urls: Vec<String> = testing::sent().into_iter().map(|r| r.url).collect();
+        assert_eq!(
+            urls,
+            [
+                "http://127.0.0.1:9/v1/vpn-gateways?page=0&size=2&name=a%20b",
+                "http://127.0.0.1:9/v1/vpn-gateways?page=1&size=2&name=a%20b",
+            ]
+        );
+        let err = page(
+            "listVpnGateways",
+            "items",
+            &[],
+            &["sort"],
+            &query(None, None),
+        )
+        .unwrap_err();
+        assert!(err.message().contains("`name`"));
+        testing::reset();
+    }
+}
