@@ -154,11 +154,11 @@ demo: build adapters
     printf '%s\n%s\n' "$scp_access" "$scp_secret" | $p credential set scp-demo --field access-key --field secret-key
     $p adapter install dist/portico_adapter_scp_vpn.wasm --yes
     $p profile add scp --adapter scp-vpn --credential scp-demo --set region=kr-west1 --set environment=s --set "endpoint=$url"
-    scp_gw=$($p -p scp gateway create --name demo-scp --public-address 123.0.0.9 \
+    scp_gw=$($p -p scp gateway create --name demoscp --public-address 123.0.0.9 \
         --properties '{"vpc_id":"ceb44ea5ecb34a49b16495f9a63b0718","ip_id":"fcde872f75c145a0893d656cc698f109"}' --wait -o json \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
     export DEMO_SCP_PSK="$(random)"
-    $p -p scp tunnel create --gateway "$scp_gw" --name to-seoul --remote-address 198.51.100.40 \
+    $p -p scp tunnel create --gateway "$scp_gw" --name toseoul --remote-address 198.51.100.40 \
         --remote-network 10.40.0.0/16 --secret pre-shared-key=env:DEMO_SCP_PSK --wait
     $p -p scp tunnel list --gateway "$scp_gw"
     for t in $($p -p scp tunnel list --gateway "$scp_gw" -o json | python3 -c 'import json,sys; print(" ".join(x["id"] for x in json.load(sys.stdin)))'); do
