@@ -29,7 +29,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors can carry adapter- or provider-supplied text.
+            eprintln!(
+                "error: {}",
+                portico::output::terminal_safe(&format!("{err:#}"))
+            );
             ExitCode::from(portico::error::exit_code(&err))
         }
     }

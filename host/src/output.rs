@@ -55,12 +55,16 @@ impl Printer {
                         if key == "provider" {
                             continue;
                         }
-                        table.add_row(vec![key.replace('_', " "), cell(Some(value))]);
+                        table.add_row(vec![
+                            terminal_safe(&key.replace('_', " ")).into_owned(),
+                            cell(Some(value)),
+                        ]);
                     }
                 }
                 let mut text = format!("{table}\n");
                 if let Some(provider) = item.get("provider").filter(|p| !p.is_null()) {
                     text.push_str("provider document:\n");
+                    // JSON escapes every control character, so this part is safe as is.
                     text.push_str(&serde_json::to_string_pretty(provider)?);
                     text.push('\n');
                 }
@@ -91,14 +95,36 @@ fn new_table() -> Table {
 fn cell(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => terminal_safe(s).into_owned(),
         Some(Value::Array(items)) => items
             .iter()
             .map(|v| cell(Some(v)))
             .collect::<Vec<_>>()
             .join(", "),
-        Some(other) => other.to_string(),
+        Some(other) => terminal_safe(&other.to_string()).into_owned(),
     }
+}
+
+/// `text` with control characters (other than newline and tab) and Unicode bidirectional
+/// overrides escaped, so adapter-supplied text cannot drive the terminal (move the cursor, set
+/// the title, hide or reorder what is shown).
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn write_stdout(text: &str) -> Result<()> {
@@ -111,6 +137,14 @@ fn write_stdout(text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_control_and_bidi_characters() {
+        assert_eq!(terminal_safe("plain name\twith tab"), "plain name\twith tab");
+        let escaped = terminal_safe("a\u{1b}]0;pwned\u{7}b\u{202e}c");
+        assert!(!escaped.contains('\u{1b}') && !escaped.contains('\u{202e}'));
+        assert_eq!(escaped, "a\\u{1b}]0;pwned\\u{7}b\\u{202e}c");
+    }
 
     #[test]
     fn cells_flatten_lists_and_nulls() {

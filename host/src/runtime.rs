@@ -158,6 +158,35 @@ pub struct Session {
     limits: Limits,
 }
 
+/// Most bytes one export call may return to the host: twice the response-size cap, so a call
+/// can pass on what it fetched with room for its own fields, but a hostile adapter cannot hand
+/// over (and have printed) a string as large as its whole memory.
+fn returned_limit(limits: Limits) -> usize {
+    usize::try_from(limits.max_response_bytes.saturating_mul(2)).unwrap_or(usize::MAX)
+}
+
+/// `Ok` when the value's contents (measured through its `Debug` form, which visits every
+/// string, list and record) stay within `limit` bytes; otherwise `Err(limit)`. Measuring
+/// stops as soon as the limit is passed.
+fn within<T: std::fmt::Debug>(value: &T, limit: usize) -> std::result::Result<(), usize> {
+    struct Counter {
+        written: usize,
+        limit: usize,
+    }
+    impl std::fmt::Write for Counter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.written += s.len();
+            if self.written > self.limit {
+                Err(std::fmt::Error)
+            } else {
+                Ok(())
+            }
+        }
+    }
+    let mut counter = Counter { written: 0, limit };
+    std::fmt::write(&mut counter, format_args!("{value:?}")).map_err(|_| limit)
+}
+
 /// Turns a wasmtime error from a call into a message naming the adapter and what failed.
 fn trap_error(
     adapter: &str,
@@ -191,6 +220,11 @@ fn trap_error(
         Some(wasmtime::Trap::UnreachableCodeReached) if stderr.contains("panicked") => {
             "panicked".to_string()
         }
+        Some(wasmtime::Trap::MemoryOutOfBounds) => format!(
+            "trapped: {} (most often the adapter overflowing the stack it keeps in its own \
+             memory, or a bug in the adapter)",
+            wasmtime::Trap::MemoryOutOfBounds
+        ),
         Some(trap) => format!("trapped: {trap}"),
         None => {
             let text = format!("{err:#}");
@@ -350,7 +384,7 @@ impl Session {
             .set_epoch_deadline(engine::ticks(self.limits.call_deadline()));
     }
 
-    fn finish<T>(
+    fn finish<T: std::fmt::Debug>(
         &mut self,
         operation: &str,
         result: wasmtime::Result<Result<T, types::Error>>,
@@ -362,14 +396,49 @@ impl Session {
             Ok(Err(types::Error::Denied(message))) => Some(message.as_str()),
             _ => None,
         };
+        // Identical refusals are reported once with a count, so an adapter that ignores them
+        // and keeps trying cannot flood the terminal.
+        let mut distinct: Vec<(&str, usize)> = Vec::new();
         for refusal in refusals.iter().filter(|r| Some(r.as_str()) != reported) {
+            match distinct.iter_mut().find(|(r, _)| *r == refusal.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => distinct.push((refusal.as_str(), 1)),
+            }
+        }
+        const SHOWN: usize = 10;
+        for (refusal, count) in distinct.iter().take(SHOWN) {
+            let times = if *count > 1 {
+                format!(" ({count} times)")
+            } else {
+                String::new()
+            };
             tracing::warn!(
-                "portico refused a request of adapter {}: {refusal}",
+                "portico refused a request of adapter {}{times}: {}",
+                self.name,
+                crate::output::terminal_safe(refusal)
+            );
+        }
+        if distinct.len() > SHOWN {
+            let more: usize = distinct[SHOWN..].iter().map(|(_, n)| n).sum();
+            tracing::warn!(
+                "portico refused {more} more requests of adapter {} for other reasons (see the \
+                 audit log)",
                 self.name
             );
         }
         match result {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => {
+                let limit = returned_limit(self.limits);
+                if let Err(size) = within(&value, limit) {
+                    return Err(anyhow::anyhow!(
+                        "adapter {} returned more than {size} bytes from {operation}, over the \
+                         limit of {} MiB for what one call may return",
+                        self.name,
+                        limit >> 20
+                    ));
+                }
+                Ok(value)
+            }
             Ok(Err(error)) => Err(AdapterError {
                 adapter: self.name.clone(),
                 operation: operation.to_string(),

@@ -5,7 +5,9 @@
 
 mod broker;
 mod errors;
+mod hostile;
 mod install;
+mod integrity;
 mod ionos;
 mod memory;
 mod operations;

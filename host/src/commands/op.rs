@@ -92,7 +92,10 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                         cursor = Some(next);
                     }
                     Some(next) => {
-                        eprintln!("more results: add --all, or continue with --cursor {next}");
+                        eprintln!(
+                            "more results: add --all, or continue with --cursor {}",
+                            crate::output::terminal_safe(&next)
+                        );
                         break;
                     }
                     None => break,

@@ -353,8 +353,9 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
             printer.list(R::COLUMNS, &items)?;
             if let Some(cursor) = next {
                 eprintln!(
-                    "more {}s: add --all, or continue with --cursor {cursor}",
-                    R::NOUN
+                    "more {}s: add --all, or continue with --cursor {}",
+                    R::NOUN,
+                    crate::output::terminal_safe(&cursor)
                 );
             }
         }

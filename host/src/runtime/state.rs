@@ -80,6 +80,7 @@ impl log::Host for AdapterState {
             }
             message.truncate(end);
         }
+        let message = crate::output::terminal_safe(&message).into_owned();
         let adapter = self.broker.adapter();
         match level {
             log::Level::Trace => tracing::trace!(target: "adapter", adapter, "{message}"),
