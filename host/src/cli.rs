@@ -88,6 +88,17 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AdapterCommand {
     /// Install an adapter component: shows what it asks for, asks, and pins its sha256.
+    ///
+    /// Re-installing an adapter (an upgrade) shows what changed since the approved version:
+    /// hosts and credentials added (+) or removed (-), a new sha256 or signature. It needs
+    /// approval again (a terminal answer or --yes); until then the approved version stays
+    /// installed and keeps working.
+    ///
+    /// Signatures: when `[trust] keys` in `config/config.toml` lists minisign public keys, the
+    /// component must carry a valid minisign signature by one of them (`--signature PATH`, or
+    /// `COMPONENT.minisig` beside it), or install is refused unless --allow-unsigned is given.
+    /// Without trusted keys, install is allowed and the component is recorded as unsigned. The
+    /// outcome is recorded in the lock file and shown by `adapter list` and `adapter inspect`.
     Install {
         /// Path to the adapter's .wasm component.
         path: std::path::PathBuf,
@@ -97,6 +108,13 @@ pub enum AdapterCommand {
         /// Grant only these of the declared hosts (repeatable); default: all declared hosts.
         #[arg(long = "grant", value_name = "HOST")]
         grant: Vec<String>,
+        /// Minisign signature of the component; default: `PATH.minisig` if it exists.
+        #[arg(long, value_name = "SIGNATURE")]
+        signature: Option<std::path::PathBuf>,
+        /// Install even though trusted keys are configured and the component is not signed by
+        /// one of them; recorded in the lock file.
+        #[arg(long)]
+        allow_unsigned: bool,
     },
     /// List installed adapters.
     List,

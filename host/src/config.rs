@@ -50,6 +50,14 @@ pub struct LockEntry {
     pub credentials: Vec<String>,
     /// When it was approved (RFC 3339).
     pub approved_at: String,
+    /// What the signature check at install found (see [`crate::signature`]), e.g.
+    /// `minisign key 1A2B3C4D5E6F7081` or `unsigned (allowed by --allow-unsigned)`.
+    #[serde(default = "signature_not_recorded")]
+    pub signature: String,
+}
+
+fn signature_not_recorded() -> String {
+    "not recorded (approved before signature checks)".into()
 }
 
 /// The lock file: installed adapters pinned by sha256.
@@ -101,12 +109,23 @@ impl Limits {
     }
 }
 
+/// Keys trusted to sign adapter components (`[trust]` in `config.toml`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Trust {
+    /// Minisign public keys (the base64 line of a `minisign.pub`). When any is set, install
+    /// refuses components without a valid signature by one of them unless `--allow-unsigned`.
+    pub keys: Vec<String>,
+}
+
 /// Host settings (`config/config.toml`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Resource limits.
     pub limits: Limits,
+    /// Trusted signing keys.
+    pub trust: Trust,
 }
 
 /// Typed access to the files under `config/`.
@@ -199,5 +218,21 @@ mod tests {
             Limits::default().requests_per_call
         );
         assert!(toml::from_str::<Settings>("[limits]\nbogus = 1\n").is_err());
+        assert!(s.trust.keys.is_empty());
+        let t: Settings = toml::from_str("[trust]\nkeys = [\"RWQabc\"]\n").unwrap();
+        assert_eq!(t.trust.keys, ["RWQabc"]);
+        assert!(toml::from_str::<Settings>("[trust]\nkey = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn lock_entries_from_before_signatures_still_load() {
+        let old = "[adapters.a]\nversion = \"1\"\nprovider = \"p\"\nwit = \"0.1.0\"\n\
+                   sha256 = \"00\"\nfile = \"a.wasm\"\nhosts = []\ncredentials = []\n\
+                   approved_at = \"2025-01-01T00:00:00Z\"\n";
+        let lock: Lock = toml::from_str(old).unwrap();
+        assert!(lock.adapters["a"].signature.starts_with("not recorded"));
+        let text = toml::to_string_pretty(&lock).unwrap();
+        let again: Lock = toml::from_str(&text).unwrap();
+        assert_eq!(again.adapters["a"], lock.adapters["a"]);
     }
 }

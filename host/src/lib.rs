@@ -17,4 +17,5 @@ pub mod home;
 pub mod output;
 pub mod runtime;
 pub mod secret;
+pub mod signature;
 pub mod wit;

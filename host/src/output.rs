@@ -140,7 +140,10 @@ mod tests {
 
     #[test]
     fn terminal_safe_escapes_control_and_bidi_characters() {
-        assert_eq!(terminal_safe("plain name\twith tab"), "plain name\twith tab");
+        assert_eq!(
+            terminal_safe("plain name\twith tab"),
+            "plain name\twith tab"
+        );
         let escaped = terminal_safe("a\u{1b}]0;pwned\u{7}b\u{202e}c");
         assert!(!escaped.contains('\u{1b}') && !escaped.contains('\u{202e}'));
         assert_eq!(escaped, "a\\u{1b}]0;pwned\\u{7}b\\u{202e}c");

@@ -13,6 +13,7 @@ mod memory;
 mod operations;
 mod scp;
 mod secrets;
+mod security_doc;
 mod sessions;
 mod signing;
 mod soracom_napter;

@@ -62,9 +62,9 @@ fn sigv4_get_vanilla_matches_the_published_signature() {
     let dumps = env.memory_dumps();
     // Control: the access key id, which the adapter did read, is in its memory.
     assert!(
-        dumps
-            .iter()
-            .any(|(_, b)| b.windows(ACCESS_KEY.len()).any(|w| w == ACCESS_KEY.as_bytes())),
+        dumps.iter().any(|(_, b)| b
+            .windows(ACCESS_KEY.len())
+            .any(|w| w == ACCESS_KEY.as_bytes())),
         "the access key id is not in any dump"
     );
     haystacks.extend(dumps);

@@ -59,7 +59,9 @@ impl HostPattern {
                 && target
                     .host
                     .strip_suffix(&self.host)
-                    .is_some_and(|label| label.len() > 1 && label.ends_with('.'))
+                    .and_then(|front| front.strip_suffix('.'))
+                    // One or more labels, none empty: `..suffix` names no host under it.
+                    .is_some_and(|front| front.split('.').all(|l| !l.is_empty()))
         } else {
             target.host == self.host
         }
@@ -173,6 +175,10 @@ impl Grants {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "policy_props.rs"]
+mod props;
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,9 @@
 //! `portico adapter install|list|inspect|remove`.
+//!
+//! Install checks the component's signature ([`crate::signature`]) before compiling it, shows
+//! what the adapter asks for and, for a re-install, exactly what changed since the approved
+//! lock entry; nothing is written until the user approves, so the approved version keeps
+//! working until then.
 
 use super::Ctx;
 use crate::broker::{self, policy::HostPattern};
@@ -7,6 +12,7 @@ use crate::config::LockEntry;
 use crate::error::input;
 use crate::home::{self, Area};
 use crate::runtime::loader;
+use crate::signature;
 use crate::wit::meta;
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
@@ -15,7 +21,22 @@ use std::io::BufRead as _;
 /// Runs an `adapter` command.
 pub async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
     match command {
-        AdapterCommand::Install { path, yes, grant } => install(ctx, &path, yes, &grant).await,
+        AdapterCommand::Install {
+            path,
+            yes,
+            grant,
+            signature,
+            allow_unsigned,
+        } => {
+            let request = Install {
+                path: &path,
+                yes,
+                grant: &grant,
+                signature: signature.as_deref(),
+                allow_unsigned,
+            };
+            install(ctx, request).await
+        }
         AdapterCommand::List => list(ctx),
         AdapterCommand::Inspect { name } => inspect(ctx, &name).await,
         AdapterCommand::Remove { name } => remove(ctx, &name),
@@ -40,7 +61,9 @@ fn scheme_text(s: &meta::CredentialScheme) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        meta::CredentialScheme::Signed => "signed by the adapter via credentials.sign".into(),
+        meta::CredentialScheme::Signed => {
+            "request signing (the adapter builds what to sign, portico computes the HMAC)".into()
+        }
     }
 }
 
@@ -143,21 +166,120 @@ fn validate_description(d: &meta::Description) -> Result<Vec<HostPattern>> {
     Ok(declared)
 }
 
-fn difference(label: &str, old: &[String], new: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in new.iter().filter(|n| !old.contains(n)) {
-        out.push(format!("  + {label} {n}"));
-    }
-    for o in old.iter().filter(|o| !new.contains(o)) {
-        out.push(format!("  - {label} {o}"));
-    }
-    out
+/// What changed between the approved lock entry and the one about to be approved.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Changes {
+    hosts_added: Vec<String>,
+    hosts_removed: Vec<String>,
+    credentials_added: Vec<String>,
+    credentials_removed: Vec<String>,
+    sha256: Option<(String, String)>,
+    signature: Option<(String, String)>,
 }
 
-async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[String]) -> Result<()> {
+fn added(old: &[String], new: &[String]) -> Vec<String> {
+    new.iter().filter(|n| !old.contains(n)).cloned().collect()
+}
+
+impl Changes {
+    fn between(old: &LockEntry, new: &LockEntry) -> Self {
+        let changed = |a: &String, b: &String| (a != b).then(|| (a.clone(), b.clone()));
+        Self {
+            hosts_added: added(&old.hosts, &new.hosts),
+            hosts_removed: added(&new.hosts, &old.hosts),
+            credentials_added: added(&old.credentials, &new.credentials),
+            credentials_removed: added(&new.credentials, &old.credentials),
+            sha256: changed(&old.sha256, &new.sha256),
+            signature: changed(&old.signature, &new.signature),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// One line per change, as the install summary shows them.
+    fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (mark, label, items) in [
+            ('+', "host", &self.hosts_added),
+            ('-', "host", &self.hosts_removed),
+            ('+', "credential", &self.credentials_added),
+            ('-', "credential", &self.credentials_removed),
+        ] {
+            out.extend(items.iter().map(|i| format!("  {mark} {label} {i}")));
+        }
+        for (label, change) in [("sha256", &self.sha256), ("signature", &self.signature)] {
+            if let Some((old, new)) = change {
+                out.push(format!("  ~ {label} {old} -> {new}"));
+            }
+        }
+        out
+    }
+
+    /// A short summary for the refusal message.
+    fn summary(&self) -> String {
+        let count = |n: usize, what: &str, how: &str| {
+            (n > 0).then(|| format!("{n} {what}{} {how}", if n == 1 { "" } else { "s" }))
+        };
+        let parts: Vec<String> = [
+            count(self.hosts_added.len(), "host", "added"),
+            count(self.hosts_removed.len(), "host", "removed"),
+            count(self.credentials_added.len(), "credential", "added"),
+            count(self.credentials_removed.len(), "credential", "removed"),
+            self.sha256.as_ref().map(|_| "new sha256".to_string()),
+            self.signature
+                .as_ref()
+                .map(|_| "signature changed".to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        parts.join(", ")
+    }
+}
+
+/// The arguments of `adapter install`.
+struct Install<'a> {
+    path: &'a std::path::Path,
+    yes: bool,
+    grant: &'a [String],
+    signature: Option<&'a std::path::Path>,
+    allow_unsigned: bool,
+}
+
+/// Checks the component's signature (before it is compiled) and returns the lock record and
+/// the line to show.
+fn signature_verdict(ctx: &Ctx, request: &Install<'_>, bytes: &[u8]) -> Result<(String, String)> {
+    let keys = signature::trusted_keys(&ctx.config.settings()?.trust.keys)?;
+    let sig_path = signature::signature_path(request.path, request.signature);
+    let text = sig_path
+        .as_deref()
+        .map(signature::read_signature)
+        .transpose()?;
+    match signature::decide(
+        &keys,
+        bytes,
+        text.as_deref(),
+        request.signature.is_some(),
+        request.allow_unsigned,
+    ) {
+        signature::Verdict::Accept { record, shown } => Ok((record, shown)),
+        signature::Verdict::Refuse(why) => Err(input(format!(
+            "refusing to install {}: {why}; pass --allow-unsigned to install it anyway",
+            request.path.display()
+        ))),
+    }
+}
+
+async fn install(ctx: &mut Ctx, request: Install<'_>) -> Result<()> {
+    let Install {
+        path, yes, grant, ..
+    } = request;
     let bytes =
         std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
     let sha256 = loader::sha256_hex(&bytes);
+    let (signature, signature_shown) = signature_verdict(ctx, &request, &bytes)?;
     let label = path.display().to_string();
     let loaded = ctx.runtime()?.load(&label, &bytes, &sha256)?;
     let mut session = ctx.runtime()?.instantiate(&loaded).await?;
@@ -187,6 +309,7 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
             name, description.version, description.provider
         ),
         format!("  sha256 {sha256}, portico:adapter@{}", loaded.wit_version),
+        format!("  signature: {signature_shown}"),
         "  network access (HTTPS):".to_string(),
     ];
     for h in &declared {
@@ -221,47 +344,13 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
                 .join(" or ")
         ));
     }
-    let lock = ctx.config.lock()?;
+    let mut lock = ctx.config.lock()?;
     let credentials: Vec<String> = description
         .credentials
         .iter()
         .map(|c| c.name.clone())
         .collect();
-    if let Some(old) = lock.adapters.get(&name) {
-        let mut diff = difference("host", &old.hosts, &granted);
-        diff.extend(difference("credential", &old.credentials, &credentials));
-        if old.sha256 != sha256 {
-            diff.push(format!("  ~ sha256 {} -> {sha256}", old.sha256));
-        }
-        if diff.is_empty() {
-            lines.push("  already installed with the same file and grants".into());
-        } else {
-            lines.push(format!(
-                "  changes since the approved version {}:",
-                old.version
-            ));
-            lines.extend(diff);
-        }
-    }
-    for line in &lines {
-        eprintln!("{line}");
-    }
-    if !yes {
-        if !super::stdin_is_terminal() {
-            return Err(input(format!(
-                "approving adapter {name} needs confirmation: run in a terminal or pass --yes"
-            )));
-        }
-        eprint!("approve adapter {name} with these grants? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(input("not approved"));
-        }
-    }
     let file = format!("{name}.wasm");
-    let dir = ctx.home.dir(Area::Adapters)?;
-    home::write_atomic(&dir, &file, &bytes, 0o600)?;
     let entry = LockEntry {
         version: description.version.clone(),
         provider: description.provider.clone(),
@@ -271,8 +360,50 @@ async fn install(ctx: &mut Ctx, path: &std::path::Path, yes: bool, grant: &[Stri
         hosts: granted,
         credentials,
         approved_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        signature,
     };
-    let mut lock = lock;
+    let changes = lock
+        .adapters
+        .get(&name)
+        .map(|old| (old.version.clone(), Changes::between(old, &entry)));
+    match &changes {
+        Some((_, c)) if c.is_empty() => {
+            lines.push("  already installed with the same file and grants".into());
+        }
+        Some((old_version, c)) => {
+            lines.push(format!(
+                "  changes since the approved version {old_version}:"
+            ));
+            lines.extend(c.lines());
+        }
+        None => {}
+    }
+    for line in &lines {
+        eprintln!("{line}");
+    }
+    if !yes {
+        if !super::stdin_is_terminal() {
+            let what = match &changes {
+                Some((_, c)) if !c.is_empty() => format!(
+                    "re-approving adapter {name} ({}) needs confirmation: run in a terminal or \
+                     pass --yes; the approved version stays installed until then",
+                    c.summary()
+                ),
+                _ => format!(
+                    "approving adapter {name} needs confirmation: run in a terminal or pass --yes"
+                ),
+            };
+            return Err(input(what));
+        }
+        eprint!("approve adapter {name} with these grants? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(input("not approved"));
+        }
+    }
+    let dir = ctx.home.dir(Area::Adapters)?;
+    home::write_atomic(&dir, &entry.file, &bytes, 0o600)?;
     lock.adapters.insert(name.clone(), entry.clone());
     ctx.config.save_lock(&lock)?;
     if printer.is_human() {
@@ -292,7 +423,7 @@ fn list(ctx: &mut Ctx) -> Result<()> {
             json!({
                 "name": name, "version": e.version, "provider": e.provider, "wit": e.wit,
                 "sha256": e.sha256, "hosts": e.hosts, "credentials": e.credentials,
-                "approved_at": e.approved_at,
+                "approved_at": e.approved_at, "signature": e.signature,
             })
         })
         .collect();
@@ -303,6 +434,7 @@ fn list(ctx: &mut Ctx) -> Result<()> {
             ("PROVIDER", "provider"),
             ("WIT", "wit"),
             ("SHA256", "sha256"),
+            ("SIGNATURE", "signature"),
         ],
         &items,
     )
@@ -320,6 +452,7 @@ async fn inspect(ctx: &mut Ctx, name: &str) -> Result<()> {
         map.insert("granted_hosts".into(), json!(entry.hosts));
         map.insert("operations".into(), json!(operations));
         map.insert("approved_at".into(), json!(entry.approved_at));
+        map.insert("signature".into(), json!(entry.signature));
     }
     ctx.printer.one(&view)
 }
@@ -353,4 +486,52 @@ fn remove(ctx: &mut Ctx, name: &str) -> Result<()> {
     }
     eprintln!("removed adapter {name}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(hosts: &[&str], credentials: &[&str], sha256: &str) -> LockEntry {
+        LockEntry {
+            version: "1".into(),
+            provider: "p".into(),
+            wit: "0.1.0".into(),
+            sha256: sha256.into(),
+            file: "a.wasm".into(),
+            hosts: hosts.iter().map(ToString::to_string).collect(),
+            credentials: credentials.iter().map(ToString::to_string).collect(),
+            approved_at: "now".into(),
+            signature: "unsigned (no trusted keys configured)".into(),
+        }
+    }
+
+    #[test]
+    fn changes_list_exactly_what_differs() {
+        let old = entry(&["a.example.com", "b.example.com"], &["key"], "00");
+        assert!(Changes::between(&old, &old).is_empty());
+        let mut new = entry(&["a.example.com", "c.example.com"], &["key", "token"], "11");
+        new.signature = "minisign key 0123456789ABCDEF".into();
+        let changes = Changes::between(&old, &new);
+        assert_eq!(
+            changes.lines(),
+            [
+                "  + host c.example.com",
+                "  - host b.example.com",
+                "  + credential token",
+                "  ~ sha256 00 -> 11",
+                "  ~ signature unsigned (no trusted keys configured) -> minisign key \
+                 0123456789ABCDEF",
+            ]
+        );
+        assert_eq!(
+            changes.summary(),
+            "1 host added, 1 host removed, 1 credential added, new sha256, signature changed"
+        );
+        let fewer = entry(&[], &[], "00");
+        assert_eq!(
+            Changes::between(&old, &fewer).summary(),
+            "2 hosts removed, 1 credential removed"
+        );
+    }
 }
