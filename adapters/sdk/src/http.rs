@@ -24,8 +24,10 @@ use crate::{Error, Result, error, url};
 
 /// The request as it crosses to the host: method, absolute URL, headers, body, credential name.
 pub use wire::Request as WireRequest;
+
 /// A header the host fills with a signature (see [`Request::signature`]).
 pub use wire::{HeaderSignature, SignatureEncoding};
+
 /// A response received from the host: status, headers (names lower case) and body bytes.
 pub use wire::Response;
 

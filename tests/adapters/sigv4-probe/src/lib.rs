@@ -136,7 +136,12 @@ impl Operations for Probe {
         );
         let response = sdk::http::Request::get(format!("{}/sigv4", endpoint.trim_end_matches('/')))
             .header("X-Amz-Date", TIME)
-            .signature("Authorization", Some(prefix), sign_request(), SignatureEncoding::Hex)
+            .signature(
+                "Authorization",
+                Some(prefix),
+                sign_request(),
+                SignatureEncoding::Hex,
+            )
             .send()?;
         Ok(Outcome {
             status: 200,
