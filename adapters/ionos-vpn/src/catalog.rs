@@ -23,38 +23,6 @@ const LIMIT: ParamDef = ParamDef::query(
     "Largest number of items to return, 1 to 1000 (default 100).",
 );
 
-/// An operation on one resource; POST and PUT take a JSON body.
-const fn op(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        name,
-        method,
-        path,
-        summary,
-        params,
-        takes_body: matches!(method.as_bytes(), b"POST" | b"PUT"),
-        paginated: false,
-    }
-}
-
-/// A paginated collection GET.
-const fn list(
-    name: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        paginated: true,
-        ..op(name, "GET", path, summary, params)
-    }
-}
-
 const WG: &str = "/wireguardgateways";
 const WG_ONE: &str = "/wireguardgateways/{gatewayId}";
 const WG_PEERS: &str = "/wireguardgateways/{gatewayId}/peers";
@@ -66,136 +34,136 @@ const IPSEC_TUNNEL: &str = "/ipsecgateways/{gatewayId}/tunnels/{tunnelId}";
 
 /// The twenty operations.
 pub static OPERATIONS: &[OperationDef] = &[
-    list(
+    OperationDef::paged_get(
         "WireguardgatewaysGet",
         WG,
         "List the WireGuard gateways of the region, one page at a time.",
         &[OFFSET, LIMIT],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPost",
         "POST",
         WG,
         "Create a WireGuard gateway from {properties} (name, gatewayIP, connections, privateKey, ...).",
         &[],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysFindById",
         "GET",
         WG_ONE,
         "Read one WireGuard gateway.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPut",
         "PUT",
         WG_ONE,
         "Replace a WireGuard gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysDelete",
         "DELETE",
         WG_ONE,
         "Delete a WireGuard gateway (accepted, then removed in the background).",
         &[GATEWAY_ID],
     ),
-    list(
+    OperationDef::paged_get(
         "WireguardgatewaysPeersGet",
         WG_PEERS,
         "List the peers of a WireGuard gateway, one page at a time.",
         &[GATEWAY_ID, OFFSET, LIMIT],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPeersPost",
         "POST",
         WG_PEERS,
         "Add a peer (name, publicKey, allowedIPs, endpoint) to a WireGuard gateway.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPeersFindById",
         "GET",
         WG_PEER,
         "Read one peer of a WireGuard gateway.",
         &[GATEWAY_ID, PEER_ID],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPeersPut",
         "PUT",
         WG_PEER,
         "Replace a WireGuard peer with {id, properties}, creating it under that id if absent.",
         &[GATEWAY_ID, PEER_ID],
     ),
-    op(
+    OperationDef::new(
         "WireguardgatewaysPeersDelete",
         "DELETE",
         WG_PEER,
         "Remove a peer from a WireGuard gateway.",
         &[GATEWAY_ID, PEER_ID],
     ),
-    list(
+    OperationDef::paged_get(
         "IpsecgatewaysGet",
         IPSEC,
         "List the IPSec gateways of the region, one page at a time.",
         &[OFFSET, LIMIT],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysPost",
         "POST",
         IPSEC,
         "Create an IPSec (IKEv2) gateway from {properties} (name, gatewayIP, connections, ...).",
         &[],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysFindById",
         "GET",
         IPSEC_ONE,
         "Read one IPSec gateway.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysPut",
         "PUT",
         IPSEC_ONE,
         "Replace an IPSec gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysDelete",
         "DELETE",
         IPSEC_ONE,
         "Delete an IPSec gateway (accepted, then removed in the background).",
         &[GATEWAY_ID],
     ),
-    list(
+    OperationDef::paged_get(
         "IpsecgatewaysTunnelsGet",
         IPSEC_TUNNELS,
         "List the tunnels of an IPSec gateway, one page at a time.",
         &[GATEWAY_ID, OFFSET, LIMIT],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysTunnelsPost",
         "POST",
         IPSEC_TUNNELS,
         "Add a tunnel (remoteHost, auth, ike, esp, cloud and peer CIDRs) to an IPSec gateway.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysTunnelsFindById",
         "GET",
         IPSEC_TUNNEL,
         "Read one tunnel of an IPSec gateway.",
         &[GATEWAY_ID, TUNNEL_ID],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysTunnelsPut",
         "PUT",
         IPSEC_TUNNEL,
         "Replace an IPSec tunnel with {id, properties}, creating it under that id if absent.",
         &[GATEWAY_ID, TUNNEL_ID],
     ),
-    op(
+    OperationDef::new(
         "IpsecgatewaysTunnelsDelete",
         "DELETE",
         IPSEC_TUNNEL,

@@ -10,38 +10,6 @@ const PAGE: ParamDef = ParamDef::query("page", false, "Zero-based page number (d
 const SORT: ParamDef = ParamDef::query("sort", false, "Sort order, e.g. `created_at:desc`.");
 const NAME: ParamDef = ParamDef::query("name", false, "Only items whose name contains this.");
 
-/// An operation on one resource; POST and PUT take a JSON body.
-const fn op(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        name,
-        method,
-        path,
-        summary,
-        params,
-        takes_body: matches!(method.as_bytes(), b"POST" | b"PUT"),
-        paginated: false,
-    }
-}
-
-/// A paginated collection GET.
-const fn list(
-    name: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        paginated: true,
-        ..op(name, "GET", path, summary, params)
-    }
-}
-
 /// Path of the gateway collection.
 pub const GATEWAYS: &str = "/v1/vpn-gateways";
 const GATEWAY: &str = "/v1/vpn-gateways/{vpn_gateway_id}";
@@ -50,7 +18,7 @@ const TUNNEL: &str = "/v1/vpn-tunnels/{vpn_tunnel_id}";
 
 /// The thirteen operations.
 pub static OPERATIONS: &[OperationDef] = &[
-    list(
+    OperationDef::paged_get(
         "listVpnGateways",
         GATEWAYS,
         "List VPN gateways, one page at a time.",
@@ -64,42 +32,42 @@ pub static OPERATIONS: &[OperationDef] = &[
             ParamDef::query("vpc_name", false, "Only gateways of VPCs with this name."),
         ],
     ),
-    op(
+    OperationDef::new(
         "createVpnGateway",
         "POST",
         GATEWAYS,
         "Create a VPN gateway (name, vpc_id, ip_address, ip_id, ip_type, description, tags); 202 Accepted.",
         &[],
     ),
-    op(
+    OperationDef::new(
         "getVpnGatewayQuotas",
         "GET",
         "/v1/vpn-gateways/metrics/quotas",
         "Maximum and used number of VPN gateways.",
         &[ParamDef::query("vpc_id", false, "Count only this VPC.")],
     ),
-    op(
+    OperationDef::new(
         "showVpnGateway",
         "GET",
         GATEWAY,
         "Read one VPN gateway.",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "setVpnGateway",
         "PUT",
         GATEWAY,
         "Change a VPN gateway's description (the only mutable field).",
         &[GATEWAY_ID],
     ),
-    op(
+    OperationDef::new(
         "deleteVpnGateway",
         "DELETE",
         GATEWAY,
         "Delete a VPN gateway (202 Accepted; 409 while tunnels use it).",
         &[GATEWAY_ID],
     ),
-    list(
+    OperationDef::paged_get(
         "listVpnTunnels",
         TUNNELS,
         "List VPN tunnels, one page at a time.",
@@ -122,14 +90,14 @@ pub static OPERATIONS: &[OperationDef] = &[
             ),
         ],
     ),
-    op(
+    OperationDef::new(
         "createVpnTunnel",
         "POST",
         TUNNELS,
         "Create a VPN tunnel (name, vpn_gateway_id, phase1 with {{secret:pre-shared-key}}, phase2); 202 Accepted.",
         &[],
     ),
-    op(
+    OperationDef::new(
         "getVpnTunnelQuotas",
         "GET",
         "/v1/vpn-tunnels/metrics/quotas",
@@ -140,7 +108,7 @@ pub static OPERATIONS: &[OperationDef] = &[
             "Count only this gateway.",
         )],
     ),
-    op(
+    OperationDef::new(
         "checkVpnTunnelSubnetAvailabilities",
         "GET",
         "/v1/vpn-tunnels/vpn-tunnel-subnet-availabilities",
@@ -150,21 +118,21 @@ pub static OPERATIONS: &[OperationDef] = &[
             ParamDef::query("remote_subnet", true, "The remote CIDR to check."),
         ],
     ),
-    op(
+    OperationDef::new(
         "showVpnTunnel",
         "GET",
         TUNNEL,
         "Read one VPN tunnel, with its link status (UP or DOWN).",
         &[TUNNEL_ID],
     ),
-    op(
+    OperationDef::new(
         "setVpnTunnel",
         "PUT",
         TUNNEL,
         "Change a VPN tunnel (description, phase1, phase2; partial); 202 Accepted.",
         &[TUNNEL_ID],
     ),
-    op(
+    OperationDef::new(
         "deleteVpnTunnel",
         "DELETE",
         TUNNEL,

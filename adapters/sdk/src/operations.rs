@@ -96,6 +96,48 @@ pub struct OperationDef {
 }
 
 impl OperationDef {
+    /// An operation that is not paginated and takes a JSON body when its method is POST, PUT
+    /// or PATCH (change that with [`OperationDef::with_body`]).
+    pub const fn new(
+        name: &'static str,
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        params: &'static [ParamDef],
+    ) -> Self {
+        Self {
+            name,
+            method,
+            path,
+            summary,
+            params,
+            takes_body: matches!(method.as_bytes(), b"POST" | b"PUT" | b"PATCH"),
+            paginated: false,
+        }
+    }
+
+    /// A paginated collection `GET`.
+    pub const fn paged_get(
+        name: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        params: &'static [ParamDef],
+    ) -> Self {
+        Self::new(name, "GET", path, summary, params).paginated()
+    }
+
+    /// The same operation, taking a JSON body or not.
+    pub const fn with_body(mut self, takes_body: bool) -> Self {
+        self.takes_body = takes_body;
+        self
+    }
+
+    /// The same operation, returning a paged collection.
+    pub const fn paginated(mut self) -> Self {
+        self.paginated = true;
+        self
+    }
+
     /// The operation as `operations.catalog()` reports it.
     pub fn to_operation(&self) -> Operation {
         Operation {

@@ -57,61 +57,6 @@ const LAST_EVALUATED_KEY: ParamDef = ParamDef::query(
     "Key of the last item of the previous page (the `x-soracom-next-key` header).",
 );
 
-/// An operation; POST and PUT take a JSON body when `body` says so.
-const fn op(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-    takes_body: bool,
-) -> OperationDef {
-    OperationDef {
-        name,
-        method,
-        path,
-        summary,
-        params,
-        takes_body,
-        paginated: false,
-    }
-}
-
-/// An operation without a body.
-const fn plain(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    op(name, method, path, summary, params, false)
-}
-
-/// An operation with a JSON body.
-const fn with_body(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    op(name, method, path, summary, params, true)
-}
-
-/// A paginated GET.
-const fn paged(
-    name: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        paginated: true,
-        ..plain(name, "GET", path, summary, params)
-    }
-}
-
 const VPGS: &str = "/virtual_private_gateways";
 const VPG: &str = "/virtual_private_gateways/{vpg_id}";
 const ROUTES: &str = "/virtual_private_gateways/{vpg_id}/customer_routes";
@@ -134,7 +79,7 @@ const PCX: &str = "/virtual_private_gateways/{vpg_id}/vpc_peering_connections/{p
 
 /// The forty-nine operations, in the order of the official spec.
 pub static OPERATIONS: &[OperationDef] = &[
-    paged(
+    OperationDef::paged_get(
         "listVirtualPrivateGateways",
         VPGS,
         "List VPGs, optionally only those with a matching tag, one page at a time.",
@@ -146,340 +91,340 @@ pub static OPERATIONS: &[OperationDef] = &[
             LAST_EVALUATED_KEY,
         ],
     ),
-    with_body(
+    OperationDef::new(
         "createVirtualPrivateGateway",
         "POST",
         VPGS,
         "Create a VPG from {type (14, 15 or 242), placement, useInternetGateway, deviceSubnetCidrRange, tags}.",
         &[],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "getVirtualPrivateGateway",
         "GET",
         VPG,
         "Read one VPG with its Gate, Junction, Canal, Direct and Door settings.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "createCustomerRoute",
         "POST",
         ROUTES,
         "Add a customer route {destinationCidr, target} to the VPG's routing table.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteCustomerRoute",
         "DELETE",
         ROUTE,
         "Remove a customer route from the VPG's routing table.",
         &[VPG_ID, ROUTE_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "updateCustomerRoute",
         "PUT",
         ROUTE,
         "Change the target {target} of a customer route.",
         &[VPG_ID, ROUTE_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "releaseFixedPublicIpAddresses",
         "DELETE",
         FIXED_IPS,
         "Disable the fixed global IP address option of the VPG.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "assignFixedPublicIpAddresses",
         "POST",
         FIXED_IPS,
         "Enable the fixed global IP address option of the VPG.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "closeGate",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/close",
         "Close Soracom Gate on the VPG.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "disableGatePrivacySeparator",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/disable_privacy_separator",
         "Turn off Gate's privacy separator (devices may talk to each other).",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "enableGatePrivacySeparator",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/enable_privacy_separator",
         "Turn on Gate's privacy separator (devices may not talk to each other).",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "openGate",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/open",
         "Open Soracom Gate on the VPG, optionally with {vxlanId, privacySeparatorEnabled} (body optional).",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "listGatePeers",
         "GET",
         GATE_PEERS,
         "List the Gate peers registered in the VPG.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "registerGatePeer",
         "POST",
         GATE_PEERS,
         "Register a Gate peer {outerIpAddress, innerIpAddress}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "unregisterGatePeer",
         "DELETE",
         GATE_PEER,
         "Unregister a Gate peer by its outer IP address.",
         &[VPG_ID, OUTER_IP],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "disableSimBasedRouting",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/disable",
         "Turn off SIM-based routing on the VPG.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "enableSimBasedRouting",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/enable",
         "Turn on SIM-based routing on the VPG (Gate must be open).",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "putSimBasedRoutingRoutes",
         "PUT",
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/routes",
         "Replace the SIM-based routes: a JSON object from SIM id to the router's LAN CIDR.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "setVirtualPrivateGatewayVxLanId",
         "POST",
         "/virtual_private_gateways/{vpg_id}/gate/set_vxlan_id",
         "Set the VXLAN id {vxlanId} Gate uses (1 to 16777215).",
         &[VPG_ID],
-    ),
-    paged(
+    ).with_body(true),
+    OperationDef::paged_get(
         "listVirtualPrivateGatewayIpAddressMapEntries",
         IP_MAP,
         "List the VPG's IP address map entries, one page at a time.",
         &[VPG_ID, LIMIT, LAST_EVALUATED_KEY],
     ),
-    with_body(
+    OperationDef::new(
         "putVirtualPrivateGatewayIpAddressMapEntry",
         "POST",
         IP_MAP,
         "Add or update an IP address map entry {key (IMSI), ipAddress}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteVirtualPrivateGatewayIpAddressMapEntry",
         "DELETE",
         IP_MAP_ENTRY,
         "Delete an IP address map entry by its key (IMSI).",
         &[VPG_ID, KEY],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "createMirroringPeer",
         "POST",
         MIRRORING_PEERS,
         "Add a Junction mirroring peer {ipAddress, protocol, enabled, description}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteMirroringPeer",
         "DELETE",
         MIRRORING_PEER,
         "Remove a Junction mirroring peer.",
         &[VPG_ID, IPADDR],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "updateMirroringPeer",
         "PUT",
         MIRRORING_PEER,
         "Change a Junction mirroring peer with a list of {key, value} attribute updates.",
         &[VPG_ID, IPADDR],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "setInspectionConfiguration",
         "POST",
         "/virtual_private_gateways/{vpg_id}/junction/set_inspection",
         "Configure Junction inspection {enabled, report}.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "setRedirectionConfiguration",
         "POST",
         "/virtual_private_gateways/{vpg_id}/junction/set_redirection",
         "Configure Junction redirection {enabled, gateway, description}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "unsetInspectionConfiguration",
         "POST",
         "/virtual_private_gateways/{vpg_id}/junction/unset_inspection",
         "Remove the Junction inspection configuration.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "unsetRedirectionConfiguration",
         "POST",
         "/virtual_private_gateways/{vpg_id}/junction/unset_redirection",
         "Remove the Junction redirection configuration.",
         &[VPG_ID],
-    ),
-    paged(
+    ).with_body(false),
+    OperationDef::paged_get(
         "listPacketCaptureSessions",
         CAPTURES,
         "List the VPG's packet capture (Peek) sessions, one page at a time (10 by default).",
         &[VPG_ID, LAST_EVALUATED_KEY, LIMIT],
     ),
-    with_body(
+    OperationDef::new(
         "createPacketCaptureSession",
         "POST",
         CAPTURES,
         "Start a packet capture session {duration (30 to 86400 s), prefix}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deletePacketCaptureSession",
         "DELETE",
         CAPTURE,
         "Delete a packet capture session and its capture file.",
         &[VPG_ID, SESSION_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "getPacketCaptureSession",
         "GET",
         CAPTURE,
         "Read one packet capture session (status, times, download URL).",
         &[VPG_ID, SESSION_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "stopPacketCaptureSession",
         "POST",
         "/virtual_private_gateways/{vpg_id}/packet_capture_sessions/{session_id}/stop",
         "Stop a packet capture session that is capturing.",
         &[VPG_ID, SESSION_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "setRoutingFilter",
         "POST",
         "/virtual_private_gateways/{vpg_id}/set_routing_filter",
         "Replace the outbound routing filter with a list of {action, ipRange} entries.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "updateVirtualPrivateGatewayTags",
         "PUT",
         "/virtual_private_gateways/{vpg_id}/tags",
         "Add or change VPG tags from a list of {tagName, tagValue}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteVirtualPrivateGatewayTag",
         "DELETE",
         "/virtual_private_gateways/{vpg_id}/tags/{tag_name}",
         "Delete one VPG tag.",
         &[VPG_ID, TAG_NAME_PATH],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "terminateVirtualPrivateGateway",
         "POST",
         "/virtual_private_gateways/{vpg_id}/terminate",
         "Terminate the VPG (accepted, then removed in the background).",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "disableTrafficFiltering",
         "POST",
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/disable",
         "Turn off traffic filtering on the VPG.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "enableTrafficFiltering",
         "POST",
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/enable",
         "Turn on traffic filtering on the VPG.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "putFqdnFilterRules",
         "PUT",
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/fqdn_rules",
         "Replace the traffic filter's domain rules {rules: [{type, protocol, action, fqdnPattern, fromPort, toPort}]}.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "putUplinkFilterRules",
         "PUT",
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/uplink_rules",
         "Replace the traffic filter's IP rules {rules: [{type, protocol, action, cidr, fromPort, toPort}]}.",
         &[VPG_ID],
-    ),
-    with_body(
+    ).with_body(true),
+    OperationDef::new(
         "createTransitGatewayPeeringConnection",
         "POST",
         TGW_PEERINGS,
         "Peer the VPG's transit gateway with yours {customerAwsAccountId, customerRegion, customerTransitGatewayId, name}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteTransitGatewayPeeringConnection",
         "DELETE",
         TGW_PEERING,
         "Delete a transit gateway peering connection.",
         &[VPG_ID, TGW_PEERING_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "createTransitGatewayVpcAttachment",
         "POST",
         TGW_ATTACHMENTS,
         "Attach a VPC to the VPG's transit gateway {customerAwsAccountId, customerVpcId, name}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteTransitGatewayVpcAttachment",
         "DELETE",
         TGW_ATTACHMENT,
         "Delete a transit gateway VPC attachment.",
         &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
-    ),
-    plain(
+    ).with_body(false),
+    OperationDef::new(
         "acceptTransitGatewayVpcAttachmentFromCustomer",
         "POST",
         "/virtual_private_gateways/{vpg_id}/transit_gateway_vpc_attachments/{customer_tgw_vpc_attachment_id}/accept",
         "Accept a transit gateway VPC attachment requested from your AWS account.",
         &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
-    ),
-    with_body(
+    ).with_body(false),
+    OperationDef::new(
         "createVpcPeeringConnection",
         "POST",
         PCXS,
         "Create a Canal VPC peering connection {destinationCidrBlock, peerOwnerId, peerRegion, peerVpcId}.",
         &[VPG_ID],
-    ),
-    plain(
+    ).with_body(true),
+    OperationDef::new(
         "deleteVpcPeeringConnection",
         "DELETE",
         PCX,
         "Delete a Canal VPC peering connection.",
         &[VPG_ID, PCX_ID],
-    ),
+    ).with_body(false),
 ];
 
 #[cfg(test)]

@@ -73,25 +73,6 @@ const LABEL: ParamDef = ParamDef::query(
     "Only gateways with this label: `key=value`, or `key` for any value (repeatable).",
 );
 
-/// An operation; POST and PATCH take a JSON body.
-const fn op(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamDef],
-) -> OperationDef {
-    OperationDef {
-        name,
-        method,
-        path,
-        summary,
-        params,
-        takes_body: matches!(method.as_bytes(), b"POST" | b"PATCH"),
-        paginated: false,
-    }
-}
-
 const GATEWAYS: &str = "/gateway";
 const ONE_GATEWAY: &str = "/gateway/{uuid}";
 const CONNECTIONS: &str = "/gateway/{uuid}/connections";
@@ -101,122 +82,118 @@ const ONE_TUNNEL: &str = "/gateway/{uuid}/connections/{conn_uuid}/tunnels/{tunne
 
 /// The seventeen operations.
 pub static OPERATIONS: &[OperationDef] = &[
-    op(
+    OperationDef::new(
         GET_PLANS,
         "GET",
         "/gateway/plans",
         "List the gateway plans: supported features, VPN tunnel allowance, bandwidth.",
         &[],
     ),
-    OperationDef {
-        paginated: true,
-        ..op(
-            GET_GATEWAYS,
-            "GET",
-            GATEWAYS,
-            "List network gateways, one page at a time, optionally by label.",
-            &[LIMIT, OFFSET, LABEL],
-        )
-    },
-    op(
+    OperationDef::paged_get(
+        GET_GATEWAYS,
+        GATEWAYS,
+        "List network gateways, one page at a time, optionally by label.",
+        &[LIMIT, OFFSET, LABEL],
+    ),
+    OperationDef::new(
         GET_GATEWAY,
         "GET",
         ONE_GATEWAY,
         "Read one network gateway, its addresses and its VPN connections.",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         CREATE_GATEWAY,
         "POST",
         GATEWAYS,
         "Create a gateway: name, zone, features (nat, vpn), routers, plan, addresses, connections.",
         &[],
     ),
-    op(
+    OperationDef::new(
         MODIFY_GATEWAY,
         "PATCH",
         ONE_GATEWAY,
         "Change name, plan, configured_status or labels; `connections` replaces all connections.",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         DELETE_GATEWAY,
         "DELETE",
         ONE_GATEWAY,
         "Delete a gateway (accepted at once, torn down in the background).",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         GET_METRICS,
         "GET",
         "/gateway/{uuid}/metrics",
         "Read a gateway's connection counters and IPSec SA metrics.",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         GET_CONNECTIONS,
         "GET",
         CONNECTIONS,
         "List the VPN connections of a gateway, with their routes and tunnels.",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         CREATE_CONNECTION,
         "POST",
         "/gateway/{uuid}/connections/",
         "Add a VPN connection (name, type ipsec, local/remote routes, tunnels) to a gateway.",
         &[GATEWAY],
     ),
-    op(
+    OperationDef::new(
         GET_CONNECTION,
         "GET",
         ONE_CONNECTION,
         "Read one VPN connection.",
         &[GATEWAY, CONNECTION],
     ),
-    op(
+    OperationDef::new(
         MODIFY_CONNECTION,
         "PATCH",
         ONE_CONNECTION,
         "Replace a connection's local routes, remote routes and/or tunnels (name and type are fixed).",
         &[GATEWAY, CONNECTION],
     ),
-    op(
+    OperationDef::new(
         DELETE_CONNECTION,
         "DELETE",
         ONE_CONNECTION,
         "Remove a VPN connection and its tunnels.",
         &[GATEWAY, CONNECTION],
     ),
-    op(
+    OperationDef::new(
         GET_TUNNELS,
         "GET",
         TUNNELS,
         "List the IPSec tunnels of a connection.",
         &[GATEWAY, CONNECTION],
     ),
-    op(
+    OperationDef::new(
         CREATE_TUNNEL,
         "POST",
         TUNNELS,
         "Add an IPSec tunnel (name, local_address, remote_address, ipsec) to a connection.",
         &[GATEWAY, CONNECTION],
     ),
-    op(
+    OperationDef::new(
         GET_TUNNEL,
         "GET",
         ONE_TUNNEL,
         "Read one IPSec tunnel.",
         &[GATEWAY, CONNECTION, TUNNEL],
     ),
-    op(
+    OperationDef::new(
         MODIFY_TUNNEL,
         "PATCH",
         ONE_TUNNEL,
         "Change a tunnel's name, addresses or IPSec settings (fields not sent are kept).",
         &[GATEWAY, CONNECTION, TUNNEL],
     ),
-    op(
+    OperationDef::new(
         DELETE_TUNNEL,
         "DELETE",
         ONE_TUNNEL,
