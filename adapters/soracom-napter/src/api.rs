@@ -1,130 +1,15 @@
-//! The Soracom API as this adapter sees it: where it lives (coverage, sandbox, endpoint), how it
-//! pages (`last_evaluated_key` / `x-soracom-next-key`) and how it fails (`{code, message}`).
+//! The Soracom API as this adapter sees it: catalogue calls and list answers. Where it lives
+//! (coverage, sandbox, endpoint), how it pages (`last_evaluated_key` / `x-soracom-next-key`) and
+//! how it fails (`{code, message}`) is `portico_soracom::api`, shared with the VPG adapter and
+//! re-exported here.
 
-use portico_adapter_sdk::http::{Api, Response};
+use portico_adapter_sdk::http::Response;
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Error, Result, config, error, json};
+use portico_adapter_sdk::{Result, error};
+
+pub use portico_soracom::api::{api, next_key, next_page};
 
 use crate::catalog::CATALOGUE;
-
-/// The credential every request names; the host exchanges it at `POST /v1/auth`.
-pub const CREDENTIAL: &str = "soracom";
-
-/// The coverage types: Japan and Global.
-pub const COVERAGES: [&str; 2] = ["jp", "g"];
-
-/// The coverage used when the profile sets none.
-pub const DEFAULT_COVERAGE: &str = "jp";
-
-/// The API hosts, production and sandbox, for both coverages.
-pub const HOSTS: [&str; 4] = [
-    "api.soracom.io",
-    "g.api.soracom.io",
-    "api-sandbox.soracom.io",
-    "g.api-sandbox.soracom.io",
-];
-
-/// The response header naming the key to continue a paged list from.
-pub const NEXT_KEY_HEADER: &str = "x-soracom-next-key";
-
-/// The API client for the active profile.
-pub fn api() -> Result<Api> {
-    let endpoint = config::get("endpoint");
-    let coverage = config::get("coverage");
-    let sandbox = config::get("sandbox");
-    Ok(Api::new(base_url(
-        endpoint.as_deref(),
-        coverage.as_deref(),
-        sandbox.as_deref(),
-    )?)
-    .with_credential(CREDENTIAL)
-    .with_error_mapper(map_error))
-}
-
-/// The base URL including `/v1`: the `endpoint` setting (an origin) when set, else the host of
-/// the coverage (`jp`: `api.soracom.io`, `g`: `g.api.soracom.io`), its `-sandbox` twin when
-/// `sandbox` is `true`.
-pub fn base_url(
-    endpoint: Option<&str>,
-    coverage: Option<&str>,
-    sandbox: Option<&str>,
-) -> Result<String> {
-    if let Some(endpoint) = json::non_blank(endpoint) {
-        let endpoint = endpoint.trim().trim_end_matches('/');
-        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            return Err(error::invalid_input(format!(
-                "setting `endpoint` must be an http(s) URL, got `{endpoint}`"
-            )));
-        }
-        // The setting is an origin, as soracom-cli's; tolerate one that already names `/v1`.
-        let origin = endpoint.strip_suffix("/v1").unwrap_or(endpoint);
-        return Ok(format!("{origin}/v1"));
-    }
-    let coverage = json::non_blank(coverage).map_or(DEFAULT_COVERAGE, str::trim);
-    let prefix = match coverage {
-        "jp" => "",
-        "g" => "g.",
-        other => {
-            return Err(error::invalid_input(format!(
-                "setting `coverage` must be `jp` or `g`, got `{other}`"
-            )));
-        }
-    };
-    let sandbox = match json::non_blank(sandbox).map(str::trim) {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(error::invalid_input(format!(
-                "setting `sandbox` must be `true` or `false`, got `{other}`"
-            )));
-        }
-    };
-    let api = if sandbox { "api-sandbox" } else { "api" };
-    Ok(format!("https://{prefix}{api}.soracom.io/v1"))
-}
-
-/// Read a Soracom error body: the flat `{"code", "message"}` object, or the `APICallError`
-/// wrapper `{"httpStatus", "errorMessage": {"code", "message"}}`. The code is kept in the
-/// problem; bodies of another shape fall back to their text.
-pub fn map_error(response: &Response) -> Error {
-    let (message, code) = match response.json() {
-        Ok(body) => parse_error_body(&body).unwrap_or_else(|| (response.text_excerpt(), None)),
-        Err(_) => (response.text_excerpt(), None),
-    };
-    error::from_status(response.status, message, code, response.retry_after())
-}
-
-fn parse_error_body(body: &Value) -> Option<(String, Option<String>)> {
-    let inner = body.get("errorMessage").filter(|v| v.is_object());
-    let doc = inner.unwrap_or(body);
-    let text = |key: &str| {
-        doc.get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let message = text("message");
-    let code = text("code");
-    if message.is_none() && code.is_none() {
-        return None;
-    }
-    Some((message.unwrap_or_default(), code))
-}
-
-/// The key to continue a paged list from, when the response says there is more.
-pub fn next_key(response: &Response) -> Option<String> {
-    response
-        .header(NEXT_KEY_HEADER)
-        .map(str::trim)
-        .filter(|key| !key.is_empty())
-        .map(str::to_owned)
-}
-
-/// The query pairs of the next page of `listPortMappings`, for the catalogue's cursor.
-pub fn next_page(response: &Response) -> Option<Vec<(String, String)>> {
-    next_key(response).map(|key| vec![("last_evaluated_key".to_owned(), key)])
-}
 
 /// Send catalogue operation `name` and return the response (non-2xx already mapped to errors).
 pub fn send(name: &str, params: &[(&str, &str)], body: Option<&Value>) -> Result<Response> {
@@ -151,164 +36,21 @@ pub fn array(response: &Response, what: &str) -> Result<Vec<Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portico_adapter_sdk::testing;
+    use portico_adapter_sdk::Error;
 
-    fn response(status: u16, body: &str, headers: &[(&str, &str)]) -> Response {
+    fn response(status: u16, body: &str) -> Response {
         Response {
             status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            headers: Vec::new(),
             body: body.as_bytes().to_vec(),
         }
     }
 
     #[test]
-    fn base_url_follows_endpoint_coverage_and_sandbox() {
-        let url = |e, c, s| base_url(e, c, s).unwrap();
-        assert_eq!(url(None, None, None), "https://api.soracom.io/v1");
-        assert_eq!(url(None, Some("g"), None), "https://g.api.soracom.io/v1");
-        assert_eq!(
-            url(None, Some("jp"), Some("true")),
-            "https://api-sandbox.soracom.io/v1"
-        );
-        assert_eq!(
-            url(None, Some(" g "), Some("true")),
-            "https://g.api-sandbox.soracom.io/v1"
-        );
-        assert_eq!(
-            url(None, Some(""), Some("false")),
-            "https://api.soracom.io/v1"
-        );
-        assert_eq!(
-            url(Some("http://127.0.0.1:8080/"), Some("nowhere"), Some("x")),
-            "http://127.0.0.1:8080/v1"
-        );
-        assert_eq!(
-            url(Some("http://127.0.0.1:8080/v1/"), None, None),
-            "http://127.0.0.1:8080/v1"
-        );
-        for (e, c, s, field) in [
-            (None, Some("us"), None, "`coverage`"),
-            (None, None, Some("yes"), "`sandbox`"),
-            (Some("ftp://x"), None, None, "`endpoint`"),
-        ] {
-            let err = base_url(e, c, s).unwrap_err();
-            assert!(matches!(err, Error::InvalidInput(_)));
-            assert!(err.message().contains(field), "{}", err.message());
-        }
-        // Every host a profile can reach is declared.
-        for (c, s) in [
-            ("jp", "false"),
-            ("g", "false"),
-            ("jp", "true"),
-            ("g", "true"),
-        ] {
-            let url = url(None, Some(c), Some(s));
-            let host = url
-                .strip_prefix("https://")
-                .and_then(|rest| rest.strip_suffix("/v1"))
-                .unwrap();
-            assert!(HOSTS.contains(&host), "{host}");
-        }
-    }
-
-    #[test]
-    fn api_reads_the_profile() {
-        testing::reset();
-        testing::set_config("coverage", "g");
-        assert_eq!(api().unwrap().base_url(), "https://g.api.soracom.io/v1");
-        testing::set_config("sandbox", "true");
-        assert_eq!(
-            api().unwrap().base_url(),
-            "https://g.api-sandbox.soracom.io/v1"
-        );
-        testing::set_config("endpoint", "http://127.0.0.1:9");
-        assert_eq!(api().unwrap().base_url(), "http://127.0.0.1:9/v1");
-        testing::reset();
-    }
-
-    #[test]
-    fn flat_error_bodies_keep_their_code() {
-        let body = r#"{"code":"SEM0016","message":"The specified subscriber is offline"}"#;
-        let err = map_error(&response(400, body, &[]));
-        let Error::InvalidInput(problem) = err else {
-            panic!("expected invalid-input, got {err:?}");
-        };
-        assert_eq!(problem.message, "The specified subscriber is offline");
-        assert_eq!(problem.code.as_deref(), Some("SEM0016"));
-        assert_eq!(problem.status, Some(400));
-
-        let body = r#"{"code":"PMA0001","message":"No such port mapping"}"#;
-        let err = map_error(&response(404, body, &[]));
-        assert!(err.is_not_found());
-        assert_eq!(err.problem().unwrap().code.as_deref(), Some("PMA0001"));
-
-        let body = r#"{"code":"AUM0001","message":"Invalid token"}"#;
-        assert!(matches!(
-            map_error(&response(401, body, &[])),
-            Error::Unauthorized(p) if p.code.as_deref() == Some("AUM0001")
-        ));
-        assert!(matches!(
-            map_error(&response(403, body, &[])),
-            Error::Forbidden(_)
-        ));
-        assert!(matches!(
-            map_error(&response(409, body, &[])),
-            Error::Conflict(_)
-        ));
-    }
-
-    #[test]
-    fn wrapped_odd_and_text_error_bodies() {
-        let body = r#"{"httpStatus":500,"errorMessage":{"code":"COM0001","message":"boom"}}"#;
-        let err = map_error(&response(500, body, &[]));
-        assert!(matches!(err, Error::Provider(_)));
-        assert_eq!(err.message(), "boom");
-        assert_eq!(err.problem().unwrap().code.as_deref(), Some("COM0001"));
-
-        let body = r#"{"code":"COM0002","message":"slow down"}"#;
-        let Error::RateLimited(limit) = map_error(&response(429, body, &[("Retry-After", "3")]))
-        else {
-            panic!("expected rate-limited");
-        };
-        assert_eq!(limit.retry_after_secs, Some(3));
-        assert_eq!(limit.problem.code.as_deref(), Some("COM0002"));
-
-        let only_code = map_error(&response(400, r#"{"code":"X1"}"#, &[]));
-        assert_eq!(only_code.message(), "HTTP 400");
-        assert_eq!(only_code.problem().unwrap().code.as_deref(), Some("X1"));
-        let odd = map_error(&response(400, r#"{"error": 1}"#, &[]));
-        assert_eq!(odd.message(), r#"{"error": 1}"#);
-        let html = map_error(&response(502, "<html>Bad Gateway</html>\n", &[]));
-        assert_eq!(html.message(), "<html>Bad Gateway</html>");
-        assert_eq!(map_error(&response(503, "", &[])).message(), "HTTP 503");
-    }
-
-    #[test]
-    fn next_key_comes_from_the_header() {
-        let more = response(200, "[]", &[("X-Soracom-Next-Key", "10.0.0.1:40001")]);
-        assert_eq!(next_key(&more).as_deref(), Some("10.0.0.1:40001"));
-        assert_eq!(
-            next_page(&more).unwrap(),
-            [(
-                "last_evaluated_key".to_string(),
-                "10.0.0.1:40001".to_string()
-            )]
-        );
-        assert_eq!(
-            next_key(&response(200, "[]", &[(NEXT_KEY_HEADER, " ")])),
-            None
-        );
-        assert_eq!(next_page(&response(200, "[]", &[])), None);
-    }
-
-    #[test]
     fn arrays_are_required() {
-        assert_eq!(array(&response(200, "[1]", &[]), "x").unwrap().len(), 1);
-        assert!(array(&response(200, "", &[]), "x").unwrap().is_empty());
-        let err = array(&response(200, "{}", &[]), "the list").unwrap_err();
+        assert_eq!(array(&response(200, "[1]"), "x").unwrap().len(), 1);
+        assert!(array(&response(200, ""), "x").unwrap().is_empty());
+        let err = array(&response(200, "{}"), "the list").unwrap_err();
         assert!(matches!(err, Error::Provider(_)));
     }
 }
