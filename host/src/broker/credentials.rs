@@ -221,7 +221,8 @@ impl Broker {
     }
 }
 
-fn sensitive(value: &str) -> Option<HeaderValue> {
+/// A header value marked sensitive (kept out of reqwest's debug output), if `value` is valid.
+pub(super) fn sensitive(value: &str) -> Option<HeaderValue> {
     let mut v = HeaderValue::from_str(value).ok()?;
     v.set_sensitive(true);
     Some(v)

@@ -6,7 +6,8 @@
 //! is bound to (checked before this module runs), at the path the scheme declares.
 
 use super::audit::Record;
-use super::credentials::{Exchange, template_fields};
+use super::credentials::{Exchange, sensitive, template_fields};
+use super::http::{failure_text, read_capped};
 use super::session::{Key, Tokens};
 use super::{Broker, Origin, secrets};
 use crate::secret::SecretString;
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant, SystemTime};
 use zeroize::Zeroizing;
 
 /// Largest exchange response the host reads.
-const MAX_RESPONSE: usize = 1 << 20;
+const MAX_RESPONSE: u64 = 1 << 20;
 
 impl Broker {
     /// Headers for a request to `origin` with a token-exchange credential: cached tokens when
@@ -142,28 +143,18 @@ impl Broker {
             .await;
         drop(body);
         let mut response = response.map_err(|e| {
-            let why = if e.is_timeout() {
-                "timed out"
-            } else if e.is_connect() {
-                "could not connect"
-            } else {
-                "failed"
-            };
-            types::Error::Transport(format!("{what} at {} {why}", record.host))
+            types::Error::Transport(format!("{what} at {} {}", record.host, failure_text(&e)))
         })?;
         let status = response.status().as_u16();
         record.status = Some(status);
-        let mut bytes = Zeroizing::new(Vec::new());
-        while let Some(chunk) = response.chunk().await.map_err(|_| {
-            types::Error::Transport(format!("{what}: connection closed while reading"))
-        })? {
-            if bytes.len() + chunk.len() > MAX_RESPONSE {
-                return Err(types::Error::Transport(format!(
+        let bytes = Zeroizing::new(
+            read_capped(&mut response, MAX_RESPONSE, || {
+                types::Error::Transport(format!(
                     "{what}: response larger than {MAX_RESPONSE} bytes"
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+                ))
+            })
+            .await?,
+        );
         let json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
         if !(200..300).contains(&status) {
             // Only the provider's own message and code are shown, scrubbed of every secret the
@@ -286,10 +277,10 @@ fn to_headers(tokens: &Tokens) -> Vec<(HeaderName, HeaderValue)> {
         .headers
         .iter()
         .filter_map(|(name, value)| {
-            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-            let mut value = HeaderValue::from_str(value.expose()).ok()?;
-            value.set_sensitive(true);
-            Some((name, value))
+            Some((
+                HeaderName::from_bytes(name.as_bytes()).ok()?,
+                sensitive(value.expose())?,
+            ))
         })
         .collect()
 }

@@ -10,8 +10,8 @@ use crate::wit::types;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
 
-/// Headers a guest may never set: they carry credentials or belong to the transport.
-const FORBIDDEN_HEADERS: &[&str] = &[
+/// Headers a guest may never set because they carry credentials.
+const CREDENTIAL_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
@@ -20,6 +20,10 @@ const FORBIDDEN_HEADERS: &[&str] = &[
     "x-auth-token",
     "scp-signature",
     "x-cmp-signature",
+];
+
+/// Headers that belong to the transport: neither a guest nor a credential scheme sets them.
+const TRANSPORT_HEADERS: &[&str] = &[
     "host",
     "content-length",
     "transfer-encoding",
@@ -27,6 +31,49 @@ const FORBIDDEN_HEADERS: &[&str] = &[
     "te",
     "upgrade",
 ];
+
+/// Whether `name` (any case) is a transport header (see [`TRANSPORT_HEADERS`]).
+pub fn is_transport_header(name: &str) -> bool {
+    TRANSPORT_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// What went wrong with a request that got no response, in words.
+pub(super) fn failure_text(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "failed"
+    }
+}
+
+/// Reads a response body, refusing (with `too_large`) one larger than `cap` bytes, whether its
+/// `Content-Length` says so up front or the stream grows past the cap: never more than `cap`
+/// bytes are buffered.
+pub(super) async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: u64,
+    too_large: impl Fn() -> types::Error,
+) -> Result<Vec<u8>, types::Error> {
+    if response.content_length().is_some_and(|len| len > cap) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|_| transport("connection closed while reading the response"))?
+    {
+        if body.len() as u64 + chunk.len() as u64 > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 /// Header prefixes a guest may never set (provider credential headers). SCP's `Scp-*` headers
 /// other than the signature are not secret (access key, timestamp, API version), so only
 /// `Scp-Signature` is forbidden; the host sets it through `request.signatures`.
@@ -155,7 +202,8 @@ impl Broker {
         let mut json = false;
         for (name, value) in &request.headers {
             let lower = name.to_ascii_lowercase();
-            if FORBIDDEN_HEADERS.contains(&lower.as_str())
+            if CREDENTIAL_HEADERS.contains(&lower.as_str())
+                || is_transport_header(&lower)
                 || FORBIDDEN_PREFIXES.iter().any(|p| lower.starts_with(p))
                 || self
                     .config
@@ -303,14 +351,11 @@ impl Broker {
                 return Err(self.refuse(message));
             }
             let response = outcome.map_err(|e| {
-                let what = if e.is_timeout() {
-                    "timed out"
-                } else if e.is_connect() {
-                    "could not connect"
-                } else {
-                    "failed"
-                };
-                transport(format!("request to {} {what}", prepared.origin.authority()))
+                transport(format!(
+                    "request to {} {}",
+                    prepared.origin.authority(),
+                    failure_text(&e)
+                ))
             })?;
             return self.read_response(response).await;
         }
@@ -322,9 +367,6 @@ impl Broker {
     ) -> Result<Response, types::Error> {
         let cap = self.config.limits.max_response_bytes;
         let too_large = || transport(format!("response body exceeds the limit of {cap} bytes"));
-        if response.content_length().is_some_and(|len| len > cap) {
-            return Err(too_large());
-        }
         let status = response.status().as_u16();
         let secrets = self.known_secrets();
         let headers = response
@@ -339,17 +381,7 @@ impl Broker {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|_| transport("connection closed while reading the response"))?
-        {
-            if body.len() as u64 + chunk.len() as u64 > cap {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_capped(&mut response, cap, too_large).await?;
         Ok(Response {
             status,
             headers,

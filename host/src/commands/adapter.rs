@@ -111,10 +111,7 @@ fn validate_exchange(adapter: &str, credential: &str, t: &meta::TokenExchangeSch
     }
     for c in &t.captures {
         let ok = reqwest::header::HeaderName::from_bytes(c.header.as_bytes()).is_ok()
-            && !matches!(
-                c.header.to_ascii_lowercase().as_str(),
-                "host" | "content-length" | "transfer-encoding" | "connection" | "te" | "upgrade"
-            );
+            && !broker::http::is_transport_header(&c.header);
         if !ok {
             bail!("{what} captures into invalid header {:?}", c.header);
         }
