@@ -5,30 +5,47 @@
 //! settings), the secret inputs given for this command, and the limits. Every request goes
 //! through [`Broker::send`]: budget, egress policy, header policy, credential injection,
 //! secret-input substitution, retries, size cap, response scrubbing and an audit record.
+//!
+//! The broker implements the WIT imports (`http`, `credentials`, `config`, `log`) on itself,
+//! so the runtime links them with an accessor into its store data and the broker never names
+//! the store type. What it decides is typed ([`failure::Failure`]) and becomes a contract
+//! error only at that edge.
 
-pub mod audit;
-pub mod credentials;
-pub mod exchange;
-pub mod http;
-pub mod policy;
-pub mod resolve;
-pub mod secrets;
-pub mod session;
+pub(crate) mod audit;
+mod binding;
+mod config;
+mod credentials;
+mod exchange;
+pub(crate) mod failure;
+mod headers;
+mod http;
+mod log;
+mod network;
+pub(crate) mod policy;
+mod resolve;
+pub(crate) mod scheme;
+pub(crate) mod secrets;
+pub(crate) mod tokens;
+mod wire;
+
+pub(crate) use binding::{ProfileGrant, endpoint_origin};
+pub(crate) use network::Network;
 
 use crate::config::Limits;
-use crate::credentials::{Credential, CredentialStore};
-use crate::wit::{meta, types};
+use crate::credential_store::{Credential, CredentialStore};
+use crate::wit::adapter;
 use audit::Audit;
-use policy::{Grants, HostPattern, Origin};
+use failure::{DenialReason, Failure};
+use policy::{Grants, HostPattern};
 use secrets::SecretInputs;
-use session::Sessions;
 use std::collections::BTreeMap;
+use tokens::TokenCache;
 
 /// A credential the adapter declared, as bound for this command.
 #[derive(Debug, Clone)]
-pub struct Binding {
+pub(crate) struct Binding {
     /// The adapter's declaration.
-    pub spec: meta::CredentialSpec,
+    pub spec: adapter::CredentialSpec,
     /// Stored credential name to use.
     pub stored: String,
     /// Hosts the credential may be sent to: its declared hosts that were granted, plus the
@@ -36,9 +53,9 @@ pub struct Binding {
     pub hosts: Grants,
 }
 
-/// Everything a broker is built from.
+/// Everything a broker is built from (see [`BrokerConfig::for_profile`]).
 #[derive(Debug, Clone, Default)]
-pub struct BrokerConfig {
+pub(crate) struct BrokerConfig {
     /// Adapter name.
     pub adapter: String,
     /// Profile name, when a profile is active.
@@ -53,20 +70,20 @@ pub struct BrokerConfig {
     pub settings: BTreeMap<String, String>,
     /// Secret inputs given for this command.
     pub secrets: SecretInputs,
-    /// Header names carrying credentials; guests may not set them.
+    /// Header names (lower case) the adapter's credential schemes fill; guests may not set them.
     pub credential_headers: Vec<String>,
     /// Limits.
     pub limits: Limits,
 }
 
 /// Per-command broker state.
-pub struct Broker {
+pub(crate) struct Broker {
     config: BrokerConfig,
     store: Option<CredentialStore>,
     resolved: BTreeMap<String, Credential>,
-    client: reqwest::Client,
+    network: Network,
     audit: Option<Audit>,
-    sessions: Sessions,
+    tokens: TokenCache,
     requests_this_call: u32,
     refusals: Vec<String>,
 }
@@ -82,103 +99,104 @@ impl std::fmt::Debug for Broker {
 
 impl Broker {
     /// A broker that refuses everything (used while an adapter only describes itself).
-    pub fn closed(adapter: &str, client: reqwest::Client, limits: Limits) -> Self {
-        Self::new(
-            BrokerConfig {
+    pub(crate) fn closed(adapter: &str, network: Network, limits: Limits) -> Self {
+        Self {
+            config: BrokerConfig {
                 adapter: adapter.to_string(),
                 limits,
                 ..BrokerConfig::default()
             },
-            None,
-            client,
-            None,
-        )
-    }
-
-    /// A broker for one command.
-    pub fn new(
-        config: BrokerConfig,
-        store: Option<CredentialStore>,
-        client: reqwest::Client,
-        audit: Option<Audit>,
-    ) -> Self {
-        Self {
-            config,
-            store,
+            store: None,
             resolved: BTreeMap::new(),
-            client,
-            audit,
-            sessions: Sessions::default(),
+            network,
+            audit: None,
+            tokens: TokenCache::default(),
             requests_this_call: 0,
             refusals: Vec::new(),
         }
     }
 
-    /// Replaces the configuration (after `describe()` told the host what the adapter needs).
-    pub fn configure(
+    /// Opens the broker for one profile's command (after `describe()` told the host what the
+    /// adapter needs). The profile's endpoint, which the user named, may resolve to a private
+    /// address; every other host name must resolve to public ones.
+    pub(crate) fn configure(
         &mut self,
         config: BrokerConfig,
         store: CredentialStore,
         audit: Audit,
-        sessions: Sessions,
+        tokens: TokenCache,
     ) {
+        if let Some(endpoint) = config.grants.endpoint() {
+            self.network
+                .allow_private(endpoint.host.trim_matches(['[', ']']));
+        }
         self.config = config;
         self.store = Some(store);
         self.audit = Some(audit);
-        self.sessions = sessions;
+        self.tokens = tokens;
     }
 
     /// Resets per-call counters; called before every export call.
-    pub fn begin_call(&mut self) {
+    pub(crate) fn begin_call(&mut self) {
         self.requests_this_call = 0;
     }
 
     /// Requests the host refused during this command, for the CLI to report even when the
     /// adapter swallowed the error.
-    pub fn take_refusals(&mut self) -> Vec<String> {
+    pub(crate) fn take_refusals(&mut self) -> Vec<String> {
         std::mem::take(&mut self.refusals)
     }
 
-    /// A setting for `config.get`.
-    pub fn setting(&self, key: &str) -> Option<String> {
-        self.config.settings.get(key).cloned()
-    }
-
     /// The adapter name.
-    pub fn adapter(&self) -> &str {
+    pub(crate) fn adapter(&self) -> &str {
         &self.config.adapter
     }
 
-    fn refuse(&mut self, message: String) -> types::Error {
-        tracing::debug!(adapter = %self.config.adapter, "refused: {message}");
-        self.refusals.push(message.clone());
-        types::Error::Denied(message)
+    /// Records a refusal (for [`Broker::take_refusals`]) and returns it.
+    fn refuse(&mut self, failure: Failure) -> Failure {
+        tracing::debug!(adapter = %self.config.adapter, "refused: {failure}");
+        if failure.is_refusal() {
+            self.refusals.push(failure.message().to_string());
+        }
+        failure
     }
 
-    fn binding(&mut self, name: &str) -> Result<Binding, types::Error> {
+    fn deny(&mut self, reason: DenialReason, message: impl Into<String>) -> Failure {
+        self.refuse(Failure::denied(reason, message))
+    }
+
+    fn binding(&mut self, name: &str) -> Result<Binding, Failure> {
         match self.config.bindings.get(name) {
             Some(b) => Ok(b.clone()),
-            None => Err(self.refuse(format!(
-                "adapter {} may not use credential {name:?}: it did not declare it, or it was \
-                 not approved at install",
-                self.config.adapter
-            ))),
+            None => Err(self.deny(
+                DenialReason::CredentialNotBound,
+                format!(
+                    "adapter {} may not use credential {name:?}: it did not declare it, or it \
+                     was not approved at install",
+                    self.config.adapter
+                ),
+            )),
         }
     }
 
     /// Resolves (once per command) the stored credential behind an adapter credential name.
-    fn credential(&mut self, binding: &Binding) -> Result<&Credential, types::Error> {
+    fn credential(&mut self, binding: &Binding) -> Result<&Credential, Failure> {
         let key = binding.spec.name.clone();
         if !self.resolved.contains_key(&key) {
             let Some(store) = self.store.as_ref() else {
-                return Err(self.refuse("no credentials are available here".into()));
+                return Err(self.deny(
+                    DenialReason::CredentialNotBound,
+                    "no credentials are available here",
+                ));
             };
             let fields: Vec<String> = binding.spec.fields.iter().map(|f| f.name.clone()).collect();
             match store.resolve(&binding.stored, &fields) {
                 Ok(credential) => {
                     self.resolved.insert(key.clone(), credential);
                 }
-                Err(err) => return Err(self.refuse(format!("{err:#}"))),
+                Err(err) => {
+                    return Err(self.deny(DenialReason::CredentialNotBound, format!("{err:#}")));
+                }
             }
         }
         Ok(&self.resolved[&key])
@@ -201,7 +219,7 @@ impl Broker {
                 }
             }
         }
-        for value in self.sessions.values() {
+        for value in self.tokens.values() {
             out.push((
                 value.expose().as_bytes().to_vec(),
                 "[redacted session token]".to_string(),
@@ -211,18 +229,4 @@ impl Broker {
     }
 }
 
-/// Parses the host patterns of a description; invalid ones are an install error.
-pub fn parse_patterns(patterns: &[String]) -> anyhow::Result<Vec<HostPattern>> {
-    patterns
-        .iter()
-        .map(|p| HostPattern::parse(p).map_err(anyhow::Error::msg))
-        .collect()
-}
-
-/// The origin of a profile's `endpoint` setting, if it has one.
-pub fn endpoint_origin(settings: &BTreeMap<String, String>) -> anyhow::Result<Option<Origin>> {
-    settings
-        .get("endpoint")
-        .map(|e| Origin::parse(e).map_err(|err| anyhow::anyhow!("invalid endpoint {e:?}: {err}")))
-        .transpose()
-}
+impl crate::wit::types::Host for Broker {}

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use crate::output::Format;
+use clap::{ArgAction, Args, Parser, Subcommand};
 use std::time::Duration;
 
 /// Manage cloud VPN gateways, tunnels, peers and port mappings through sandboxed provider
@@ -15,26 +16,22 @@ use std::time::Duration;
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Human-readable tables.
-    Table,
-    /// JSON on stdout only (an array for lists, an object for one resource).
-    Json,
-    /// YAML on stdout only.
-    Yaml,
+impl Cli {
+    /// How many `-v` were given.
+    pub fn verbosity(&self) -> u8 {
+        self.global.verbose
+    }
 }
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Profile to use (defaults to the only profile, if there is exactly one).
     #[arg(short, long, env = "PORTICO_PROFILE", global = true)]
     pub profile: Option<String>,
@@ -57,7 +54,7 @@ pub struct GlobalArgs {
 
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Install, list, inspect and remove adapters.
     #[command(subcommand)]
     Adapter(AdapterCommand),
@@ -86,7 +83,7 @@ pub enum Command {
 
 /// `portico adapter ...`
 #[derive(Debug, Subcommand)]
-pub enum AdapterCommand {
+pub(crate) enum AdapterCommand {
     /// Install an adapter component: shows what it asks for, asks, and pins its sha256.
     ///
     /// Re-installing an adapter (an upgrade) shows what changed since the approved version:
@@ -132,7 +129,7 @@ pub enum AdapterCommand {
 
 /// `portico profile ...`
 #[derive(Debug, Subcommand)]
-pub enum ProfileCommand {
+pub(crate) enum ProfileCommand {
     /// Add (or replace) a profile.
     Add {
         /// Profile name.
@@ -164,7 +161,7 @@ pub enum ProfileCommand {
 
 /// `portico credential ...`
 #[derive(Debug, Subcommand)]
-pub enum CredentialCommand {
+pub(crate) enum CredentialCommand {
     /// Store a credential. Values come from stdin (one line per field, in order) or a prompt
     /// without echo; never from the command line.
     Set {
@@ -188,7 +185,7 @@ pub enum CredentialCommand {
 
 /// Options of `list`.
 #[derive(Debug, Clone, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Parent gateway (for tunnels, peers and gateway-bound mappings).
     #[arg(long, visible_alias = "parent")]
     pub gateway: Option<String>,
@@ -208,7 +205,7 @@ pub struct ListArgs {
 
 /// Options naming one resource.
 #[derive(Debug, Clone, Args)]
-pub struct TargetArgs {
+pub(crate) struct TargetArgs {
     /// Resource id.
     pub id: String,
     /// Parent gateway (for tunnels, peers and gateway-bound mappings).
@@ -221,7 +218,7 @@ pub struct TargetArgs {
 
 /// Options every create/update takes.
 #[derive(Debug, Clone, Args)]
-pub struct CommonSpecArgs {
+pub(crate) struct CommonSpecArgs {
     /// Kind to create (e.g. wireguard, ipsec).
     #[arg(long)]
     pub kind: Option<String>,
@@ -239,7 +236,7 @@ pub struct CommonSpecArgs {
 
 /// Gateway fields.
 #[derive(Debug, Clone, Args)]
-pub struct GatewaySpecArgs {
+pub(crate) struct GatewaySpecArgs {
     /// Common fields.
     #[command(flatten)]
     pub common: CommonSpecArgs,
@@ -256,7 +253,7 @@ pub struct GatewaySpecArgs {
 
 /// Tunnel fields.
 #[derive(Debug, Clone, Args)]
-pub struct TunnelSpecArgs {
+pub(crate) struct TunnelSpecArgs {
     /// Common fields.
     #[command(flatten)]
     pub common: CommonSpecArgs,
@@ -279,7 +276,7 @@ pub struct TunnelSpecArgs {
 
 /// Peer fields.
 #[derive(Debug, Clone, Args)]
-pub struct PeerSpecArgs {
+pub(crate) struct PeerSpecArgs {
     /// Common fields.
     #[command(flatten)]
     pub common: CommonSpecArgs,
@@ -302,7 +299,7 @@ pub struct PeerSpecArgs {
 
 /// Mapping fields.
 #[derive(Debug, Clone, Args)]
-pub struct MappingSpecArgs {
+pub(crate) struct MappingSpecArgs {
     /// Common fields.
     #[command(flatten)]
     pub common: CommonSpecArgs,
@@ -324,7 +321,7 @@ macro_rules! noun_command {
     ($name:ident, $spec:ty, $noun:literal) => {
         #[doc = concat!("`portico ", $noun, " ...`")]
         #[derive(Debug, Subcommand)]
-        pub enum $name {
+        pub(crate) enum $name {
             #[doc = concat!("List ", $noun, "s.")]
             List(ListArgs),
             #[doc = concat!("Show one ", $noun, ".")]
@@ -352,7 +349,7 @@ noun_command!(MappingCommand, MappingSpecArgs, "mapping");
 
 /// `portico op ...`
 #[derive(Debug, Subcommand)]
-pub enum OpCommand {
+pub(crate) enum OpCommand {
     /// List the adapter's operation catalogue.
     List,
     /// Show one operation and its parameters.

@@ -1,29 +1,28 @@
 //! Command implementations, and the context they share.
 
-pub mod adapter;
-pub mod credential;
-pub mod inputs;
-pub mod op;
-pub mod profile;
-pub mod resource;
+mod adapter;
+mod credential;
+mod inputs;
+mod op;
+mod paging;
+mod profile;
+mod resource;
 
 use crate::broker::audit::Audit;
-use crate::broker::policy::Grants;
-use crate::broker::{self, Binding, BrokerConfig, secrets::SecretInputs};
-
+use crate::broker::tokens::TokenCache;
+use crate::broker::{BrokerConfig, Network, ProfileGrant};
 use crate::cli::{Command, GlobalArgs};
-use crate::config::{ConfigStore, LockEntry, Profile};
-use crate::credentials::CredentialStore;
+use crate::config::{ConfigStore, LockEntry};
+use crate::credential_store::CredentialStore;
 use crate::error::input;
 use crate::home::{self, Area, Home};
 use crate::output::Printer;
 use crate::runtime::{Loaded, Runtime, Session, loader};
-use crate::wit::meta;
+use crate::wit::adapter as contract;
 use anyhow::{Context as _, Result, bail};
-use std::collections::BTreeMap;
 
 /// What every command can reach.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The home directory.
     pub home: Home,
     /// Profiles, lock file, settings.
@@ -38,18 +37,16 @@ pub struct Ctx {
 }
 
 /// An adapter session bound to a profile, ready for calls.
-pub struct Bound {
+pub(crate) struct Bound {
     /// The instance.
     pub session: Session,
     /// What the adapter said about itself.
-    pub description: meta::Description,
-    /// Profile name.
-    pub profile: String,
+    pub description: contract::Description,
 }
 
 impl Ctx {
     /// The context for `home` and `global` options.
-    pub fn new(home: Home, global: GlobalArgs) -> Self {
+    pub(crate) fn new(home: Home, global: GlobalArgs) -> Self {
         Self {
             config: ConfigStore::new(home.clone()),
             credentials: CredentialStore::new(home.clone()),
@@ -61,16 +58,16 @@ impl Ctx {
     }
 
     /// The runtime, built on first use.
-    pub fn runtime(&mut self) -> Result<&Runtime> {
+    pub(crate) fn runtime(&mut self) -> Result<&Runtime> {
         if self.runtime.is_none() {
             let limits = self.config.settings()?.limits;
-            self.runtime = Some(Runtime::new(&self.home, limits)?);
+            self.runtime = Some(Runtime::new(&self.home, limits, Network::new()?)?);
         }
         Ok(self.runtime.as_ref().expect("just built"))
     }
 
     /// Loads an installed adapter after checking its file against the pinned sha256.
-    pub fn load_installed(&mut self, name: &str) -> Result<(LockEntry, Loaded)> {
+    pub(crate) fn load_installed(&mut self, name: &str) -> Result<(LockEntry, Loaded)> {
         home::validate_name("adapter", name)?;
         let lock = self.config.lock()?;
         let entry = lock
@@ -96,7 +93,7 @@ impl Ctx {
     }
 
     /// The active profile's name: `-p`/`PORTICO_PROFILE`, or the only profile there is.
-    pub fn profile_name(&self) -> Result<String> {
+    pub(crate) fn profile_name(&self) -> Result<String> {
         if let Some(name) = &self.global.profile {
             return Ok(name.clone());
         }
@@ -114,7 +111,7 @@ impl Ctx {
     }
 
     /// A session of the active profile's adapter with the broker configured for it.
-    pub async fn bind(&mut self, secret_args: &[inputs::SecretArg]) -> Result<Bound> {
+    pub(crate) async fn bind(&mut self, secret_args: &[inputs::SecretArg]) -> Result<Bound> {
         let profile_name = self.profile_name()?;
         home::validate_name("profile", &profile_name)?;
         let profile = self
@@ -128,105 +125,28 @@ impl Ctx {
         let description = session.describe().await?;
         let secrets =
             inputs::read_secrets(secret_args, &description.secret_inputs, &self.credentials)?;
-        let limits = self.runtime()?.limits();
-        let config = broker_config(
-            &profile_name,
-            &profile,
-            &entry,
-            &description,
+        let config = BrokerConfig::for_profile(ProfileGrant {
+            name: &profile_name,
+            profile: &profile,
+            entry: &entry,
+            description: &description,
             secrets,
-            limits,
-        )?;
-        if let Some(endpoint) = broker::endpoint_origin(&profile.settings)? {
-            // The user named this host: it may resolve to a private address (an emulator, a
-            // private API gateway). Every other name must resolve to public addresses.
-            self.runtime()?
-                .allow_private(endpoint.host.trim_matches(['[', ']']));
-        }
+            limits: self.runtime()?.limits(),
+        })?;
         let audit = Audit::open(&self.home)?;
-        let sessions = broker::session::Sessions::open(&self.home)?;
+        let tokens = TokenCache::open(&self.home)?;
         session
             .broker()
-            .configure(config, self.credentials.clone(), audit, sessions);
+            .configure(config, self.credentials.clone(), audit, tokens);
         Ok(Bound {
             session,
             description,
-            profile: profile_name,
         })
     }
 }
 
-/// What the broker may do for `profile`: the approved hosts that the adapter still declares,
-/// the profile's endpoint, and the approved credentials bound to their hosts.
-fn broker_config(
-    profile_name: &str,
-    profile: &Profile,
-    entry: &LockEntry,
-    description: &meta::Description,
-    secrets: SecretInputs,
-    limits: crate::config::Limits,
-) -> Result<BrokerConfig> {
-    let declared = broker::parse_patterns(&description.hosts)?;
-    let approved = broker::parse_patterns(&entry.hosts)?;
-    let granted: Vec<_> = declared
-        .iter()
-        .filter(|p| approved.contains(p))
-        .cloned()
-        .collect();
-    let endpoint = broker::endpoint_origin(&profile.settings)?;
-    let grants = Grants::new(granted, endpoint);
-    let mut bindings = BTreeMap::new();
-    let mut credential_headers = Vec::new();
-    for spec in &description.credentials {
-        for scheme in &spec.schemes {
-            match scheme {
-                meta::CredentialScheme::Header(h) => {
-                    credential_headers.push(h.header.to_ascii_lowercase());
-                }
-                meta::CredentialScheme::TokenExchange(t) => credential_headers
-                    .extend(t.captures.iter().map(|c| c.header.to_ascii_lowercase())),
-                _ => {}
-            }
-        }
-        if !entry.credentials.contains(&spec.name) {
-            continue;
-        }
-        let hosts = grants.restricted_to(&broker::parse_patterns(&spec.hosts)?);
-        let stored = profile
-            .credentials
-            .get(&spec.name)
-            .cloned()
-            .unwrap_or_else(|| spec.name.clone());
-        bindings.insert(
-            spec.name.clone(),
-            Binding {
-                spec: spec.clone(),
-                stored,
-                hosts,
-            },
-        );
-    }
-    let mut settings: BTreeMap<String, String> = description
-        .settings
-        .iter()
-        .filter_map(|s| s.default_value.clone().map(|d| (s.key.clone(), d)))
-        .collect();
-    settings.extend(profile.settings.clone());
-    Ok(BrokerConfig {
-        adapter: description.name.clone(),
-        profile: Some(profile_name.to_string()),
-        grants,
-        declared,
-        bindings,
-        settings,
-        secrets,
-        credential_headers,
-        limits,
-    })
-}
-
 /// Runs one command.
-pub async fn run(ctx: &mut Ctx, command: Command) -> Result<()> {
+pub(crate) async fn run(ctx: &mut Ctx, command: Command) -> Result<()> {
     match command {
         Command::Adapter(c) => adapter::run(ctx, c).await,
         Command::Profile(c) => profile::run(ctx, c).await,
@@ -240,7 +160,7 @@ pub async fn run(ctx: &mut Ctx, command: Command) -> Result<()> {
 }
 
 /// Splits `key=value`.
-pub fn key_value(text: &str, what: &str) -> Result<(String, String)> {
+pub(crate) fn key_value(text: &str, what: &str) -> Result<(String, String)> {
     text.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.to_string()))
         .filter(|(k, _)| !k.is_empty())
@@ -248,7 +168,7 @@ pub fn key_value(text: &str, what: &str) -> Result<(String, String)> {
 }
 
 /// Whether stdin is a terminal.
-pub fn stdin_is_terminal() -> bool {
+pub(crate) fn stdin_is_terminal() -> bool {
     use std::io::IsTerminal as _;
     std::io::stdin().is_terminal()
 }

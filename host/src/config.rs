@@ -12,7 +12,7 @@ const SETTINGS: &str = "config.toml";
 
 /// A profile: one adapter, the credentials it uses and its settings.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// Installed adapter name.
     pub adapter: String,
     /// Adapter credential name → stored credential name.
@@ -25,7 +25,7 @@ pub struct Profile {
 
 /// All profiles.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Profiles {
+pub(crate) struct Profiles {
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
@@ -33,7 +33,7 @@ pub struct Profiles {
 
 /// What was approved for one installed adapter.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LockEntry {
+pub(crate) struct LockEntry {
     /// Adapter version as described.
     pub version: String,
     /// Provider as described.
@@ -62,7 +62,7 @@ fn signature_not_recorded() -> String {
 
 /// The lock file: installed adapters pinned by sha256.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Lock {
+pub(crate) struct Lock {
     /// Entries by adapter name.
     #[serde(default)]
     pub adapters: BTreeMap<String, LockEntry>,
@@ -71,7 +71,7 @@ pub struct Lock {
 /// Resource limits applied to every adapter call. Defaults are documented in the README.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Linear memory an adapter may use, MiB.
     pub memory_mib: u64,
     /// Wall-clock deadline of one adapter call, seconds (epoch interruption).
@@ -104,7 +104,7 @@ impl Default for Limits {
 
 impl Limits {
     /// The call deadline.
-    pub fn call_deadline(&self) -> Duration {
+    pub(crate) fn call_deadline(&self) -> Duration {
         Duration::from_secs(self.call_deadline_secs)
     }
 }
@@ -112,7 +112,7 @@ impl Limits {
 /// Keys trusted to sign adapter components (`[trust]` in `config.toml`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Trust {
+pub(crate) struct Trust {
     /// Minisign public keys (the base64 line of a `minisign.pub`). When any is set, install
     /// refuses components without a valid signature by one of them unless `--allow-unsigned`.
     pub keys: Vec<String>,
@@ -121,7 +121,7 @@ pub struct Trust {
 /// Host settings (`config/config.toml`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Resource limits.
     pub limits: Limits,
     /// Trusted signing keys.
@@ -130,38 +130,38 @@ pub struct Settings {
 
 /// Typed access to the files under `config/`.
 #[derive(Debug, Clone)]
-pub struct ConfigStore {
+pub(crate) struct ConfigStore {
     home: Home,
 }
 
 impl ConfigStore {
     /// The config of `home`.
-    pub fn new(home: Home) -> Self {
+    pub(crate) fn new(home: Home) -> Self {
         Self { home }
     }
 
     /// Loads the profiles.
-    pub fn profiles(&self) -> Result<Profiles> {
+    pub(crate) fn profiles(&self) -> Result<Profiles> {
         self.load(PROFILES)
     }
 
     /// Saves the profiles.
-    pub fn save_profiles(&self, profiles: &Profiles) -> Result<()> {
+    pub(crate) fn save_profiles(&self, profiles: &Profiles) -> Result<()> {
         self.save(PROFILES, profiles)
     }
 
     /// Loads the lock file.
-    pub fn lock(&self) -> Result<Lock> {
+    pub(crate) fn lock(&self) -> Result<Lock> {
         self.load(LOCK)
     }
 
     /// Saves the lock file.
-    pub fn save_lock(&self, lock: &Lock) -> Result<()> {
+    pub(crate) fn save_lock(&self, lock: &Lock) -> Result<()> {
         self.save(LOCK, lock)
     }
 
     /// Loads the host settings.
-    pub fn settings(&self) -> Result<Settings> {
+    pub(crate) fn settings(&self) -> Result<Settings> {
         self.load(SETTINGS)
     }
 

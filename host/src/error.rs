@@ -9,7 +9,7 @@ use std::fmt;
 
 /// An adapter call failed with the contract's error variant.
 #[derive(Debug, thiserror::Error)]
-pub struct AdapterError {
+pub(crate) struct AdapterError {
     /// Adapter name.
     pub adapter: String,
     /// What was called (`gateway.get`, `op:WireguardgatewaysGet`).
@@ -21,10 +21,10 @@ pub struct AdapterError {
 /// The input was invalid before anything was called (exit code 1).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct InputError(pub String);
+pub(crate) struct InputError(pub String);
 
 /// Shorthand for an [`InputError`] as an `anyhow::Error`.
-pub fn input(message: impl Into<String>) -> anyhow::Error {
+pub(crate) fn input(message: impl Into<String>) -> anyhow::Error {
     InputError(message.into()).into()
 }
 
@@ -69,7 +69,7 @@ impl fmt::Display for AdapterError {
 
 impl AdapterError {
     /// The exit code this error maps to.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         use types::Error as E;
         match &self.error {
             E::NotFound(_)
@@ -85,13 +85,13 @@ impl AdapterError {
     }
 
     /// Whether the adapter said the resource does not exist.
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         matches!(self.error, types::Error::NotFound(_))
     }
 }
 
 /// The exit code for a failed command.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
+pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<AdapterError>() {
             return e.exit_code();

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 
 /// The directories of one portico installation.
 #[derive(Debug, Clone)]
-pub struct Home {
+pub(crate) struct Home {
     root: PathBuf,
 }
 
 /// The sub-directories of [`Home`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
+pub(crate) enum Area {
     /// Profiles, the adapter lock file, credentials.
     Config,
     /// The audit log.
@@ -42,7 +42,7 @@ impl Area {
 
 impl Home {
     /// The home named by `PORTICO_HOME`, or `~/.portico`.
-    pub fn from_env() -> Result<Self> {
+    pub(crate) fn from_env() -> Result<Self> {
         if let Some(root) = std::env::var_os("PORTICO_HOME").filter(|v| !v.is_empty()) {
             return Ok(Self::at(PathBuf::from(root)));
         }
@@ -53,17 +53,17 @@ impl Home {
     }
 
     /// A home rooted at `root`.
-    pub fn at(root: PathBuf) -> Self {
+    pub(crate) fn at(root: PathBuf) -> Self {
         Self { root }
     }
 
     /// The path of an area.
-    pub fn path(&self, area: Area) -> PathBuf {
+    pub(crate) fn path(&self, area: Area) -> PathBuf {
         self.root.join(area.dir_name())
     }
 
     /// Opens (creating if needed, mode 0700) one area as a capability.
-    pub fn dir(&self, area: Area) -> Result<Dir> {
+    pub(crate) fn dir(&self, area: Area) -> Result<Dir> {
         let path = self.path(area);
         create_private_dir(&path)?;
         Dir::open_ambient_dir(&path, ambient_authority())
@@ -84,7 +84,7 @@ fn create_private_dir(path: &Path) -> Result<()> {
 /// Checks that `name` is a plain name (adapter, profile, credential): lower-case letters,
 /// digits, `-` and `_`, starting with a letter or digit, at most 64 characters. Rejects `..`,
 /// separators and absolute paths by construction.
-pub fn validate_name(kind: &str, name: &str) -> Result<()> {
+pub(crate) fn validate_name(kind: &str, name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -103,7 +103,7 @@ pub fn validate_name(kind: &str, name: &str) -> Result<()> {
 }
 
 /// Writes `contents` to `name` in `dir` atomically (temporary file + rename), with `mode`.
-pub fn write_atomic(dir: &Dir, name: &str, contents: &[u8], mode: u32) -> Result<()> {
+pub(crate) fn write_atomic(dir: &Dir, name: &str, contents: &[u8], mode: u32) -> Result<()> {
     let tmp = format!(".{name}.tmp-{}", std::process::id());
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -124,7 +124,7 @@ pub fn write_atomic(dir: &Dir, name: &str, contents: &[u8], mode: u32) -> Result
 }
 
 /// Reads `name` from `dir`, `None` when it does not exist.
-pub fn read_optional(dir: &Dir, name: &str) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_optional(dir: &Dir, name: &str) -> Result<Option<Vec<u8>>> {
     match dir.read(name) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),

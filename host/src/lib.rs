@@ -1,21 +1,65 @@
 //! portico: a command-line host that manages cloud VPN gateways, tunnels, peers and port
 //! mappings through provider adapters that run as sandboxed WebAssembly components.
 //!
-//! The host owns everything with authority: it loads adapters with wasmtime ([`runtime`]),
-//! brokers every HTTP request and applies every credential ([`broker`]), keeps credentials
-//! ([`credentials`]) and installed adapters and profiles ([`config`]). Adapters only name
-//! what they need; they never hold a secret and reach nothing the user did not grant.
+//! The doors open one way: `cli` (what the user typed) → `commands` (what to do) → `runtime`
+//! (loading and calling adapters) → `broker` (every request and credential an adapter uses)
+//! → `wit` (the contract's types). `output`, `config`, `credential_store`, `home` and `secret`
+//! are leaves any layer may use. The library exists for the binary: it exports [`Cli`] and
+//! [`run`], and everything else is internal.
+
 #![deny(missing_docs)]
 
-pub mod broker;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod credentials;
-pub mod error;
-pub mod home;
-pub mod output;
-pub mod runtime;
-pub mod secret;
-pub mod signature;
-pub mod wit;
+mod broker;
+mod cli;
+mod commands;
+mod config;
+mod credential_store;
+mod error;
+mod home;
+mod output;
+mod runtime;
+mod secret;
+mod signature;
+mod wit;
+
+pub use cli::Cli;
+
+use std::process::ExitCode;
+
+/// Runs a parsed command line to completion and returns the process's exit code: 0 on
+/// success, 1 when the provider or the input said no, 2 on a host or adapter failure. A
+/// broken pipe (output piped into `head`) counts as success.
+pub fn run(cli: Cli) -> ExitCode {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: failed to start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        let home = home::Home::from_env()?;
+        let mut ctx = commands::Ctx::new(home, cli.global);
+        commands::run(&mut ctx, cli.command).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Errors can carry adapter- or provider-supplied text.
+            eprintln!("error: {}", output::terminal_safe(&format!("{err:#}")));
+            ExitCode::from(error::exit_code(&err))
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

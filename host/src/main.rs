@@ -1,49 +1,13 @@
-//! The `portico` binary.
+//! The `portico` binary: parses the command line, sets up diagnostics on stderr, and runs.
 
 use clap::Parser as _;
-use portico::cli::Cli;
-use portico::commands::{self, Ctx};
-use portico::home::Home;
+use portico::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.global.verbose);
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: failed to start the async runtime: {err}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = runtime.block_on(async {
-        let home = Home::from_env()?;
-        let mut ctx = Ctx::new(home, cli.global);
-        commands::run(&mut ctx, cli.command).await
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            // Errors can carry adapter- or provider-supplied text.
-            eprintln!(
-                "error: {}",
-                portico::output::terminal_safe(&format!("{err:#}"))
-            );
-            ExitCode::from(portico::error::exit_code(&err))
-        }
-    }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    init_tracing(cli.verbosity());
+    portico::run(cli)
 }
 
 fn init_tracing(verbose: u8) {

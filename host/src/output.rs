@@ -3,34 +3,44 @@
 //! In `json` and `yaml` modes stdout carries exactly one document (an array for lists, an
 //! object for one resource) so scripts can pipe it; tables, hints and progress go elsewhere.
 
-use crate::cli::Format;
 use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::Value;
 use std::io::Write as _;
 
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable tables.
+    Table,
+    /// JSON on stdout only (an array for lists, an object for one resource).
+    Json,
+    /// YAML on stdout only.
+    Yaml,
+}
+
 /// A column of a table: header and the key of the JSON view it shows.
-pub type Column = (&'static str, &'static str);
+pub(crate) type Column = (&'static str, &'static str);
 
 /// Writes command output in the chosen format.
 #[derive(Debug, Clone, Copy)]
-pub struct Printer {
+pub(crate) struct Printer {
     format: Format,
 }
 
 impl Printer {
     /// A printer for `format`.
-    pub fn new(format: Format) -> Self {
+    pub(crate) fn new(format: Format) -> Self {
         Self { format }
     }
 
     /// Whether output is for people (tables) rather than scripts.
-    pub fn is_human(&self) -> bool {
+    pub(crate) fn is_human(&self) -> bool {
         self.format == Format::Table
     }
 
     /// Prints a list: a table of `columns`, or the array of views.
-    pub fn list(&self, columns: &[Column], items: &[Value]) -> Result<()> {
+    pub(crate) fn list(&self, columns: &[Column], items: &[Value]) -> Result<()> {
         match self.format {
             Format::Table => {
                 let mut table = new_table();
@@ -46,7 +56,7 @@ impl Printer {
 
     /// Prints one resource: a two-column table of its fields (the provider document last,
     /// as JSON), or the object.
-    pub fn one(&self, item: &Value) -> Result<()> {
+    pub(crate) fn one(&self, item: &Value) -> Result<()> {
         match self.format {
             Format::Table => {
                 let mut table = new_table();
@@ -75,7 +85,7 @@ impl Printer {
     }
 
     /// Prints a document as JSON (pretty in table mode too) or YAML.
-    pub fn document(&self, value: &Value) -> Result<()> {
+    pub(crate) fn document(&self, value: &Value) -> Result<()> {
         let text = match self.format {
             Format::Yaml => serde_yaml_ng::to_string(value)?,
             Format::Json | Format::Table => format!("{}\n", serde_json::to_string_pretty(value)?),
@@ -108,7 +118,7 @@ fn cell(value: Option<&Value>) -> String {
 /// `text` with control characters (other than newline and tab) and Unicode bidirectional
 /// overrides escaped, so adapter-supplied text cannot drive the terminal (move the cursor, set
 /// the title, hide or reorder what is shown).
-pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

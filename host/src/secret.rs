@@ -8,21 +8,21 @@ use zeroize::Zeroizing;
 /// The only way to read it is [`SecretString::expose`], which keeps every place that handles
 /// the plain value greppable.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct SecretString(Zeroizing<String>);
+pub(crate) struct SecretString(Zeroizing<String>);
 
 impl SecretString {
     /// Wraps a value.
-    pub fn new(value: String) -> Self {
+    pub(crate) fn new(value: String) -> Self {
         Self(Zeroizing::new(value))
     }
 
     /// The plain value.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 
     /// Whether the value is empty.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }

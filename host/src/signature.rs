@@ -34,21 +34,21 @@ use base64::Engine as _;
 use std::path::{Path, PathBuf};
 
 /// The suffix minisign gives a signature file.
-pub const SIGNATURE_SUFFIX: &str = ".minisig";
+pub(crate) const SIGNATURE_SUFFIX: &str = ".minisig";
 
 /// Largest signature file read; real ones are a few hundred bytes.
 const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
 
 /// A minisign public key the user trusts.
 #[derive(Debug, Clone)]
-pub struct TrustedKey {
+pub(crate) struct TrustedKey {
     id: String,
     key: minisign_verify::PublicKey,
 }
 
 impl TrustedKey {
     /// Parses a minisign public key: its base64 line, or a whole `minisign.pub` text.
-    pub fn parse(text: &str) -> Result<Self> {
+    pub(crate) fn parse(text: &str) -> Result<Self> {
         let line = text
             .lines()
             .map(str::trim)
@@ -66,13 +66,14 @@ impl TrustedKey {
     }
 
     /// The key id as minisign prints it.
-    pub fn id(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn id(&self) -> &str {
         &self.id
     }
 }
 
 /// The keys of `[trust] keys`, parsed; an invalid entry is an error naming its position.
-pub fn trusted_keys(entries: &[String]) -> Result<Vec<TrustedKey>> {
+pub(crate) fn trusted_keys(entries: &[String]) -> Result<Vec<TrustedKey>> {
     entries
         .iter()
         .enumerate()
@@ -92,7 +93,7 @@ fn key_id(bytes: Option<&[u8]>) -> Result<String> {
 
 /// What the signature check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
+pub(crate) enum Check {
     /// A trusted key signed exactly these bytes.
     Verified {
         /// The key's id.
@@ -107,7 +108,7 @@ pub enum Check {
 }
 
 /// Checks `signature` (the text of a `.minisig` file, if any) over `component` against `keys`.
-pub fn check(keys: &[TrustedKey], component: &[u8], signature: Option<&str>) -> Check {
+pub(crate) fn check(keys: &[TrustedKey], component: &[u8], signature: Option<&str>) -> Check {
     let Some(text) = signature else {
         return Check::Unsigned;
     };
@@ -148,7 +149,7 @@ pub fn check(keys: &[TrustedKey], component: &[u8], signature: Option<&str>) -> 
 }
 
 /// The signature file to use: `explicit`, else `COMPONENT.minisig` if it exists.
-pub fn signature_path(component: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn signature_path(component: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = explicit {
         return Some(path.to_path_buf());
     }
@@ -159,7 +160,7 @@ pub fn signature_path(component: &Path, explicit: Option<&Path>) -> Option<PathB
 }
 
 /// Reads a signature file (at most 64 KiB of UTF-8).
-pub fn read_signature(path: &Path) -> Result<String> {
+pub(crate) fn read_signature(path: &Path) -> Result<String> {
     use anyhow::Context as _;
     use std::io::Read as _;
     let file = std::fs::File::open(path)
@@ -173,7 +174,7 @@ pub fn read_signature(path: &Path) -> Result<String> {
 
 /// The install decision: what to record, or why to refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Install, recording this text as the lock entry's `signature`.
     Accept {
         /// The lock file's `signature` value.
@@ -186,7 +187,7 @@ pub enum Verdict {
 }
 
 /// Applies the policy in the module docs. `explicit` says whether `--signature` was given.
-pub fn decide(
+pub(crate) fn decide(
     keys: &[TrustedKey],
     component: &[u8],
     signature: Option<&str>,

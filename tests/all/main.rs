@@ -9,6 +9,7 @@ mod hostile;
 mod install;
 mod integrity;
 mod ionos;
+mod layers;
 mod memory;
 mod operations;
 mod scp;

@@ -11,11 +11,11 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 /// The audit file's name under `data/`.
-pub const FILE: &str = "audit.jsonl";
+pub(crate) const FILE: &str = "audit.jsonl";
 
 /// One audit record.
 #[derive(Debug, Clone, Serialize)]
-pub struct Record {
+pub(crate) struct Record {
     /// RFC 3339 time the request started.
     pub time: String,
     /// Adapter name.
@@ -42,22 +42,49 @@ pub struct Record {
     pub reason: Option<String>,
 }
 
+impl Record {
+    /// A record of a request starting now, not yet sent: `refused` until the caller says
+    /// otherwise.
+    pub(crate) fn start(
+        adapter: &str,
+        profile: Option<&str>,
+        method: &str,
+        host: String,
+        path: String,
+    ) -> Self {
+        Self {
+            time: humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+            adapter: adapter.to_string(),
+            profile: profile.map(str::to_string),
+            credential: None,
+            method: method.to_string(),
+            host,
+            path,
+            status: None,
+            duration_ms: 0,
+            attempts: 0,
+            outcome: "refused",
+            reason: None,
+        }
+    }
+}
+
 /// Appends records to the audit file.
 #[derive(Debug, Clone)]
-pub struct Audit {
+pub(crate) struct Audit {
     dir: Arc<Dir>,
 }
 
 impl Audit {
     /// The audit log of `home`.
-    pub fn open(home: &Home) -> Result<Self> {
+    pub(crate) fn open(home: &Home) -> Result<Self> {
         Ok(Self {
             dir: Arc::new(home.dir(Area::Data)?),
         })
     }
 
     /// Appends one record. Failures are logged, not fatal: the request already happened.
-    pub fn write(&self, record: &Record) {
+    pub(crate) fn write(&self, record: &Record) {
         if let Err(err) = self.append(record) {
             tracing::warn!("failed to write the audit log: {err:#}");
         }

@@ -2,11 +2,13 @@
 //! credential's scheme to a request. Secret fields never leave this module except as the
 //! header the scheme puts on the wire or as an HMAC.
 
+use super::failure::{DenialReason, Failure};
+use super::scheme::template_fields;
 use super::{Binding, Broker};
-use crate::runtime::state::AdapterState;
+use crate::wit::adapter;
 use crate::wit::credentials::{Algorithm, Host, SignRequest};
 use crate::wit::http::{HeaderSignature, SignatureEncoding};
-use crate::wit::{meta, types};
+use crate::wit::types;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -26,23 +28,8 @@ pub(super) struct Exchange {
     /// The adapter's name for the credential.
     pub credential: String,
     /// The declared scheme.
-    pub scheme: meta::TokenExchangeScheme,
+    pub scheme: adapter::TokenExchangeScheme,
 }
-
-/// The field names a token-exchange body template uses (`{{field:NAME}}`), in order.
-pub fn template_fields(template: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find(FIELD_OPEN) {
-        let after = &rest[start + FIELD_OPEN.len()..];
-        let Some(end) = after.find("}}") else { break };
-        out.push(after[..end].to_string());
-        rest = &after[end + 2..];
-    }
-    out
-}
-
-const FIELD_OPEN: &str = "{{field:";
 
 impl Broker {
     /// How credential `name` applies to a request for `origin`: headers, or a token exchange
@@ -50,26 +37,29 @@ impl Broker {
     pub(super) fn credential_headers(
         &mut self,
         name: &str,
-        origin: &super::Origin,
-    ) -> Result<(String, Applied), types::Error> {
+        origin: &super::policy::Origin,
+    ) -> Result<(String, Applied), Failure> {
         let binding = self.binding(name)?;
         if !binding.hosts.allows(origin) {
-            return Err(self.refuse(format!(
-                "adapter {} may not send credential {name:?} to {}: the credential is not \
-                 bound to that host",
-                self.config.adapter,
-                origin.authority()
-            )));
+            return Err(self.deny(
+                DenialReason::CredentialNotBound,
+                format!(
+                    "adapter {} may not send credential {name:?} to {}: the credential is not \
+                     bound to that host",
+                    self.config.adapter,
+                    origin.authority()
+                ),
+            ));
         }
         let credential = self.credential(&binding)?;
         let field = |f: &str| credential.field(f);
         for scheme in &binding.spec.schemes {
             let header = match scheme {
-                meta::CredentialScheme::Bearer(f) => field(f).map(|token| {
+                adapter::CredentialScheme::Bearer(f) => field(f).map(|token| {
                     let value = Zeroizing::new(format!("Bearer {}", token.expose()));
                     (reqwest::header::AUTHORIZATION, sensitive(&value))
                 }),
-                meta::CredentialScheme::Basic(b) => {
+                adapter::CredentialScheme::Basic(b) => {
                     match (field(&b.username_field), field(&b.password_field)) {
                         (Some(user), Some(password)) => {
                             let pair =
@@ -83,7 +73,7 @@ impl Broker {
                         _ => None,
                     }
                 }
-                meta::CredentialScheme::Header(h) => field(&h.field).and_then(|v| {
+                adapter::CredentialScheme::Header(h) => field(&h.field).and_then(|v| {
                     let name = HeaderName::from_bytes(h.header.as_bytes()).ok()?;
                     let value = Zeroizing::new(format!(
                         "{}{}",
@@ -92,7 +82,7 @@ impl Broker {
                     ));
                     Some((name, sensitive(&value)))
                 }),
-                meta::CredentialScheme::TokenExchange(exchange) => {
+                adapter::CredentialScheme::TokenExchange(exchange) => {
                     let fields = template_fields(&exchange.body);
                     if fields.iter().all(|f| field(f).is_some()) {
                         return Ok((
@@ -105,7 +95,7 @@ impl Broker {
                     }
                     None
                 }
-                meta::CredentialScheme::Signed => {
+                adapter::CredentialScheme::Signed => {
                     return Ok((binding.stored.clone(), Applied::Headers(Vec::new())));
                 }
             };
@@ -117,48 +107,58 @@ impl Broker {
             }
         }
         let wanted: Vec<String> = binding.spec.fields.iter().map(|f| f.name.clone()).collect();
-        Err(self.refuse(format!(
-            "credential {:?} has none of the field combinations adapter {} can use (fields: {})",
-            binding.stored,
-            self.config.adapter,
-            wanted.join(", ")
-        )))
+        Err(self.deny(
+            DenialReason::CredentialNotBound,
+            format!(
+                "credential {:?} has none of the field combinations adapter {} can use (fields: \
+                 {})",
+                binding.stored,
+                self.config.adapter,
+                wanted.join(", ")
+            ),
+        ))
     }
 
     fn declared_field(
         &mut self,
         credential: &str,
         field: &str,
-    ) -> Result<(Binding, bool), types::Error> {
+    ) -> Result<(Binding, bool), Failure> {
         let binding = self.binding(credential)?;
         match binding.spec.fields.iter().find(|f| f.name == field) {
             Some(f) => {
                 let secret = f.secret;
                 Ok((binding, secret))
             }
-            None => Err(self.refuse(format!(
-                "adapter {} did not declare field {field:?} of credential {credential:?}",
-                self.config.adapter
-            ))),
+            None => Err(self.deny(
+                DenialReason::CredentialNotBound,
+                format!(
+                    "adapter {} did not declare field {field:?} of credential {credential:?}",
+                    self.config.adapter
+                ),
+            )),
         }
     }
 
     /// `credentials.identity`: a non-secret field.
-    pub fn identity(&mut self, credential: &str, field: &str) -> Result<String, types::Error> {
+    pub(crate) fn identity(&mut self, credential: &str, field: &str) -> Result<String, Failure> {
         let (binding, secret) = self.declared_field(credential, field)?;
         if secret {
-            return Err(self.refuse(format!(
-                "field {field:?} of credential {credential:?} is secret; adapters cannot read it"
-            )));
+            return Err(self.deny(
+                DenialReason::CredentialNotBound,
+                format!(
+                    "field {field:?} of credential {credential:?} is secret; adapters cannot read \
+                     it"
+                ),
+            ));
         }
         let resolved = self.credential(&binding)?;
         match resolved.field(field) {
             Some(value) => Ok(value.expose().to_string()),
-            None => Err(types::Error::Unauthorized(types::Problem {
-                message: format!("credential {:?} has no field {field:?}", binding.stored),
-                status: None,
-                code: None,
-            })),
+            None => Err(Failure::credential(format!(
+                "credential {:?} has no field {field:?}",
+                binding.stored
+            ))),
         }
     }
 
@@ -166,20 +166,26 @@ impl Broker {
     pub(super) fn signature_header(
         &mut self,
         signature: &HeaderSignature,
-        origin: &super::Origin,
-    ) -> Result<(HeaderName, HeaderValue), types::Error> {
+        origin: &super::policy::Origin,
+    ) -> Result<(HeaderName, HeaderValue), Failure> {
         let credential = &signature.sign.credential;
         let binding = self.binding(credential)?;
         if !binding.hosts.allows(origin) {
-            return Err(self.refuse(format!(
-                "adapter {} may not send a signature made with credential {credential:?} to \
-                 {}: the credential is not bound to that host",
-                self.config.adapter,
-                origin.authority()
-            )));
+            return Err(self.deny(
+                DenialReason::CredentialNotBound,
+                format!(
+                    "adapter {} may not send a signature made with credential {credential:?} \
+                     to {}: the credential is not bound to that host",
+                    self.config.adapter,
+                    origin.authority()
+                ),
+            ));
         }
         let Ok(name) = HeaderName::from_bytes(signature.header.as_bytes()) else {
-            return Err(self.refuse(format!("invalid signature header {:?}", signature.header)));
+            return Err(self.deny(
+                DenialReason::SignatureNotAllowed,
+                format!("invalid signature header {:?}", signature.header),
+            ));
         };
         let mac = self.sign(&signature.sign)?;
         let encoded = match signature.encoding {
@@ -189,26 +195,25 @@ impl Broker {
         let text = format!("{}{encoded}", signature.prefix.as_deref().unwrap_or(""));
         match sensitive(&text) {
             Some(value) => Ok((name, value)),
-            None => Err(self.refuse(format!(
-                "the prefix of signature header {:?} is not a valid header value",
-                signature.header
-            ))),
+            None => Err(self.deny(
+                DenialReason::SignatureNotAllowed,
+                format!(
+                    "the prefix of signature header {:?} is not a valid header value",
+                    signature.header
+                ),
+            )),
         }
     }
 
     /// `credentials.sign`: HMAC with a secret field as key.
-    pub fn sign(&mut self, request: &SignRequest) -> Result<Vec<u8>, types::Error> {
+    pub(crate) fn sign(&mut self, request: &SignRequest) -> Result<Vec<u8>, Failure> {
         let (binding, _) = self.declared_field(&request.credential, &request.field)?;
         let resolved = self.credential(&binding)?;
         let Some(secret) = resolved.field(&request.field) else {
-            return Err(types::Error::Unauthorized(types::Problem {
-                message: format!(
-                    "credential {:?} has no field {:?}",
-                    binding.stored, request.field
-                ),
-                status: None,
-                code: None,
-            }));
+            return Err(Failure::credential(format!(
+                "credential {:?} has no field {:?}",
+                binding.stored, request.field
+            )));
         };
         let mut key = Zeroizing::new(request.key_prefix.clone());
         key.extend_from_slice(secret.expose().as_bytes());
@@ -256,17 +261,17 @@ fn hmac_chain(
     hmac_once(algorithm, &key, message)
 }
 
-impl Host for AdapterState {
+impl Host for Broker {
     fn identity(
         &mut self,
         credential: String,
         field: String,
     ) -> wasmtime::Result<Result<String, types::Error>> {
-        Ok(self.broker.identity(&credential, &field))
+        Ok(Broker::identity(self, &credential, &field).map_err(types::Error::from))
     }
 
     fn sign(&mut self, request: SignRequest) -> wasmtime::Result<Result<Vec<u8>, types::Error>> {
-        Ok(self.broker.sign(&request))
+        Ok(Broker::sign(self, &request).map_err(types::Error::from))
     }
 }
 

@@ -6,12 +6,14 @@
 //! is bound to (checked before this module runs), at the path the scheme declares.
 
 use super::audit::Record;
-use super::credentials::{Exchange, sensitive, template_fields};
-use super::http::{failure_text, read_capped};
-use super::session::{Key, Tokens};
-use super::{Broker, Origin, secrets};
+use super::credentials::{Exchange, sensitive};
+use super::failure::{CredentialProblem, Failure};
+use super::policy::Origin;
+use super::scheme::{FIELD_OPEN, template_fields};
+use super::tokens::{Key, Tokens};
+use super::{Broker, secrets, wire};
 use crate::secret::SecretString;
-use crate::wit::types;
+use crate::wit::adapter::TokenExchangeScheme;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant, SystemTime};
 use zeroize::Zeroizing;
@@ -27,7 +29,7 @@ impl Broker {
         exchange: &Exchange,
         origin: &Origin,
         renew: bool,
-    ) -> Result<Vec<(HeaderName, HeaderValue)>, types::Error> {
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, Failure> {
         let binding = self.binding(&exchange.credential)?;
         let scheme = &exchange.scheme;
         let names = template_fields(&scheme.body);
@@ -55,8 +57,8 @@ impl Broker {
                 .collect::<Vec<_>>(),
         );
         if renew {
-            self.sessions.forget(&key);
-        } else if let Some(tokens) = self.sessions.get(&key) {
+            self.tokens.forget(&key);
+        } else if let Some(tokens) = self.tokens.get(&key) {
             tracing::debug!(
                 adapter = %self.config.adapter,
                 "using the cached session of credential {}",
@@ -68,39 +70,35 @@ impl Broker {
             .exchange(&binding.stored, scheme, origin, &origin_text, &fields)
             .await?;
         let headers = to_headers(&tokens);
-        self.sessions.put(&key, tokens, lifetime);
+        self.tokens.put(&key, tokens, lifetime);
         Ok(headers)
     }
 
     async fn exchange(
         &mut self,
         stored: &str,
-        scheme: &crate::wit::meta::TokenExchangeScheme,
+        scheme: &TokenExchangeScheme,
         origin: &Origin,
         origin_text: &str,
         fields: &[(String, SecretString)],
-    ) -> Result<(Tokens, Duration), types::Error> {
+    ) -> Result<(Tokens, Duration), Failure> {
         let started = Instant::now();
-        let mut record = Record {
-            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            adapter: self.config.adapter.clone(),
-            profile: self.config.profile.clone(),
-            credential: Some(stored.to_string()),
-            method: scheme.method.to_ascii_uppercase(),
-            host: origin.authority(),
-            path: scheme.path.clone(),
-            status: None,
-            duration_ms: 0,
-            attempts: 1,
-            outcome: "failed",
-            reason: None,
-        };
+        let mut record = Record::start(
+            &self.config.adapter,
+            self.config.profile.as_deref(),
+            &scheme.method.to_ascii_uppercase(),
+            origin.authority(),
+            scheme.path.clone(),
+        );
+        record.credential = Some(stored.to_string());
+        record.attempts = 1;
+        record.outcome = "failed";
         let result = self
             .exchange_once(stored, scheme, origin_text, fields, &mut record)
             .await;
         match &result {
             Ok(_) => record.outcome = "ok",
-            Err(err) => record.reason = Some(super::http::error_text(err)),
+            Err(err) => record.reason = Some(err.message().to_string()),
         }
         self.write_audit(record, started);
         result
@@ -109,31 +107,33 @@ impl Broker {
     async fn exchange_once(
         &mut self,
         stored: &str,
-        scheme: &crate::wit::meta::TokenExchangeScheme,
+        scheme: &TokenExchangeScheme,
         origin_text: &str,
         fields: &[(String, SecretString)],
         record: &mut Record,
-    ) -> Result<(Tokens, Duration), types::Error> {
+    ) -> Result<(Tokens, Duration), Failure> {
         let failed = |message: String, status: Option<u16>, code: Option<String>| {
-            types::Error::Unauthorized(types::Problem {
+            Failure::Credential(CredentialProblem {
                 message,
                 status,
                 code,
             })
         };
         let what = format!("the token exchange of credential {stored:?}");
-        if !scheme.path.starts_with('/') || scheme.path.starts_with("//") {
-            return Err(self.refuse(format!(
-                "{what}: the adapter declared path {:?}, which is not an absolute path",
-                scheme.path
-            )));
-        }
+        // The path and method were checked with the description (`scheme::validate_description`).
         let url = format!("{origin_text}{}", scheme.path);
         let method = reqwest::Method::from_bytes(scheme.method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| self.refuse(format!("{what}: invalid method {:?}", scheme.method)))?;
+            .map_err(|_| {
+                failed(
+                    format!("{what}: invalid method {:?}", scheme.method),
+                    None,
+                    None,
+                )
+            })?;
         let body = fill_template(&scheme.body, &scheme.content_type, fields);
         let response = self
-            .client
+            .network
+            .client()
             .request(method, &url)
             .header(reqwest::header::CONTENT_TYPE, &scheme.content_type)
             .header(reqwest::header::ACCEPT, "application/json")
@@ -142,16 +142,16 @@ impl Broker {
             .send()
             .await;
         drop(body);
-        let mut response = response.map_err(|e| {
-            types::Error::Transport(format!("{what} at {} {}", record.host, failure_text(&e)))
-        })?;
+        let mut response = response
+            .map_err(|e| wire::transport_failure(&e, &format!("{what} at {}", record.host)))?;
         let status = response.status().as_u16();
         record.status = Some(status);
         let bytes = Zeroizing::new(
-            read_capped(&mut response, MAX_RESPONSE, || {
-                types::Error::Transport(format!(
-                    "{what}: response larger than {MAX_RESPONSE} bytes"
-                ))
+            wire::read_capped(&mut response, MAX_RESPONSE, || {
+                Failure::too_large(
+                    MAX_RESPONSE,
+                    format!("{what}: response larger than {MAX_RESPONSE} bytes"),
+                )
             })
             .await?,
         );
@@ -243,9 +243,9 @@ fn fill_template(
     let content_type = content_type.to_ascii_lowercase();
     let mut out = Zeroizing::new(String::with_capacity(template.len() + 64));
     let mut rest = template;
-    while let Some(start) = rest.find("{{field:") {
+    while let Some(start) = rest.find(FIELD_OPEN) {
         out.push_str(&rest[..start]);
-        let after = &rest[start + "{{field:".len()..];
+        let after = &rest[start + FIELD_OPEN.len()..];
         let Some(end) = after.find("}}") else {
             out.push_str(&rest[start..]);
             rest = "";
@@ -320,14 +320,5 @@ mod tests {
             body.as_str(),
             "grant_type=client_credentials&client_id=keyId-1&client_secret=se%22cr%26t%3D1"
         );
-    }
-
-    #[test]
-    fn template_fields_are_found_in_order() {
-        assert_eq!(
-            template_fields(r#"{"a":"{{field:auth-key-id}}","b":"{{field:auth-key}}"}"#),
-            ["auth-key-id", "auth-key"]
-        );
-        assert!(template_fields("{{field:unterminated").is_empty());
     }
 }

@@ -12,16 +12,24 @@ use url::{Host, Url};
 
 /// A host pattern as adapters declare it: `host`, `host:port`, `*.suffix` or `*.suffix:port`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostPattern {
+pub(crate) struct HostPattern {
     wildcard: bool,
     host: String,
     port: u16,
 }
 
 impl HostPattern {
+    /// Parses every pattern of a description; an invalid one is an error naming it.
+    pub(crate) fn parse_all(patterns: &[String]) -> anyhow::Result<Vec<Self>> {
+        patterns
+            .iter()
+            .map(|p| Self::parse(p).map_err(anyhow::Error::msg))
+            .collect()
+    }
+
     /// Parses a pattern. The host part is normalised the way URLs are, so `VPN.Example.COM.`
     /// and `vpn.example.com` are the same pattern.
-    pub fn parse(pattern: &str) -> Result<Self, String> {
+    pub(crate) fn parse(pattern: &str) -> Result<Self, String> {
         let pattern = pattern.trim();
         let (wildcard, rest) = match pattern.strip_prefix("*.") {
             Some(rest) => (true, rest),
@@ -50,7 +58,7 @@ impl HostPattern {
     }
 
     /// Whether `target` (an `https` origin) matches the pattern.
-    pub fn matches(&self, target: &Origin) -> bool {
+    pub(crate) fn matches(&self, target: &Origin) -> bool {
         if target.scheme != "https" || target.port != self.port {
             return false;
         }
@@ -83,7 +91,7 @@ impl fmt::Display for HostPattern {
 
 /// The scheme, host and port a URL points at, normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// `http` or `https`.
     pub scheme: String,
     /// Normalised host: a domain without trailing dot, a dotted IPv4, or a bracketed IPv6.
@@ -95,7 +103,7 @@ pub struct Origin {
 
 impl Origin {
     /// The origin of an absolute `http(s)` URL without user info.
-    pub fn of(url: &Url) -> Result<Self, String> {
+    pub(crate) fn of(url: &Url) -> Result<Self, String> {
         let scheme = url.scheme();
         if scheme != "https" && scheme != "http" {
             return Err(format!("scheme {scheme:?} is not allowed"));
@@ -121,13 +129,13 @@ impl Origin {
     }
 
     /// Parses `text` as an absolute URL and returns its origin.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let url = Url::parse(text).map_err(|err| format!("invalid URL: {err}"))?;
         Self::of(&url)
     }
 
     /// `host` or `host:port` when the port is not the scheme's default.
-    pub fn authority(&self) -> String {
+    pub(crate) fn authority(&self) -> String {
         let default = if self.scheme == "https" { 443 } else { 80 };
         if self.port == default {
             self.host.clone()
@@ -146,24 +154,29 @@ fn normalise_domain(domain: &str) -> String {
 
 /// A set of grants: host patterns plus, optionally, the profile's configured endpoint.
 #[derive(Debug, Clone, Default)]
-pub struct Grants {
+pub(crate) struct Grants {
     patterns: Vec<HostPattern>,
     endpoint: Option<Origin>,
 }
 
 impl Grants {
     /// Grants built from patterns and an optional configured endpoint.
-    pub fn new(patterns: Vec<HostPattern>, endpoint: Option<Origin>) -> Self {
+    pub(crate) fn new(patterns: Vec<HostPattern>, endpoint: Option<Origin>) -> Self {
         Self { patterns, endpoint }
     }
 
+    /// The profile's configured endpoint, when there is one.
+    pub(crate) fn endpoint(&self) -> Option<&Origin> {
+        self.endpoint.as_ref()
+    }
+
     /// Whether `origin` is granted.
-    pub fn allows(&self, origin: &Origin) -> bool {
+    pub(crate) fn allows(&self, origin: &Origin) -> bool {
         self.endpoint.as_ref() == Some(origin) || self.patterns.iter().any(|p| p.matches(origin))
     }
 
     /// The grants that are in both `self` and `other`'s patterns (the endpoint is kept).
-    pub fn restricted_to(&self, other: &[HostPattern]) -> Grants {
+    pub(crate) fn restricted_to(&self, other: &[HostPattern]) -> Grants {
         Grants {
             patterns: self
                 .patterns

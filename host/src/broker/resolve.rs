@@ -15,13 +15,13 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 /// The resolver the HTTP client uses, plus the names allowed to resolve privately.
 #[derive(Debug, Clone, Default)]
-pub struct PublicOnly {
+pub(crate) struct PublicOnly {
     configured: Arc<RwLock<BTreeSet<String>>>,
 }
 
 impl PublicOnly {
     /// Lets `host` (a profile's configured endpoint) resolve to non-public addresses.
-    pub fn allow_private(&self, host: &str) {
+    pub(crate) fn allow_private(&self, host: &str) {
         self.configured
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -42,7 +42,7 @@ fn normalise(host: &str) -> String {
 
 /// A host name that resolved only to addresses portico does not send adapter traffic to.
 #[derive(Debug)]
-pub struct PrivateAddress {
+pub(crate) struct PrivateAddress {
     /// The name.
     pub host: String,
     /// One of its addresses.
@@ -89,7 +89,7 @@ impl Resolve for PublicOnly {
 /// Whether adapter traffic may go to `ip` without the user naming it: not loopback, private,
 /// link-local, shared (CGNAT), unspecified, multicast, documentation-only or reserved, in
 /// IPv4, IPv6, or IPv4 embedded in IPv6.
-pub fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => {
@@ -131,7 +131,7 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 }
 
 /// Whether `err` (a reqwest error) was caused by [`PrivateAddress`].
-pub fn private_address<'a>(
+pub(crate) fn private_address<'a>(
     err: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a PrivateAddress> {
     let mut source = Some(err);

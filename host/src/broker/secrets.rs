@@ -7,31 +7,31 @@
 use crate::secret::SecretString;
 
 /// The placeholder text for a secret input.
-pub fn placeholder(name: &str) -> String {
+pub(crate) fn placeholder(name: &str) -> String {
     format!("{{{{secret:{name}}}}}")
 }
 
 /// The secret inputs of one command.
 #[derive(Debug, Clone, Default)]
-pub struct SecretInputs {
+pub(crate) struct SecretInputs {
     items: Vec<(String, SecretString)>,
 }
 
 impl SecretInputs {
     /// Adds a value.
-    pub fn insert(&mut self, name: String, value: SecretString) {
+    pub(crate) fn insert(&mut self, name: String, value: SecretString) {
         self.items.retain(|(n, _)| *n != name);
         self.items.push((name, value));
     }
 
     /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
     /// Replaces placeholders in `bytes` with values. In JSON, values are escaped as JSON
     /// string content, since adapters put placeholders inside string literals.
-    pub fn substitute(&self, bytes: &[u8], json: bool) -> Vec<u8> {
+    pub(crate) fn substitute(&self, bytes: &[u8], json: bool) -> Vec<u8> {
         let mut out = bytes.to_vec();
         for (name, value) in &self.items {
             let replacement = if json {
@@ -45,7 +45,7 @@ impl SecretInputs {
     }
 
     /// (value bytes, placeholder) pairs for scrubbing, including the JSON-escaped form.
-    pub fn scrub_pairs(&self) -> Vec<(Vec<u8>, String)> {
+    pub(crate) fn scrub_pairs(&self) -> Vec<(Vec<u8>, String)> {
         let mut out = Vec::new();
         for (name, value) in &self.items {
             out.push((value.expose().as_bytes().to_vec(), placeholder(name)));
@@ -64,7 +64,7 @@ fn json_escape(value: &str) -> String {
 }
 
 /// Replaces every occurrence of `needle` in `haystack`.
-pub fn replace_all(haystack: &[u8], needle: &[u8], replacement: &[u8]) -> Vec<u8> {
+pub(crate) fn replace_all(haystack: &[u8], needle: &[u8], replacement: &[u8]) -> Vec<u8> {
     if needle.is_empty() || haystack.len() < needle.len() {
         return haystack.to_vec();
     }
@@ -83,7 +83,7 @@ pub fn replace_all(haystack: &[u8], needle: &[u8], replacement: &[u8]) -> Vec<u8
 }
 
 /// Replaces every known secret in `bytes` by its placeholder.
-pub fn scrub(bytes: &[u8], secrets: &[(Vec<u8>, String)]) -> Vec<u8> {
+pub(crate) fn scrub(bytes: &[u8], secrets: &[(Vec<u8>, String)]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for (value, replacement) in secrets {
         if value.len() >= 4 {

@@ -6,20 +6,20 @@
 //! working until then.
 
 use super::Ctx;
-use crate::broker::{self, policy::HostPattern};
+use crate::broker::{policy::HostPattern, scheme};
 use crate::cli::AdapterCommand;
 use crate::config::LockEntry;
 use crate::error::input;
 use crate::home::{self, Area};
 use crate::runtime::loader;
 use crate::signature;
-use crate::wit::meta;
-use anyhow::{Context as _, Result, bail};
+use crate::wit::adapter::Description;
+use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 use std::io::BufRead as _;
 
 /// Runs an `adapter` command.
-pub async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
+pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
     match command {
         AdapterCommand::Install {
             path,
@@ -43,31 +43,7 @@ pub async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
     }
 }
 
-fn scheme_text(s: &meta::CredentialScheme) -> String {
-    match s {
-        meta::CredentialScheme::Bearer(f) => format!("bearer({f})"),
-        meta::CredentialScheme::Basic(b) => {
-            format!("basic({}, {})", b.username_field, b.password_field)
-        }
-        meta::CredentialScheme::Header(h) => format!("header {}({})", h.header, h.field),
-        meta::CredentialScheme::TokenExchange(t) => format!(
-            "token exchange {} {} ({}) into {}",
-            t.method,
-            t.path,
-            broker::credentials::template_fields(&t.body).join(", "),
-            t.captures
-                .iter()
-                .map(|c| c.header.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        meta::CredentialScheme::Signed => {
-            "request signing (the adapter builds what to sign, portico computes the HMAC)".into()
-        }
-    }
-}
-
-fn description_view(d: &meta::Description) -> Value {
+fn description_view(d: &Description) -> Value {
     json!({
         "name": d.name,
         "version": d.version,
@@ -80,7 +56,7 @@ fn description_view(d: &meta::Description) -> Value {
             "name": c.name,
             "description": c.description,
             "fields": c.fields.iter().map(|f| if f.secret { format!("{} (secret)", f.name) } else { f.name.clone() }).collect::<Vec<_>>(),
-            "schemes": c.schemes.iter().map(scheme_text).collect::<Vec<_>>(),
+            "schemes": c.schemes.iter().map(scheme::text).collect::<Vec<_>>(),
             "hosts": c.hosts,
         })).collect::<Vec<_>>(),
         "settings": d.settings.iter().map(|s| json!({
@@ -91,76 +67,6 @@ fn description_view(d: &meta::Description) -> Value {
             "name": s.name, "description": s.description, "used_by": s.used_by,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// A token exchange must be a plain request to an absolute path that captures at least one
-/// value into a valid header.
-fn validate_exchange(adapter: &str, credential: &str, t: &meta::TokenExchangeScheme) -> Result<()> {
-    let what = format!("adapter {adapter} credential {credential}: token exchange");
-    if !matches!(
-        t.method.to_ascii_uppercase().as_str(),
-        "GET" | "POST" | "PUT"
-    ) {
-        bail!("{what} uses method {:?}; GET, POST or PUT only", t.method);
-    }
-    if !t.path.starts_with('/') || t.path.starts_with("//") {
-        bail!("{what} path {:?} is not an absolute path", t.path);
-    }
-    if t.captures.is_empty() {
-        bail!("{what} captures nothing");
-    }
-    for c in &t.captures {
-        let ok = reqwest::header::HeaderName::from_bytes(c.header.as_bytes()).is_ok()
-            && !broker::http::is_transport_header(&c.header);
-        if !ok {
-            bail!("{what} captures into invalid header {:?}", c.header);
-        }
-        if !(c.pointer.is_empty() || c.pointer.starts_with('/')) {
-            bail!("{what} capture {:?} is not a JSON pointer", c.pointer);
-        }
-    }
-    Ok(())
-}
-
-fn validate_description(d: &meta::Description) -> Result<Vec<HostPattern>> {
-    home::validate_name("adapter", &d.name)?;
-    let declared = broker::parse_patterns(&d.hosts)
-        .with_context(|| format!("adapter {} declares an invalid host", d.name))?;
-    for c in &d.credentials {
-        for h in broker::parse_patterns(&c.hosts)? {
-            if !declared.contains(&h) {
-                bail!(
-                    "adapter {} binds credential {} to host {h}, which it does not declare",
-                    d.name,
-                    c.name
-                );
-            }
-        }
-        for s in &c.schemes {
-            let fields: Vec<String> = match s {
-                meta::CredentialScheme::Bearer(f) => vec![f.clone()],
-                meta::CredentialScheme::Basic(b) => {
-                    vec![b.username_field.clone(), b.password_field.clone()]
-                }
-                meta::CredentialScheme::Header(h) => vec![h.field.clone()],
-                meta::CredentialScheme::TokenExchange(t) => {
-                    validate_exchange(&d.name, &c.name, t)?;
-                    broker::credentials::template_fields(&t.body)
-                }
-                meta::CredentialScheme::Signed => vec![],
-            };
-            for f in fields {
-                if !c.fields.iter().any(|x| x.name == f) {
-                    bail!(
-                        "adapter {} credential {} uses undeclared field {f}",
-                        d.name,
-                        c.name
-                    );
-                }
-            }
-        }
-    }
-    Ok(declared)
 }
 
 /// What changed between the approved lock entry and the one about to be approved.
@@ -281,7 +187,7 @@ async fn install(ctx: &mut Ctx, request: Install<'_>) -> Result<()> {
     let loaded = ctx.runtime()?.load(&label, &bytes, &sha256)?;
     let mut session = ctx.runtime()?.instantiate(&loaded).await?;
     let description = session.describe().await?;
-    let declared = validate_description(&description)?;
+    let declared = scheme::validate_description(&description)?;
     let granted: Vec<String> = if grant.is_empty() {
         declared.iter().map(ToString::to_string).collect()
     } else {
@@ -336,7 +242,7 @@ async fn install(ctx: &mut Ctx, request: Install<'_>) -> Result<()> {
             fields.join(", "),
             c.schemes
                 .iter()
-                .map(scheme_text)
+                .map(scheme::text)
                 .collect::<Vec<_>>()
                 .join(" or ")
         ));

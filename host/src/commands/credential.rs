@@ -12,7 +12,7 @@ use std::io::Read as _;
 use zeroize::Zeroize as _;
 
 /// Runs a `credential` command.
-pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
+pub(crate) fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
     match command {
         CredentialCommand::Set {
             name,
@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
             if !ctx.credentials.remove(&name)? {
                 return Err(input(format!("credential {name:?} is not stored")));
             }
-            let sessions = crate::broker::session::remove_all(&ctx.home, &name)?;
+            let sessions = crate::broker::tokens::remove_all(&ctx.home, &name)?;
             if sessions > 0 {
                 eprintln!("removed credential {name} and {sessions} cached session(s)");
             } else {

@@ -1,17 +1,17 @@
 //! Inputs that are not plain flags: secret inputs and JSON documents.
 
 use crate::broker::secrets::SecretInputs;
-use crate::credentials::CredentialStore;
+use crate::credential_store::CredentialStore;
 use crate::error::input;
 use crate::secret::SecretString;
-use crate::wit::meta;
+use crate::wit::adapter;
 use anyhow::{Context as _, Result};
 use std::io::Read as _;
 use zeroize::Zeroize as _;
 
 /// Where a secret input's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretSource {
+pub(crate) enum SecretSource {
     /// Standard input, whole (one trailing newline removed).
     Stdin,
     /// A prompt on the terminal, without echo.
@@ -24,7 +24,7 @@ pub enum SecretSource {
 
 /// A `--secret NAME=SOURCE` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretArg {
+pub(crate) struct SecretArg {
     /// Secret input name.
     pub name: String,
     /// Where its value comes from.
@@ -32,7 +32,7 @@ pub struct SecretArg {
 }
 
 /// Parses `--secret` arguments. A literal value is refused: secrets never come from argv.
-pub fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
+pub(crate) fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
     let mut out = Vec::new();
     for arg in args {
         let (name, source) = match arg.split_once('=') {
@@ -82,9 +82,9 @@ pub fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
 }
 
 /// Reads the values of `args`, checking each name against what the adapter declared.
-pub fn read_secrets(
+pub(crate) fn read_secrets(
     args: &[SecretArg],
-    declared: &[meta::SecretInputSpec],
+    declared: &[adapter::SecretInputSpec],
     credentials: &CredentialStore,
 ) -> Result<SecretInputs> {
     let mut inputs = SecretInputs::default();
@@ -139,7 +139,7 @@ pub fn read_secrets(
 }
 
 /// Reads a JSON argument: inline JSON, `@FILE`, or `-` for stdin. Checks that it parses.
-pub fn read_json(arg: &str, what: &str) -> Result<String> {
+pub(crate) fn read_json(arg: &str, what: &str) -> Result<String> {
     let text = if arg == "-" {
         let mut text = String::new();
         std::io::stdin()

@@ -1,17 +1,18 @@
 //! `portico op list|show|call`: every provider operation, by name.
 
 use super::inputs;
+use super::paging::paginate;
 use super::{Ctx, key_value};
 use crate::broker::secrets::placeholder;
 use crate::cli::OpCommand;
 use crate::error::input;
 use crate::wit::operations::{Location, Operation};
 use crate::wit::types;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 /// Runs an `op` command.
-pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
+pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
     match command {
         OpCommand::List => {
             let mut bound = ctx.bind(&[]).await?;
@@ -59,11 +60,10 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                 })
                 .collect();
             let mut bound = ctx.bind(&secret_args).await?;
-            let mut cursor = cursor;
-            let mut pages = Vec::new();
-            loop {
-                let outcome = bound
-                    .session
+            let adapter = bound.description.name.clone();
+            let session = &mut bound.session;
+            let listed = paginate(&adapter, cursor, ctx.global.all, async |cursor| {
+                let outcome = session
                     .invoke(
                         &name,
                         &params,
@@ -72,6 +72,7 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                         &placeholders,
                     )
                     .await?;
+                tracing::info!("{name}: HTTP {}", outcome.status);
                 let document = outcome
                     .body
                     .as_deref()
@@ -79,28 +80,16 @@ pub async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                         serde_json::from_str(b).unwrap_or_else(|_| Value::String(b.to_string()))
                     })
                     .unwrap_or(Value::Null);
-                tracing::info!("{name}: HTTP {}", outcome.status);
-                pages.push(document);
-                match outcome.next {
-                    Some(next) if ctx.global.all => {
-                        if cursor.as_deref() == Some(next.as_str()) || pages.len() >= 10_000 {
-                            bail!(
-                                "adapter {} returned a cursor that does not advance",
-                                bound.description.name
-                            );
-                        }
-                        cursor = Some(next);
-                    }
-                    Some(next) => {
-                        eprintln!(
-                            "more results: add --all, or continue with --cursor {}",
-                            crate::output::terminal_safe(&next)
-                        );
-                        break;
-                    }
-                    None => break,
-                }
+                Ok((vec![document], outcome.next))
+            })
+            .await?;
+            if let Some(next) = &listed.next {
+                eprintln!(
+                    "more results: add --all, or continue with --cursor {}",
+                    crate::output::terminal_safe(next)
+                );
             }
+            let mut pages = listed.items;
             if ctx.global.all {
                 ctx.printer.document(&Value::Array(pages))
             } else {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// Runs a `profile` command.
-pub async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
+pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
     match command {
         ProfileCommand::Add {
             name,

@@ -5,10 +5,10 @@ use std::time::Duration;
 use wasmtime::{Config, Engine};
 
 /// How often the epoch advances. Call deadlines are counted in these ticks.
-pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+pub(super) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Builds the engine: component model, async host calls, epoch interruption.
-pub fn build() -> Result<Engine> {
+pub(super) fn build() -> Result<Engine> {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
@@ -16,7 +16,7 @@ pub fn build() -> Result<Engine> {
         .cranelift_opt_level(wasmtime::OptLevel::Speed)
         .max_wasm_stack(1 << 20);
     #[cfg(feature = "memory-dump")]
-    if std::env::var_os(super::MEMORY_DUMP_ENV).is_some() {
+    if std::env::var_os(super::memory_dump::MEMORY_DUMP_ENV).is_some() {
         config.coredump_on_trap(true);
     }
     let engine = Engine::new(&config)?;
@@ -34,6 +34,6 @@ pub fn build() -> Result<Engine> {
 }
 
 /// Epoch ticks for a deadline.
-pub fn ticks(deadline: Duration) -> u64 {
+pub(super) fn ticks(deadline: Duration) -> u64 {
     (deadline.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
 }

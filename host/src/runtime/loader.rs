@@ -12,7 +12,7 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 /// The sha256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
@@ -24,7 +24,7 @@ fn compatibility_key(engine: &Engine) -> String {
 
 /// Whether a component came from the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Source {
     /// Loaded from a compiled artifact on disk.
     Cache,
     /// Compiled now (and written to the cache).
@@ -32,12 +32,12 @@ pub enum Origin {
 }
 
 /// Loads `bytes` (whose sha256 is `sha256`), from `cache_dir` when it holds a compiled copy.
-pub fn load(
+pub(crate) fn load(
     engine: &Engine,
     cache_dir: &Path,
     sha256: &str,
     bytes: &[u8],
-) -> Result<(Component, Origin)> {
+) -> Result<(Component, Source)> {
     anyhow::ensure!(
         sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()),
         "invalid sha256"
@@ -45,7 +45,7 @@ pub fn load(
     let file = cache_dir.join(format!("{sha256}-{}.cwasm", compatibility_key(engine)));
     if file.exists() {
         match deserialize(engine, &file) {
-            Ok(component) => return Ok((component, Origin::Cache)),
+            Ok(component) => return Ok((component, Source::Cache)),
             Err(err) => tracing::debug!("ignoring unusable compile cache entry: {err:#}"),
         }
     }
@@ -60,7 +60,7 @@ pub fn load(
     tmp.persist(&file)
         .with_context(|| format!("failed to write {}", file.display()))?;
     let component = deserialize(engine, &file)?;
-    Ok((component, Origin::Compiled))
+    Ok((component, Source::Compiled))
 }
 
 #[expect(

@@ -1,9 +1,5 @@
 //! Bindings for `portico:adapter@0.1.0`.
 
-#[expect(
-    missing_docs,
-    reason = "generated from the WIT, whose items are documented there"
-)]
 mod generated {
     wasmtime::component::bindgen!({
         path: "wit/since_v0.1.0",
@@ -16,8 +12,6 @@ mod generated {
     });
 }
 
-pub use generated::exports::portico::adapter::{
-    adapter as meta, gateways, mappings, operations, peers, tunnels,
-};
-pub use generated::portico::adapter::{config, credentials, http, log, types};
-pub use generated::{Provider, ProviderPre};
+pub(crate) use generated::exports::portico::adapter::{adapter, operations};
+pub(crate) use generated::portico::adapter::{config, credentials, http, log, types};
+pub(crate) use generated::{Provider, ProviderPre};

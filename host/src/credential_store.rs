@@ -21,16 +21,14 @@ const PROCESS_KEY: &str = "credential_process";
 
 /// A resolved credential.
 #[derive(Debug, Clone, Default)]
-pub struct Credential {
-    /// The credential's name.
-    pub name: String,
+pub(crate) struct Credential {
     /// Its fields.
     pub fields: BTreeMap<String, SecretString>,
 }
 
 impl Credential {
     /// A field's value, if set and non-empty.
-    pub fn field(&self, field: &str) -> Option<&SecretString> {
+    pub(crate) fn field(&self, field: &str) -> Option<&SecretString> {
         self.fields.get(field).filter(|v| !v.is_empty())
     }
 }
@@ -38,7 +36,7 @@ impl Credential {
 /// Where a stored credential comes from, for listings.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Source {
+pub(crate) enum Source {
     /// Values in the credentials file.
     File,
     /// A `credential_process` command.
@@ -49,7 +47,7 @@ pub enum Source {
 
 /// A listing entry: the name, field names and source, never values.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Credential name.
     pub name: String,
     /// Field names.
@@ -60,7 +58,7 @@ pub struct Summary {
 
 /// The credentials of one portico home.
 #[derive(Debug, Clone)]
-pub struct CredentialStore {
+pub(crate) struct CredentialStore {
     home: Home,
 }
 
@@ -68,15 +66,14 @@ type FileTable = BTreeMap<String, BTreeMap<String, String>>;
 
 impl CredentialStore {
     /// The store of `home`.
-    pub fn new(home: Home) -> Self {
+    pub(crate) fn new(home: Home) -> Self {
         Self { home }
     }
 
     /// Resolves credential `name`; `fields` are the field names to look for in the environment.
-    pub fn resolve(&self, name: &str, fields: &[String]) -> Result<Credential> {
+    pub(crate) fn resolve(&self, name: &str, fields: &[String]) -> Result<Credential> {
         home::validate_name("credential", name)?;
         let mut credential = Credential {
-            name: name.to_string(),
             fields: BTreeMap::new(),
         };
         let mut table = self.read_file()?;
@@ -110,7 +107,7 @@ impl CredentialStore {
     }
 
     /// Stores `fields` under `name`, replacing what was there.
-    pub fn set(&self, name: &str, fields: BTreeMap<String, SecretString>) -> Result<()> {
+    pub(crate) fn set(&self, name: &str, fields: BTreeMap<String, SecretString>) -> Result<()> {
         home::validate_name("credential", name)?;
         let mut table = self.read_file()?;
         let entry = fields
@@ -124,7 +121,7 @@ impl CredentialStore {
     }
 
     /// Stores a `credential_process` command under `name`.
-    pub fn set_process(&self, name: &str, command: &str) -> Result<()> {
+    pub(crate) fn set_process(&self, name: &str, command: &str) -> Result<()> {
         let fields = BTreeMap::from([(
             PROCESS_KEY.to_string(),
             SecretString::new(command.to_string()),
@@ -133,7 +130,7 @@ impl CredentialStore {
     }
 
     /// Removes `name`; `false` when it was not stored.
-    pub fn remove(&self, name: &str) -> Result<bool> {
+    pub(crate) fn remove(&self, name: &str) -> Result<bool> {
         home::validate_name("credential", name)?;
         let mut table = self.read_file()?;
         let removed = table.remove(name);
@@ -148,7 +145,7 @@ impl CredentialStore {
     }
 
     /// Stored credentials and credentials found only in the environment.
-    pub fn list(&self) -> Result<Vec<Summary>> {
+    pub(crate) fn list(&self) -> Result<Vec<Summary>> {
         let table = self.read_file()?;
         let mut out: Vec<Summary> = table
             .iter()
@@ -231,7 +228,7 @@ impl CredentialStore {
 }
 
 /// The environment variable that holds `field` of credential `name`.
-pub fn env_var(name: &str, field: &str) -> String {
+pub(crate) fn env_var(name: &str, field: &str) -> String {
     let upper = |s: &str| s.to_ascii_uppercase().replace('-', "_");
     format!("PORTICO_CREDENTIAL_{}_{}", upper(name), upper(field))
 }

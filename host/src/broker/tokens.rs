@@ -20,11 +20,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use zeroize::Zeroizing;
 
 /// Directory under `cache/` holding session files.
-pub const DIR: &str = "sessions";
+pub(crate) const DIR: &str = "sessions";
 
 /// Header values obtained by one exchange, and when they stop being valid.
 #[derive(Clone)]
-pub struct Tokens {
+pub(crate) struct Tokens {
     /// `(header name, value)` pairs, prefix included.
     pub headers: Vec<(String, SecretString)>,
     /// When the provider said they expire.
@@ -47,7 +47,7 @@ impl Tokens {
     /// Whether the tokens are still good for a request starting now: they are renewed a margin
     /// before expiry (a tenth of their lifetime, between 30 seconds and 5 minutes), so a
     /// request never leaves with a token about to lapse.
-    pub fn fresh(&self, lifetime: Duration) -> bool {
+    pub(crate) fn fresh(&self, lifetime: Duration) -> bool {
         let margin = (lifetime / 10).clamp(Duration::from_secs(30), Duration::from_secs(300));
         SystemTime::now() + margin < self.expires_at
     }
@@ -60,23 +60,23 @@ struct File {
     headers: Vec<(String, String)>,
 }
 
-/// The session cache of one command.
+/// The token cache (sessions) of one command.
 #[derive(Clone, Default)]
-pub struct Sessions {
+pub(crate) struct TokenCache {
     dir: Option<Arc<Dir>>,
     memory: BTreeMap<String, (Tokens, Duration)>,
 }
 
-impl std::fmt::Debug for Sessions {
+impl std::fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sessions")
+        f.debug_struct("TokenCache")
             .field("cached", &self.memory.len())
             .finish_non_exhaustive()
     }
 }
 
 /// What identifies a session: see the module documentation.
-pub struct Key {
+pub(crate) struct Key {
     credential: String,
     digest: String,
 }
@@ -84,7 +84,7 @@ pub struct Key {
 impl Key {
     /// The key for `credential` of `adapter` at `origin`, exchanged with `request` (method,
     /// path and body template) from `fields` (name and value, in a stable order).
-    pub fn new(
+    pub(crate) fn new(
         adapter: &str,
         credential: &str,
         origin: &str,
@@ -113,9 +113,9 @@ impl Key {
     }
 }
 
-impl Sessions {
+impl TokenCache {
     /// The sessions of `home`; `cache/sessions` is created (0700) on first use.
-    pub fn open(home: &Home) -> Result<Self> {
+    pub(crate) fn open(home: &Home) -> Result<Self> {
         let cache = home.dir(Area::Cache)?;
         let mut builder = cap_std::fs::DirBuilder::new();
         builder.recursive(true);
@@ -134,7 +134,7 @@ impl Sessions {
     }
 
     /// Fresh tokens for `key`, from memory or from the session file.
-    pub fn get(&mut self, key: &Key) -> Option<Tokens> {
+    pub(crate) fn get(&mut self, key: &Key) -> Option<Tokens> {
         let name = key.file_name();
         if let Some((tokens, lifetime)) = self.memory.get(&name) {
             return tokens.fresh(*lifetime).then(|| tokens.clone());
@@ -149,7 +149,7 @@ impl Sessions {
 
     /// Remembers `tokens` for `key`, in memory and on disk. A failure to write the file only
     /// costs a later exchange, so it is logged, not returned.
-    pub fn put(&mut self, key: &Key, tokens: Tokens, lifetime: Duration) {
+    pub(crate) fn put(&mut self, key: &Key, tokens: Tokens, lifetime: Duration) {
         let name = key.file_name();
         if let Some(dir) = &self.dir {
             let file = File {
@@ -177,7 +177,7 @@ impl Sessions {
     }
 
     /// Forgets the tokens of `key` (after the provider refused them).
-    pub fn forget(&mut self, key: &Key) {
+    pub(crate) fn forget(&mut self, key: &Key) {
         let name = key.file_name();
         self.memory.remove(&name);
         if let Some(dir) = &self.dir {
@@ -186,7 +186,7 @@ impl Sessions {
     }
 
     /// Every token value held in memory, to scrub from responses.
-    pub fn values(&self) -> impl Iterator<Item = &SecretString> {
+    pub(crate) fn values(&self) -> impl Iterator<Item = &SecretString> {
         self.memory
             .values()
             .flat_map(|(tokens, _)| tokens.headers.iter().map(|(_, v)| v))
@@ -226,7 +226,7 @@ fn zeroize_file(file: File) {
 }
 
 /// Deletes every session file of stored credential `credential`.
-pub fn remove_all(home: &Home, credential: &str) -> Result<usize> {
+pub(crate) fn remove_all(home: &Home, credential: &str) -> Result<usize> {
     let cache = home.dir(Area::Cache)?;
     let Ok(dir) = cache.open_dir(DIR) else {
         return Ok(0);
@@ -280,10 +280,10 @@ mod tests {
     fn sessions_survive_across_commands_in_a_private_file() {
         let tmp = tempfile::tempdir().unwrap();
         let home = Home::at(tmp.path().to_path_buf());
-        let mut first = Sessions::open(&home).unwrap();
+        let mut first = TokenCache::open(&home).unwrap();
         let day = Duration::from_secs(86_400);
         first.put(&key("a", "k1"), tokens(day), day);
-        let mut second = Sessions::open(&home).unwrap();
+        let mut second = TokenCache::open(&home).unwrap();
         let got = second.get(&key("a", "k1")).expect("cached");
         assert_eq!(got.headers[0].1.expose(), "tok-123");
         // A rotated key does not reuse the session.
@@ -318,12 +318,12 @@ mod tests {
     fn forget_and_remove_all() {
         let tmp = tempfile::tempdir().unwrap();
         let home = Home::at(tmp.path().to_path_buf());
-        let mut sessions = Sessions::open(&home).unwrap();
+        let mut sessions = TokenCache::open(&home).unwrap();
         let day = Duration::from_secs(86_400);
         sessions.put(&key("a", "k1"), tokens(day), day);
         sessions.forget(&key("a", "k1"));
         assert!(
-            Sessions::open(&home)
+            TokenCache::open(&home)
                 .unwrap()
                 .get(&key("a", "k1"))
                 .is_none()
@@ -331,7 +331,7 @@ mod tests {
         sessions.put(&key("a", "k1"), tokens(day), day);
         sessions.put(&key("a-b", "k1"), tokens(day), day);
         assert_eq!(remove_all(&home, "a").unwrap(), 1);
-        let mut fresh = Sessions::open(&home).unwrap();
+        let mut fresh = TokenCache::open(&home).unwrap();
         assert!(fresh.get(&key("a", "k1")).is_none());
         assert!(fresh.get(&key("a-b", "k1")).is_some());
     }
@@ -341,7 +341,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let home = Home::at(tmp.path().to_path_buf());
         let day = Duration::from_secs(86_400);
-        Sessions::open(&home)
+        TokenCache::open(&home)
             .unwrap()
             .put(&key("a", "k1"), tokens(day), day);
         #[cfg(unix)]
@@ -353,7 +353,7 @@ mod tests {
                 std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
             }
             assert!(
-                Sessions::open(&home)
+                TokenCache::open(&home)
                     .unwrap()
                     .get(&key("a", "k1"))
                     .is_none()

@@ -1,0 +1,69 @@
+//! Small pieces of HTTP the send pipeline and the token exchange share: reading a body under a
+//! cap, naming a failure, and the retry schedule.
+
+use super::failure::{Failure, TransportKind};
+use reqwest::header::HeaderMap;
+use std::time::Duration;
+
+/// Methods a guest may use.
+pub(super) const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// Whether `method` may be sent again without changing the outcome.
+pub(super) fn is_idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+}
+
+/// The transport failure of a request that got no response, in words, and whether the provider
+/// may have processed it: only a failed connection proves nothing was sent.
+pub(super) fn transport_failure(err: &reqwest::Error, what: &str) -> Failure {
+    if err.is_connect() {
+        Failure::transport(
+            TransportKind::Connect,
+            false,
+            format!("{what} could not connect"),
+        )
+    } else if err.is_timeout() {
+        Failure::transport(TransportKind::Timeout, true, format!("{what} timed out"))
+    } else {
+        Failure::transport(TransportKind::Broken, true, format!("{what} failed"))
+    }
+}
+
+/// Reads a response body, refusing (with `too_large`) one larger than `cap` bytes, whether its
+/// `Content-Length` says so up front or the stream grows past the cap: never more than `cap`
+/// bytes are buffered.
+pub(super) async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: u64,
+    too_large: impl Fn() -> Failure,
+) -> Result<Vec<u8>, Failure> {
+    if response.content_length().is_some_and(|len| len > cap) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|_| {
+        Failure::transport(
+            TransportKind::Broken,
+            true,
+            "connection closed while reading the response",
+        )
+    })? {
+        if body.len() as u64 + chunk.len() as u64 > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `Retry-After` in seconds, when the response has one.
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Exponential backoff with jitter for retry `attempt` (1-based).
+pub(super) fn backoff(attempt: u32) -> Duration {
+    let base = 200u64.saturating_mul(1 << attempt.min(6));
+    Duration::from_millis(base + rand::random_range(0..100))
+}

@@ -1,0 +1,106 @@
+//! The four nouns as the CLI shows them: table columns, the JSON view of each record (typed
+//! fields plus the provider's document) and the calls of each noun's interface.
+
+use super::state_word;
+use crate::output::Column;
+use crate::runtime::Session;
+use crate::wit::types::{self, State};
+use anyhow::Result;
+use serde_json::{Value, json};
+
+fn raw(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+macro_rules! resource {
+    ($ty:ty, $spec:ty, $noun:literal, $list:ident, $get:ident, $create:ident, $update:ident, $delete:ident,
+     columns: $columns:expr, parent: |$pr:ident| $parent:expr, view: |$r:ident| $view:expr) => {
+        impl super::Resource for $ty {
+            const NOUN: &'static str = $noun;
+            const COLUMNS: &'static [Column] = $columns;
+            type Spec = $spec;
+            fn locator(&self) -> types::Locator {
+                let $pr = self;
+                types::Locator {
+                    id: self.id.clone(),
+                    parent_id: $parent,
+                    kind: Some(self.kind.clone()),
+                }
+            }
+            fn state(&self) -> State {
+                self.state
+            }
+            fn view(&self) -> Value {
+                let $r = self;
+                $view
+            }
+            async fn list(
+                s: &mut Session,
+                q: &types::Query,
+            ) -> Result<(Vec<Self>, Option<String>)> {
+                let page = s.$list(q).await?;
+                Ok((page.items, page.next))
+            }
+            async fn get(s: &mut Session, l: &types::Locator) -> Result<Self> {
+                s.$get(l).await
+            }
+            async fn create(s: &mut Session, spec: &$spec) -> Result<Self> {
+                s.$create(spec).await
+            }
+            async fn update(s: &mut Session, l: &types::Locator, spec: &$spec) -> Result<Self> {
+                s.$update(l, spec).await
+            }
+            async fn delete(s: &mut Session, l: &types::Locator) -> Result<()> {
+                s.$delete(l).await
+            }
+        }
+    };
+}
+
+resource!(types::Gateway, types::GatewaySpec, "gateway",
+gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
+columns: &[("ID", "id"), ("KIND", "kind"), ("NAME", "name"), ("STATE", "state"),
+           ("PUBLIC ADDRESS", "public_addresses"), ("NETWORKS", "networks")],
+parent: |_r| None, view: |r| json!({
+    "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
+    "state": state_word(r.state), "provider_state": r.provider_state,
+    "public_addresses": r.public_addresses, "networks": r.networks,
+    "created_at": r.created_at, "provider": raw(&r.raw),
+}));
+
+resource!(types::Tunnel, types::TunnelSpec, "tunnel",
+tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
+columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
+           ("REMOTE NETWORKS", "remote_networks")],
+parent: |r| r.gateway_id.clone(), view: |r| json!({
+    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+    "description": r.description, "state": state_word(r.state),
+    "provider_state": r.provider_state, "remote_address": r.remote_address,
+    "local_networks": r.local_networks, "remote_networks": r.remote_networks,
+    "created_at": r.created_at, "provider": raw(&r.raw),
+}));
+
+resource!(types::Peer, types::PeerSpec, "peer",
+peers_list, peers_get, peers_create, peers_update, peers_delete,
+columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
+parent: |r| r.gateway_id.clone(), view: |r| json!({
+    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+    "description": r.description, "state": state_word(r.state),
+    "provider_state": r.provider_state, "public_key": r.public_key, "endpoint": r.endpoint,
+    "allowed_networks": r.allowed_networks, "created_at": r.created_at,
+    "provider": raw(&r.raw),
+}));
+
+resource!(types::Mapping, types::MappingSpec, "mapping",
+mappings_list, mappings_get, mappings_create, mappings_update, mappings_delete,
+columns: &[("ID", "id"), ("PARENT", "parent_id"), ("KIND", "kind"), ("NAME", "name"),
+           ("STATE", "state"), ("SOURCE", "source"), ("DESTINATION", "destination"),
+           ("EXPIRES", "expires_at")],
+parent: |r| r.parent_id.clone(), view: |r| json!({
+    "id": r.id, "parent_id": r.parent_id, "kind": r.kind, "name": r.name,
+    "state": state_word(r.state), "provider_state": r.provider_state, "source": r.source,
+    "destination": r.destination, "allowed_networks": r.allowed_networks,
+    "expires_at": r.expires_at, "created_at": r.created_at, "provider": raw(&r.raw),
+}));

@@ -1,0 +1,216 @@
+//! One instance of an adapter serving one command: every export call resets the epoch
+//! deadline and the request budget, reports the refusals the adapter swallowed, and turns
+//! traps and contract errors into messages that name the adapter and the operation.
+
+use super::engine;
+use super::state::AdapterState;
+use super::trap::{returned_limit, trap_error, within};
+use crate::broker::Broker;
+use crate::config::Limits;
+use crate::error::AdapterError;
+use crate::wit::{self, Provider, adapter, types};
+use anyhow::Result;
+use wasmtime::Store;
+
+/// One instance of an adapter serving one command.
+pub(crate) struct Session {
+    pub(super) name: String,
+    pub(super) store: Store<AdapterState>,
+    pub(super) bindings: Provider,
+    pub(super) limits: Limits,
+}
+
+macro_rules! export_calls {
+    ($( $(#[$doc:meta])* $fn:ident: $iface:ident . $call:ident ( $($arg:ident: $ty:ty),* ) -> $ret:ty, $op:literal; )*) => {
+        impl Session {
+            $(
+                $(#[$doc])*
+                pub(crate) async fn $fn(&mut self, $($arg: $ty),*) -> Result<$ret> {
+                    self.begin_call();
+                    let result = self.bindings.$iface().$call(&mut self.store, $($arg),*).await;
+                    self.finish($op, result)
+                }
+            )*
+        }
+    };
+}
+
+export_calls! {
+    /// `gateways.list`.
+    gateways_list: portico_adapter_gateways.call_list(q: &types::Query) -> types::GatewayPage, "gateway.list";
+    /// `gateways.get`.
+    gateways_get: portico_adapter_gateways.call_get(l: &types::Locator) -> types::Gateway, "gateway.get";
+    /// `gateways.create`.
+    gateways_create: portico_adapter_gateways.call_create(s: &types::GatewaySpec) -> types::Gateway, "gateway.create";
+    /// `gateways.update`.
+    gateways_update: portico_adapter_gateways.call_update(l: &types::Locator, s: &types::GatewaySpec) -> types::Gateway, "gateway.update";
+    /// `gateways.delete`.
+    gateways_delete: portico_adapter_gateways.call_delete(l: &types::Locator) -> (), "gateway.delete";
+    /// `tunnels.list`.
+    tunnels_list: portico_adapter_tunnels.call_list(q: &types::Query) -> types::TunnelPage, "tunnel.list";
+    /// `tunnels.get`.
+    tunnels_get: portico_adapter_tunnels.call_get(l: &types::Locator) -> types::Tunnel, "tunnel.get";
+    /// `tunnels.create`.
+    tunnels_create: portico_adapter_tunnels.call_create(s: &types::TunnelSpec) -> types::Tunnel, "tunnel.create";
+    /// `tunnels.update`.
+    tunnels_update: portico_adapter_tunnels.call_update(l: &types::Locator, s: &types::TunnelSpec) -> types::Tunnel, "tunnel.update";
+    /// `tunnels.delete`.
+    tunnels_delete: portico_adapter_tunnels.call_delete(l: &types::Locator) -> (), "tunnel.delete";
+    /// `peers.list`.
+    peers_list: portico_adapter_peers.call_list(q: &types::Query) -> types::PeerPage, "peer.list";
+    /// `peers.get`.
+    peers_get: portico_adapter_peers.call_get(l: &types::Locator) -> types::Peer, "peer.get";
+    /// `peers.create`.
+    peers_create: portico_adapter_peers.call_create(s: &types::PeerSpec) -> types::Peer, "peer.create";
+    /// `peers.update`.
+    peers_update: portico_adapter_peers.call_update(l: &types::Locator, s: &types::PeerSpec) -> types::Peer, "peer.update";
+    /// `peers.delete`.
+    peers_delete: portico_adapter_peers.call_delete(l: &types::Locator) -> (), "peer.delete";
+    /// `mappings.list`.
+    mappings_list: portico_adapter_mappings.call_list(q: &types::Query) -> types::MappingPage, "mapping.list";
+    /// `mappings.get`.
+    mappings_get: portico_adapter_mappings.call_get(l: &types::Locator) -> types::Mapping, "mapping.get";
+    /// `mappings.create`.
+    mappings_create: portico_adapter_mappings.call_create(s: &types::MappingSpec) -> types::Mapping, "mapping.create";
+    /// `mappings.update`.
+    mappings_update: portico_adapter_mappings.call_update(l: &types::Locator, s: &types::MappingSpec) -> types::Mapping, "mapping.update";
+    /// `mappings.delete`.
+    mappings_delete: portico_adapter_mappings.call_delete(l: &types::Locator) -> (), "mapping.delete";
+}
+
+impl Session {
+    /// The adapter's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The broker, to configure it after `describe()`.
+    pub(crate) fn broker(&mut self) -> &mut Broker {
+        &mut self.store.data_mut().broker
+    }
+
+    fn begin_call(&mut self) {
+        self.store.data_mut().broker.begin_call();
+        self.store
+            .set_epoch_deadline(engine::ticks(self.limits.call_deadline()));
+    }
+
+    fn finish<T: std::fmt::Debug>(
+        &mut self,
+        operation: &str,
+        result: wasmtime::Result<Result<T, types::Error>>,
+    ) -> Result<T> {
+        let refusals = self.store.data_mut().broker.take_refusals();
+        // A refusal the adapter passed on is in its error; one it swallowed or replaced is
+        // still worth telling the user about.
+        let reported = match &result {
+            Ok(Err(types::Error::Denied(message))) => Some(message.as_str()),
+            _ => None,
+        };
+        // Identical refusals are reported once with a count, so an adapter that ignores them
+        // and keeps trying cannot flood the terminal.
+        let mut distinct: Vec<(&str, usize)> = Vec::new();
+        for refusal in refusals.iter().filter(|r| Some(r.as_str()) != reported) {
+            match distinct.iter_mut().find(|(r, _)| *r == refusal.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => distinct.push((refusal.as_str(), 1)),
+            }
+        }
+        const SHOWN: usize = 10;
+        for (refusal, count) in distinct.iter().take(SHOWN) {
+            let times = if *count > 1 {
+                format!(" ({count} times)")
+            } else {
+                String::new()
+            };
+            tracing::warn!(
+                "portico refused a request of adapter {}{times}: {}",
+                self.name,
+                crate::output::terminal_safe(refusal)
+            );
+        }
+        if distinct.len() > SHOWN {
+            let more: usize = distinct[SHOWN..].iter().map(|(_, n)| n).sum();
+            tracing::warn!(
+                "portico refused {more} more requests of adapter {} for other reasons (see the \
+                 audit log)",
+                self.name
+            );
+        }
+        match result {
+            Ok(Ok(value)) => {
+                let limit = returned_limit(self.limits);
+                if let Err(size) = within(&value, limit) {
+                    return Err(anyhow::anyhow!(
+                        "adapter {} returned more than {size} bytes from {operation}, over the \
+                         limit of {} MiB for what one call may return",
+                        self.name,
+                        limit >> 20
+                    ));
+                }
+                Ok(value)
+            }
+            Ok(Err(error)) => Err(AdapterError {
+                adapter: self.name.clone(),
+                operation: operation.to_string(),
+                error,
+            }
+            .into()),
+            Err(err) => Err(trap_error(
+                &self.name,
+                operation,
+                &self.store,
+                err,
+                self.limits,
+            )),
+        }
+    }
+
+    /// `adapter.describe`.
+    pub(crate) async fn describe(&mut self) -> Result<adapter::Description> {
+        self.begin_call();
+        let result = self
+            .bindings
+            .portico_adapter_adapter()
+            .call_describe(&mut self.store)
+            .await;
+        self.finish("describe", result.map(Ok))
+    }
+
+    /// `operations.catalog`.
+    pub(crate) async fn catalog(&mut self) -> Result<Vec<wit::operations::Operation>> {
+        self.begin_call();
+        let result = self
+            .bindings
+            .portico_adapter_operations()
+            .call_catalog(&mut self.store)
+            .await;
+        self.finish("op.catalog", result.map(Ok))
+    }
+
+    /// `operations.invoke`.
+    pub(crate) async fn invoke(
+        &mut self,
+        name: &str,
+        params: &[(String, String)],
+        body: Option<&str>,
+        cursor: Option<&str>,
+        secrets: &[types::SecretInput],
+    ) -> Result<wit::operations::Outcome> {
+        self.begin_call();
+        let body = body.map(str::to_string);
+        let result = self
+            .bindings
+            .portico_adapter_operations()
+            .call_invoke(
+                &mut self.store,
+                name,
+                params,
+                body.as_ref(),
+                cursor,
+                secrets,
+            )
+            .await;
+        self.finish(&format!("op:{name}"), result)
+    }
+}
