@@ -230,3 +230,5 @@ impl Broker {
 }
 
 impl crate::wit::types::Host for Broker {}
+
+impl crate::wit::v0_1_0::types::Host for Broker {}

@@ -232,6 +232,12 @@ pub(crate) struct CommonSpecArgs {
     /// `credential:CRED.FIELD` (repeatable). Values are never taken from the command line.
     #[arg(long = "secret", value_name = "NAME=SOURCE")]
     pub secrets: Vec<String>,
+    /// Label `KEY=VALUE` to set (repeatable), where the provider has labels or tags.
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// On update: empty this field (repeatable), e.g. `description`, `networks`, `labels`.
+    #[arg(long = "clear", value_name = "FIELD")]
+    pub clear: Vec<String>,
 }
 
 /// Gateway fields.

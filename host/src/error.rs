@@ -4,7 +4,7 @@
 //! the provider, conflict); 2 a host or adapter failure (trap, limit, policy refusal,
 //! transport, provider 5xx). Everything else is an `anyhow::Error` and exits 2.
 
-use crate::wit::types::{self, Problem};
+use crate::wit::types::{self, HostError, LimitKind, Problem};
 use std::fmt;
 
 /// An adapter call failed with the contract's error variant.
@@ -30,11 +30,18 @@ pub(crate) fn input(message: impl Into<String>) -> anyhow::Error {
 
 fn describe_problem(f: &mut fmt::Formatter<'_>, what: &str, p: &Problem) -> fmt::Result {
     f.write_str(what)?;
-    match (p.status, &p.code) {
-        (Some(status), Some(code)) => write!(f, " (HTTP {status}, code {code})")?,
-        (Some(status), None) => write!(f, " (HTTP {status})")?,
-        (None, Some(code)) => write!(f, " (code {code})")?,
-        (None, None) => {}
+    let mut details = Vec::new();
+    if let Some(status) = p.status {
+        details.push(format!("HTTP {status}"));
+    }
+    if let Some(code) = &p.code {
+        details.push(format!("code {code}"));
+    }
+    if let Some(field) = &p.field {
+        details.push(format!("field {field}"));
+    }
+    if !details.is_empty() {
+        write!(f, " ({})", details.join(", "))?;
     }
     if !p.message.is_empty() {
         write!(f, ": {}", p.message)?;
@@ -61,8 +68,15 @@ impl fmt::Display for AdapterError {
             }
             E::Provider(p) => describe_problem(f, "provider error", p),
             E::Unsupported(m) => write!(f, "unsupported: {m}"),
-            E::Transport(m) => write!(f, "transport error: {m}"),
-            E::Denied(m) => write!(f, "refused by portico: {m}"),
+            E::Host(HostError::Denied(d)) => write!(f, "refused by portico: {}", d.message),
+            E::Host(HostError::Transport(t)) => write!(f, "transport error: {}", t.message),
+            E::Host(HostError::Limit(l)) => match l.kind {
+                LimitKind::RequestBudget => write!(f, "refused by portico: {}", l.message),
+                LimitKind::ResponseSize | LimitKind::Deadline => {
+                    write!(f, "limit reached: {}", l.message)
+                }
+            },
+            E::Host(HostError::Credential(p)) => describe_problem(f, "unauthorized", p),
         }
     }
 }
@@ -80,7 +94,8 @@ impl AdapterError {
             | E::RateLimited(_)
             | E::Unsupported(_) => 1,
             E::Provider(p) if p.status.is_some_and(|s| (400..500).contains(&s)) => 1,
-            E::Provider(_) | E::Transport(_) | E::Denied(_) => 2,
+            E::Host(HostError::Credential(_)) => 1,
+            E::Provider(_) | E::Host(_) => 2,
         }
     }
 
@@ -112,6 +127,7 @@ mod tests {
             message: "gateway 42 does not exist".into(),
             status: Some(status),
             code: Some(code.into()),
+            field: None,
         }
     }
 
@@ -134,7 +150,10 @@ mod tests {
         let denied = AdapterError {
             adapter: "a".into(),
             operation: "op".into(),
-            error: types::Error::Denied("host x not granted".into()),
+            error: types::Error::Host(HostError::Denied(types::Denial {
+                reason: types::DenialReason::HostNotGranted,
+                message: "host x not granted".into(),
+            })),
         };
         assert_eq!(denied.exit_code(), 2);
         let server = AdapterError {

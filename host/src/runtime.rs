@@ -12,6 +12,7 @@ mod session;
 mod state;
 mod trap;
 
+use session::Bindings;
 pub(crate) use session::Session;
 
 use crate::broker::{Broker, Network};
@@ -32,10 +33,16 @@ pub(crate) struct Runtime {
     limits: Limits,
 }
 
+/// An adapter's `InstancePre`, for the contract version it was built against.
+enum Pre {
+    Latest(ProviderPre<AdapterState>),
+    V0_1_0(wit::v0_1_0::ProviderPre<AdapterState>),
+}
+
 /// A compiled adapter, ready to instantiate.
 pub(crate) struct Loaded {
     name: String,
-    pre: ProviderPre<AdapterState>,
+    pre: Pre,
     /// WIT package version it targets.
     pub wit_version: String,
 }
@@ -48,6 +55,7 @@ impl Runtime {
         let mut linker: Linker<AdapterState> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         Provider::add_to_linker::<_, HasSelf<Broker>>(&mut linker, |s| &mut s.broker)?;
+        wit::v0_1_0::Provider::add_to_linker::<_, HasSelf<Broker>>(&mut linker, |s| &mut s.broker)?;
         Ok(Self {
             engine,
             linker,
@@ -85,9 +93,20 @@ impl Runtime {
             .instantiate_pre(&component)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("adapter {name} needs imports portico does not provide"))?;
-        let pre = ProviderPre::new(pre)
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("adapter {name} does not export the portico world"))?;
+        let exported = || format!("adapter {name} does not export the portico world");
+        let pre = if wit_version == wit::LATEST {
+            Pre::Latest(
+                ProviderPre::new(pre)
+                    .map_err(anyhow::Error::from)
+                    .with_context(exported)?,
+            )
+        } else {
+            Pre::V0_1_0(
+                wit::v0_1_0::ProviderPre::new(pre)
+                    .map_err(anyhow::Error::from)
+                    .with_context(exported)?,
+            )
+        };
         Ok(Loaded {
             name: name.to_string(),
             pre,
@@ -110,13 +129,17 @@ impl Runtime {
         store.limiter(|s| &mut s.limits);
         store.epoch_deadline_trap();
         store.set_epoch_deadline(engine::ticks(self.limits.call_deadline()));
-        let bindings = loaded
-            .pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(|err| {
-                trap::trap_error(&loaded.name, "instantiate", &store, err, self.limits)
-            })?;
+        let bindings = match &loaded.pre {
+            Pre::Latest(pre) => pre
+                .instantiate_async(&mut store)
+                .await
+                .map(Bindings::Latest),
+            Pre::V0_1_0(pre) => pre
+                .instantiate_async(&mut store)
+                .await
+                .map(Bindings::V0_1_0),
+        }
+        .map_err(|err| trap::trap_error(&loaded.name, "instantiate", &store, err, self.limits))?;
         Ok(Session {
             name: loaded.name.clone(),
             store,

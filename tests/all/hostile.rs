@@ -753,7 +753,7 @@ fn attack_13_unsupported_wit_version_is_refused_at_install() {
         run.stderr.contains("portico_test_hostile_future_wit.wasm")
             && run.stderr.contains(
                 "targets portico:adapter@9.9.9, which this portico does not support \
-                 (supported versions: 0.1.0)"
+                 (supported versions: 0.1.0, 0.2.0)"
             ),
         "{}",
         run.stderr

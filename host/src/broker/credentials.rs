@@ -5,10 +5,9 @@
 use super::failure::{DenialReason, Failure};
 use super::scheme::template_fields;
 use super::{Binding, Broker};
-use crate::wit::adapter;
-use crate::wit::credentials::{Algorithm, Host, SignRequest};
+use crate::wit::credentials::{Algorithm, SignRequest};
 use crate::wit::http::{HeaderSignature, SignatureEncoding};
-use crate::wit::types;
+use crate::wit::{adapter, credentials, types, v0_1_0};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -261,17 +260,37 @@ fn hmac_chain(
     hmac_once(algorithm, &key, message)
 }
 
-impl Host for Broker {
+impl credentials::Host for Broker {
     fn identity(
         &mut self,
         credential: String,
         field: String,
-    ) -> wasmtime::Result<Result<String, types::Error>> {
-        Ok(Broker::identity(self, &credential, &field).map_err(types::Error::from))
+    ) -> wasmtime::Result<Result<String, types::HostError>> {
+        Ok(Broker::identity(self, &credential, &field).map_err(Into::into))
     }
 
-    fn sign(&mut self, request: SignRequest) -> wasmtime::Result<Result<Vec<u8>, types::Error>> {
-        Ok(Broker::sign(self, &request).map_err(types::Error::from))
+    fn sign(
+        &mut self,
+        request: SignRequest,
+    ) -> wasmtime::Result<Result<Vec<u8>, types::HostError>> {
+        Ok(Broker::sign(self, &request).map_err(Into::into))
+    }
+}
+
+impl v0_1_0::credentials::Host for Broker {
+    fn identity(
+        &mut self,
+        credential: String,
+        field: String,
+    ) -> wasmtime::Result<Result<String, v0_1_0::types::Error>> {
+        Ok(Broker::identity(self, &credential, &field).map_err(Into::into))
+    }
+
+    fn sign(
+        &mut self,
+        request: v0_1_0::credentials::SignRequest,
+    ) -> wasmtime::Result<Result<Vec<u8>, v0_1_0::types::Error>> {
+        Ok(Broker::sign(self, &v0_1_0::sign_request(request)).map_err(Into::into))
     }
 }
 

@@ -14,6 +14,7 @@ use super::tokens::{Key, Tokens};
 use super::{Broker, secrets, wire};
 use crate::secret::SecretString;
 use crate::wit::adapter::TokenExchangeScheme;
+use crate::wit::types::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant, SystemTime};
 use zeroize::Zeroizing;
@@ -46,7 +47,7 @@ impl Broker {
             &binding.stored,
             &origin_text,
             &[
-                &scheme.method,
+                crate::wit::method_text(scheme.method),
                 &scheme.path,
                 &scheme.content_type,
                 &scheme.body,
@@ -86,7 +87,7 @@ impl Broker {
         let mut record = Record::start(
             &self.config.adapter,
             self.config.profile.as_deref(),
-            &scheme.method.to_ascii_uppercase(),
+            crate::wit::method_text(scheme.method),
             origin.authority(),
             scheme.path.clone(),
         );
@@ -120,16 +121,21 @@ impl Broker {
             })
         };
         let what = format!("the token exchange of credential {stored:?}");
-        // The path and method were checked with the description (`scheme::validate_description`).
+        // The path was checked with the description (`scheme::validate_description`).
         let url = format!("{origin_text}{}", scheme.path);
-        let method = reqwest::Method::from_bytes(scheme.method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| {
-                failed(
-                    format!("{what}: invalid method {:?}", scheme.method),
+        let method = match scheme.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Put => reqwest::Method::PUT,
+            Method::Post => reqwest::Method::POST,
+            other => {
+                let text = crate::wit::method_text(other);
+                return Err(failed(
+                    format!("{what}: method {text} is not allowed"),
                     None,
                     None,
-                )
-            })?;
+                ));
+            }
+        };
         let body = fill_template(&scheme.body, &scheme.content_type, fields);
         let response = self
             .network

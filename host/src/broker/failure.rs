@@ -153,11 +153,60 @@ impl fmt::Display for Failure {
     }
 }
 
-impl From<Failure> for crate::wit::types::Error {
+impl From<Failure> for crate::wit::types::HostError {
+    fn from(failure: Failure) -> Self {
+        use crate::wit::types as t;
+        match failure {
+            Failure::Denied { reason, message } => Self::Denied(t::Denial {
+                reason: match reason {
+                    DenialReason::HostNotGranted => t::DenialReason::HostNotGranted,
+                    DenialReason::InvalidUrl => t::DenialReason::InvalidUrl,
+                    DenialReason::HeaderNotAllowed => t::DenialReason::HeaderNotAllowed,
+                    DenialReason::CredentialNotBound => t::DenialReason::CredentialNotBound,
+                    DenialReason::SignatureNotAllowed => t::DenialReason::SignatureNotAllowed,
+                },
+                message,
+            }),
+            Failure::Transport {
+                kind,
+                maybe_processed,
+                message,
+            } => Self::Transport(t::TransportFailure {
+                kind: match kind {
+                    TransportKind::Connect => t::TransportKind::Connect,
+                    TransportKind::Timeout => t::TransportKind::Timeout,
+                    TransportKind::Broken => t::TransportKind::Broken,
+                },
+                maybe_processed,
+                message,
+            }),
+            Failure::Limit {
+                kind,
+                limit,
+                message,
+            } => Self::Limit(t::LimitExceeded {
+                kind: match kind {
+                    LimitKind::RequestBudget => t::LimitKind::RequestBudget,
+                    LimitKind::ResponseSize => t::LimitKind::ResponseSize,
+                },
+                limit,
+                message,
+            }),
+            Failure::Credential(p) => Self::Credential(t::Problem {
+                message: p.message,
+                status: p.status,
+                code: p.code,
+                field: None,
+            }),
+        }
+    }
+}
+
+impl From<Failure> for crate::wit::v0_1_0::types::Error {
     /// 0.1.0 has no typed host errors: refusals and the request budget are `denied`, transport
     /// failures and an over-large body `transport`, a credential problem `unauthorized`.
     fn from(failure: Failure) -> Self {
-        use crate::wit::types::{Error, Problem};
+        use crate::wit::v0_1_0::types::{Error, Problem};
         match failure {
             Failure::Denied { message, .. }
             | Failure::Limit {

@@ -10,13 +10,14 @@ use super::credentials::{Applied, Exchange};
 use super::failure::{DenialReason, Failure, LimitKind};
 use super::policy::Origin;
 use super::{Broker, headers, secrets, wire};
-use crate::wit::http::{Host, Request, Response};
-use crate::wit::types;
+use crate::wit::http::{Request, Response};
+use crate::wit::{self, types, v0_1_0};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
 
 struct Prepared {
     method: reqwest::Method,
+    idempotent: bool,
     url: url::Url,
     origin: Origin,
     headers: HeaderMap,
@@ -29,7 +30,7 @@ impl Broker {
     /// Sends one guest request through every check.
     pub(crate) async fn send(&mut self, request: Request) -> Result<Response, Failure> {
         let started = Instant::now();
-        let method = request.method.to_ascii_uppercase();
+        let method = wit::method_text(request.method);
         let (host, path) = url::Url::parse(&request.url)
             .map(|u| {
                 let host = Origin::of(&u)
@@ -41,11 +42,11 @@ impl Broker {
         let mut record = Record::start(
             &self.config.adapter,
             self.config.profile.as_deref(),
-            &method,
+            method,
             host,
             path,
         );
-        let result = match self.prepare(request, &method) {
+        let result = match self.prepare(request, method) {
             Ok(prepared) => {
                 record.credential = prepared.credential.clone();
                 let result = self.execute(prepared, &mut record).await;
@@ -81,12 +82,6 @@ impl Broker {
                     self.config.adapter
                 ),
             }));
-        }
-        if !wire::METHODS.contains(&method) {
-            return Err(self.deny(
-                DenialReason::InvalidUrl,
-                format!("method {method:?} is not allowed"),
-            ));
         }
         let url = match url::Url::parse(&request.url) {
             Ok(u) => u,
@@ -153,10 +148,14 @@ impl Broker {
             let (name, value) = self.signature_header(signature, &origin)?;
             headers.insert(name, value);
         }
+        let idempotent = request
+            .idempotent
+            .unwrap_or_else(|| wire::is_idempotent(method));
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| self.deny(DenialReason::InvalidUrl, "invalid method"))?;
         Ok(Prepared {
             method,
+            idempotent,
             url,
             origin,
             headers,
@@ -209,7 +208,7 @@ impl Broker {
         }
         let mut renewed = false;
         let limits = self.config.limits;
-        let retries = if wire::is_idempotent(prepared.method.as_str()) {
+        let retries = if prepared.idempotent {
             limits.retries
         } else {
             0
@@ -285,7 +284,9 @@ impl Broker {
                     return Err(wire::transport_failure(&e, &what));
                 }
             };
-            return self.read_response(response).await;
+            let mut response = self.read_response(response).await?;
+            response.attempts = attempt;
+            return Ok(response);
         }
     }
 
@@ -316,14 +317,48 @@ impl Broker {
             status,
             headers,
             body: secrets::scrub(&body, &secrets),
+            attempts: 0,
         })
     }
 }
 
-impl Host for Broker {
-    async fn send(&mut self, request: Request) -> wasmtime::Result<Result<Response, types::Error>> {
+impl wit::http::Host for Broker {
+    async fn send(
+        &mut self,
+        request: Request,
+    ) -> wasmtime::Result<Result<Response, types::HostError>> {
+        Ok(Broker::send(self, request).await.map_err(Into::into))
+    }
+
+    /// One after the other for now: each request is checked, counted and retried as by
+    /// `send`, and answers keep the order of `requests`.
+    async fn send_all(
+        &mut self,
+        requests: Vec<Request>,
+    ) -> wasmtime::Result<Vec<Result<Response, types::HostError>>> {
+        let mut out = Vec::with_capacity(requests.len());
+        for request in requests {
+            out.push(Broker::send(self, request).await.map_err(Into::into));
+        }
+        Ok(out)
+    }
+}
+
+impl v0_1_0::http::Host for Broker {
+    async fn send(
+        &mut self,
+        request: v0_1_0::http::Request,
+    ) -> wasmtime::Result<Result<v0_1_0::http::Response, v0_1_0::types::Error>> {
+        let request = match v0_1_0::request(request) {
+            Ok(request) => request,
+            Err(why) => {
+                let refused = self.deny(DenialReason::InvalidUrl, format!("method {why}"));
+                return Ok(Err(refused.into()));
+            }
+        };
         Ok(Broker::send(self, request)
             .await
-            .map_err(types::Error::from))
+            .map(v0_1_0::response)
+            .map_err(Into::into))
     }
 }

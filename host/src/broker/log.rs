@@ -3,6 +3,7 @@
 
 use super::Broker;
 use crate::wit::log::{Host, Level};
+use crate::wit::v0_1_0;
 
 /// Longest log line accepted from a guest.
 const MAX_LOG_LINE: usize = 4096;
@@ -26,5 +27,11 @@ impl Host for Broker {
             Level::Error => tracing::error!(target: "adapter", adapter, "{message}"),
         }
         Ok(())
+    }
+}
+
+impl v0_1_0::log::Host for Broker {
+    fn log(&mut self, level: v0_1_0::log::Level, message: String) -> wasmtime::Result<()> {
+        Host::log(self, v0_1_0::level(level), message)
     }
 }

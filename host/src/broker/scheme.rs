@@ -61,7 +61,7 @@ pub(crate) fn text(scheme: &CredentialScheme) -> String {
         CredentialScheme::Header(h) => format!("header {}({})", h.header, h.field),
         CredentialScheme::TokenExchange(t) => format!(
             "token exchange {} {} ({}) into {}",
-            t.method,
+            crate::wit::method_text(t.method),
             t.path,
             template_fields(&t.body).join(", "),
             t.captures
@@ -115,11 +115,12 @@ pub(crate) fn validate_description(d: &Description) -> Result<Vec<HostPattern>> 
 /// value into a valid header.
 fn validate_exchange(adapter: &str, credential: &str, t: &TokenExchangeScheme) -> Result<()> {
     let what = format!("adapter {adapter} credential {credential}: token exchange");
-    if !matches!(
-        t.method.to_ascii_uppercase().as_str(),
-        "GET" | "POST" | "PUT"
-    ) {
-        bail!("{what} uses method {:?}; GET, POST or PUT only", t.method);
+    use crate::wit::types::Method;
+    if !matches!(t.method, Method::Get | Method::Post | Method::Put) {
+        bail!(
+            "{what} uses method {}; GET, POST or PUT only",
+            crate::wit::method_text(t.method)
+        );
     }
     if !t.path.starts_with('/') || t.path.starts_with("//") {
         bail!("{what} path {:?} is not an absolute path", t.path);

@@ -5,9 +5,6 @@ use super::failure::{Failure, TransportKind};
 use reqwest::header::HeaderMap;
 use std::time::Duration;
 
-/// Methods a guest may use.
-pub(super) const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
 /// Whether `method` may be sent again without changing the outcome.
 pub(super) fn is_idempotent(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")

@@ -5,6 +5,8 @@
 //! lock entry; nothing is written until the user approves, so the approved version keeps
 //! working until then.
 
+mod changes;
+
 use super::Ctx;
 use crate::broker::{policy::HostPattern, scheme};
 use crate::cli::AdapterCommand;
@@ -13,8 +15,10 @@ use crate::error::input;
 use crate::home::{self, Area};
 use crate::runtime::loader;
 use crate::signature;
-use crate::wit::adapter::Description;
+use crate::wit::adapter::{Description, ParentRule, PlacementTarget, SecretPlacement};
+use crate::wit::{action_name, method_text, noun_name};
 use anyhow::{Context as _, Result};
+use changes::Changes;
 use serde_json::{Value, json};
 use std::io::BufRead as _;
 
@@ -43,14 +47,36 @@ pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
     }
 }
 
+/// Where a secret input may go, as install and inspect show it:
+/// `POST /gateways/{id}/tunnels body /properties/psk` or `... header X-Key`.
+fn placement_text(p: &SecretPlacement) -> String {
+    let target = match &p.target {
+        PlacementTarget::BodyField(pointer) => format!("body {pointer}"),
+        PlacementTarget::Header(name) => format!("header {name}"),
+    };
+    format!("{} {} {target}", method_text(p.method), p.path)
+}
+
 fn description_view(d: &Description) -> Value {
     json!({
         "name": d.name,
         "version": d.version,
         "provider": d.provider,
         "summary": d.summary,
-        "nouns": d.nouns.iter().map(|n| format!("{n:?}").to_lowercase()).collect::<Vec<_>>(),
-        "kinds": d.kinds.iter().map(|k| format!("{}/{}", format!("{:?}", k.noun).to_lowercase(), k.kind)).collect::<Vec<_>>(),
+        "nouns": d.nouns.iter().map(|n| noun_name(n.noun)).collect::<Vec<_>>(),
+        "kinds": d.kinds.iter().map(|k| format!("{}/{}", noun_name(k.noun), k.kind)).collect::<Vec<_>>(),
+        "capabilities": d.nouns.iter().map(|n| json!({
+            "noun": noun_name(n.noun),
+            "actions": n.actions.iter().map(|a| action_name(*a)).collect::<Vec<_>>(),
+            "parent": match n.parent {
+                ParentRule::None => "none",
+                ParentRule::Optional => "optional",
+                ParentRule::Required => "required",
+            },
+            "filters": n.filters.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
+            "labels": n.labels,
+            "unique_names": n.unique_names,
+        })).collect::<Vec<_>>(),
         "hosts": d.hosts,
         "credentials": d.credentials.iter().map(|c| json!({
             "name": c.name,
@@ -65,81 +91,9 @@ fn description_view(d: &Description) -> Value {
         })).collect::<Vec<_>>(),
         "secret_inputs": d.secret_inputs.iter().map(|s| json!({
             "name": s.name, "description": s.description, "used_by": s.used_by,
+            "placements": s.placements.iter().map(placement_text).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
-}
-
-/// What changed between the approved lock entry and the one about to be approved.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Changes {
-    hosts_added: Vec<String>,
-    hosts_removed: Vec<String>,
-    credentials_added: Vec<String>,
-    credentials_removed: Vec<String>,
-    sha256: Option<(String, String)>,
-    signature: Option<(String, String)>,
-}
-
-fn added(old: &[String], new: &[String]) -> Vec<String> {
-    new.iter().filter(|n| !old.contains(n)).cloned().collect()
-}
-
-impl Changes {
-    fn between(old: &LockEntry, new: &LockEntry) -> Self {
-        let changed = |a: &String, b: &String| (a != b).then(|| (a.clone(), b.clone()));
-        Self {
-            hosts_added: added(&old.hosts, &new.hosts),
-            hosts_removed: added(&new.hosts, &old.hosts),
-            credentials_added: added(&old.credentials, &new.credentials),
-            credentials_removed: added(&new.credentials, &old.credentials),
-            sha256: changed(&old.sha256, &new.sha256),
-            signature: changed(&old.signature, &new.signature),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// One line per change, as the install summary shows them.
-    fn lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for (mark, label, items) in [
-            ('+', "host", &self.hosts_added),
-            ('-', "host", &self.hosts_removed),
-            ('+', "credential", &self.credentials_added),
-            ('-', "credential", &self.credentials_removed),
-        ] {
-            out.extend(items.iter().map(|i| format!("  {mark} {label} {i}")));
-        }
-        for (label, change) in [("sha256", &self.sha256), ("signature", &self.signature)] {
-            if let Some((old, new)) = change {
-                out.push(format!("  ~ {label} {old} -> {new}"));
-            }
-        }
-        out
-    }
-
-    /// A short summary for the refusal message.
-    fn summary(&self) -> String {
-        let count = |n: usize, what: &str, how: &str| {
-            (n > 0).then(|| format!("{n} {what}{} {how}", if n == 1 { "" } else { "s" }))
-        };
-        let parts: Vec<String> = [
-            count(self.hosts_added.len(), "host", "added"),
-            count(self.hosts_removed.len(), "host", "removed"),
-            count(self.credentials_added.len(), "credential", "added"),
-            count(self.credentials_removed.len(), "credential", "removed"),
-            self.sha256.as_ref().map(|_| "new sha256".to_string()),
-            self.signature
-                .as_ref()
-                .map(|_| "signature changed".to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        parts.join(", ")
-    }
 }
 
 /// The arguments of `adapter install`.
@@ -246,6 +200,24 @@ async fn install(ctx: &mut Ctx, request: Install<'_>) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(" or ")
         ));
+    }
+    if !description.secret_inputs.is_empty() {
+        lines.push(
+            "  secret inputs (portico puts the value only where shown; the adapter sees a \
+             placeholder):"
+                .into(),
+        );
+        for input in &description.secret_inputs {
+            let places: Vec<String> = input.placements.iter().map(placement_text).collect();
+            let places = if places.is_empty() {
+                "the whole value of a JSON body field (a portico:adapter@0.1.0 adapter declares \
+                 no placements)"
+                    .to_string()
+            } else {
+                places.join("; ")
+            };
+            lines.push(format!("    {}: {places}", input.name));
+        }
     }
     let mut lock = ctx.config.lock()?;
     let credentials: Vec<String> = description
@@ -389,52 +361,4 @@ fn remove(ctx: &mut Ctx, name: &str) -> Result<()> {
     }
     eprintln!("removed adapter {name}");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(hosts: &[&str], credentials: &[&str], sha256: &str) -> LockEntry {
-        LockEntry {
-            version: "1".into(),
-            provider: "p".into(),
-            wit: "0.1.0".into(),
-            sha256: sha256.into(),
-            file: "a.wasm".into(),
-            hosts: hosts.iter().map(ToString::to_string).collect(),
-            credentials: credentials.iter().map(ToString::to_string).collect(),
-            approved_at: "now".into(),
-            signature: "unsigned (no trusted keys configured)".into(),
-        }
-    }
-
-    #[test]
-    fn changes_list_exactly_what_differs() {
-        let old = entry(&["a.example.com", "b.example.com"], &["key"], "00");
-        assert!(Changes::between(&old, &old).is_empty());
-        let mut new = entry(&["a.example.com", "c.example.com"], &["key", "token"], "11");
-        new.signature = "minisign key 0123456789ABCDEF".into();
-        let changes = Changes::between(&old, &new);
-        assert_eq!(
-            changes.lines(),
-            [
-                "  + host c.example.com",
-                "  - host b.example.com",
-                "  + credential token",
-                "  ~ sha256 00 -> 11",
-                "  ~ signature unsigned (no trusted keys configured) -> minisign key \
-                 0123456789ABCDEF",
-            ]
-        );
-        assert_eq!(
-            changes.summary(),
-            "1 host added, 1 host removed, 1 credential added, new sha256, signature changed"
-        );
-        let fewer = entry(&[], &[], "00");
-        assert_eq!(
-            Changes::between(&old, &fewer).summary(),
-            "2 hosts removed, 1 credential removed"
-        );
-    }
 }

@@ -6,7 +6,8 @@ use super::{Ctx, key_value};
 use crate::broker::secrets::placeholder;
 use crate::cli::OpCommand;
 use crate::error::input;
-use crate::wit::operations::{Location, Operation};
+use crate::wit::method_text;
+use crate::wit::operations::{Body, Location, Operation};
 use crate::wit::types;
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -73,13 +74,13 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                     )
                     .await?;
                 tracing::info!("{name}: HTTP {}", outcome.status);
-                let document = outcome
-                    .body
-                    .as_deref()
-                    .map(|b| {
-                        serde_json::from_str(b).unwrap_or_else(|_| Value::String(b.to_string()))
-                    })
-                    .unwrap_or(Value::Null);
+                let document = match outcome.body {
+                    Some(Body::Json(text)) => {
+                        serde_json::from_str(&text).unwrap_or(Value::String(text))
+                    }
+                    Some(Body::Text(text)) => Value::String(text),
+                    None => Value::Null,
+                };
                 Ok((vec![document], outcome.next))
             })
             .await?;
@@ -108,7 +109,7 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
 fn view(op: &Operation) -> Value {
     json!({
         "name": op.name,
-        "method": op.method,
+        "method": method_text(op.method),
         "path": op.path,
         "summary": op.summary,
         "takes_body": op.takes_body,

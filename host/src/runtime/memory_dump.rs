@@ -1,8 +1,21 @@
 //! Test builds only (`memory-dump` feature): the adapter's linear memory, written to a
 //! directory when each session ends, so the secret-scan tests can search it.
 
-use super::session::Session;
+use super::session::{Bindings, Session};
 use anyhow::Result;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+/// Polls `call` until it is ready; a call that keeps waiting is an error.
+fn poll_to_end<T>(mut call: Pin<&mut impl Future<Output = T>>) -> Result<T> {
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..1000 {
+        if let Poll::Ready(r) = call.as_mut().poll(&mut cx) {
+            return Ok(r);
+        }
+    }
+    anyhow::bail!("the forced trap did not happen")
+}
 
 /// With the `memory-dump` feature (test builds only), the directory named by this variable
 /// receives the adapter's linear memory when each session ends, so tests can scan it for
@@ -27,27 +40,21 @@ impl Session {
     /// trap carries a core dump whose memories are the adapter's.
     fn dump_memory(&mut self, dir: &std::path::Path) -> Result<()> {
         use std::pin::pin;
-        use std::task::{Context, Poll, Waker};
         self.store.set_epoch_deadline(0);
-        let result = {
-            let mut call = pin!(
-                self.bindings
-                    .portico_adapter_adapter()
-                    .call_describe(&mut self.store)
-            );
-            let mut cx = Context::from_waker(Waker::noop());
-            // The call traps at its first epoch check, before it could wait on anything.
-            let mut polls = 0;
-            loop {
-                if let Poll::Ready(r) = call.as_mut().poll(&mut cx) {
-                    break r;
-                }
-                polls += 1;
-                anyhow::ensure!(polls < 1000, "the forced trap did not happen");
+        // Any export will do: the call traps at its first epoch check, before it could wait on
+        // anything, and only the error matters.
+        let result: wasmtime::Result<()> = match &self.bindings {
+            Bindings::Latest(b) => {
+                let call = b.portico_adapter_adapter().call_describe(&mut self.store);
+                poll_to_end(pin!(call))?.map(drop)
+            }
+            Bindings::V0_1_0(b) => {
+                let call = b.portico_adapter_adapter().call_describe(&mut self.store);
+                poll_to_end(pin!(call))?.map(drop)
             }
         };
         let err = match result {
-            Ok(_) => anyhow::bail!("the forced trap did not happen"),
+            Ok(()) => anyhow::bail!("the forced trap did not happen"),
             Err(err) => err,
         };
         let Some(dump) = err.downcast_ref::<wasmtime::WasmCoreDump>() else {

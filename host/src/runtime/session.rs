@@ -8,15 +8,24 @@ use super::trap::{returned_limit, trap_error, within};
 use crate::broker::Broker;
 use crate::config::Limits;
 use crate::error::AdapterError;
+use crate::wit::v0_1_0::{self, Down as _};
 use crate::wit::{self, Provider, adapter, types};
 use anyhow::Result;
 use wasmtime::Store;
+
+/// The exports of an instance, for the contract version it was built against.
+pub(super) enum Bindings {
+    /// The newest contract.
+    Latest(Provider),
+    /// `portico:adapter@0.1.0`, converted at every call.
+    V0_1_0(v0_1_0::Provider),
+}
 
 /// One instance of an adapter serving one command.
 pub(crate) struct Session {
     pub(super) name: String,
     pub(super) store: Store<AdapterState>,
-    pub(super) bindings: Provider,
+    pub(super) bindings: Bindings,
     pub(super) limits: Limits,
 }
 
@@ -27,7 +36,19 @@ macro_rules! export_calls {
                 $(#[$doc])*
                 pub(crate) async fn $fn(&mut self, $($arg: $ty),*) -> Result<$ret> {
                     self.begin_call();
-                    let result = self.bindings.$iface().$call(&mut self.store, $($arg),*).await;
+                    let result = match &self.bindings {
+                        Bindings::Latest(b) => b.$iface().$call(&mut self.store, $($arg),*).await,
+                        Bindings::V0_1_0(b) => {
+                            $( let $arg = match $arg.down() {
+                                Ok(a) => a,
+                                Err(e) => return self.finish($op, Ok(Err(e))),
+                            }; )*
+                            b.$iface()
+                                .$call(&mut self.store, $(&$arg),*)
+                                .await
+                                .map(|r| r.map(Into::into).map_err(Into::into))
+                        }
+                    };
                     self.finish($op, result)
                 }
             )*
@@ -104,7 +125,8 @@ impl Session {
         // A refusal the adapter passed on is in its error; one it swallowed or replaced is
         // still worth telling the user about.
         let reported = match &result {
-            Ok(Err(types::Error::Denied(message))) => Some(message.as_str()),
+            Ok(Err(types::Error::Host(types::HostError::Denied(d)))) => Some(d.message.as_str()),
+            Ok(Err(types::Error::Host(types::HostError::Limit(l)))) => Some(l.message.as_str()),
             _ => None,
         };
         // Identical refusals are reported once with a count, so an adapter that ignores them
@@ -169,22 +191,58 @@ impl Session {
     /// `adapter.describe`.
     pub(crate) async fn describe(&mut self) -> Result<adapter::Description> {
         self.begin_call();
-        let result = self
-            .bindings
-            .portico_adapter_adapter()
-            .call_describe(&mut self.store)
-            .await;
+        let result = match &self.bindings {
+            Bindings::Latest(b) => {
+                b.portico_adapter_adapter()
+                    .call_describe(&mut self.store)
+                    .await
+            }
+            Bindings::V0_1_0(b) => {
+                let result = b
+                    .portico_adapter_adapter()
+                    .call_describe(&mut self.store)
+                    .await;
+                match result.map(adapter::Description::try_from) {
+                    Ok(Ok(d)) => Ok(d),
+                    Ok(Err(why)) => {
+                        anyhow::bail!("adapter {} describes itself wrongly: {why}", self.name)
+                    }
+                    Err(err) => Err(err),
+                }
+            }
+        };
         self.finish("describe", result.map(Ok))
     }
 
     /// `operations.catalog`.
     pub(crate) async fn catalog(&mut self) -> Result<Vec<wit::operations::Operation>> {
         self.begin_call();
-        let result = self
-            .bindings
-            .portico_adapter_operations()
-            .call_catalog(&mut self.store)
-            .await;
+        let result = match &self.bindings {
+            Bindings::Latest(b) => {
+                b.portico_adapter_operations()
+                    .call_catalog(&mut self.store)
+                    .await
+            }
+            Bindings::V0_1_0(b) => {
+                let result = b
+                    .portico_adapter_operations()
+                    .call_catalog(&mut self.store)
+                    .await;
+                // 0.1.0 methods were free text; an entry whose method the newest contract
+                // cannot name is left out of the catalogue (it stays callable by name).
+                result.map(|ops| {
+                    ops.into_iter()
+                        .filter_map(|op| match wit::operations::Operation::try_from(op) {
+                            Ok(op) => Some(op),
+                            Err(why) => {
+                                tracing::warn!("adapter {}: leaving out {why}", self.name);
+                                None
+                            }
+                        })
+                        .collect()
+                })
+            }
+        };
         self.finish("op.catalog", result.map(Ok))
     }
 
@@ -199,18 +257,38 @@ impl Session {
     ) -> Result<wit::operations::Outcome> {
         self.begin_call();
         let body = body.map(str::to_string);
-        let result = self
-            .bindings
-            .portico_adapter_operations()
-            .call_invoke(
-                &mut self.store,
-                name,
-                params,
-                body.as_ref(),
-                cursor,
-                secrets,
-            )
-            .await;
-        self.finish(&format!("op:{name}"), result)
+        let operation = format!("op:{name}");
+        let result = match &self.bindings {
+            Bindings::Latest(b) => {
+                b.portico_adapter_operations()
+                    .call_invoke(
+                        &mut self.store,
+                        name,
+                        params,
+                        body.as_ref(),
+                        cursor,
+                        secrets,
+                    )
+                    .await
+            }
+            Bindings::V0_1_0(b) => {
+                let secrets = match secrets.to_vec().down() {
+                    Ok(s) => s,
+                    Err(e) => return self.finish(&operation, Ok(Err(e))),
+                };
+                b.portico_adapter_operations()
+                    .call_invoke(
+                        &mut self.store,
+                        name,
+                        params,
+                        body.as_ref(),
+                        cursor,
+                        &secrets,
+                    )
+                    .await
+                    .map(|r| r.map(Into::into).map_err(Into::into))
+            }
+        };
+        self.finish(&operation, result)
     }
 }

@@ -8,6 +8,15 @@ use crate::wit::types::{self, State};
 use anyhow::Result;
 use serde_json::{Value, json};
 
+fn labels(labels: &[types::Label]) -> Value {
+    Value::Object(
+        labels
+            .iter()
+            .map(|l| (l.key.clone(), Value::String(l.value.clone())))
+            .collect(),
+    )
+}
+
 fn raw(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
 }
@@ -65,7 +74,7 @@ parent: |_r| None, view: |r| json!({
     "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
     "state": state_word(r.state), "provider_state": r.provider_state,
     "public_addresses": r.public_addresses, "networks": r.networks,
-    "created_at": r.created_at, "provider": raw(&r.raw),
+    "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 
 resource!(types::Tunnel, types::TunnelSpec, "tunnel",
@@ -73,23 +82,23 @@ tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
 columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
            ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
            ("REMOTE NETWORKS", "remote_networks")],
-parent: |r| r.gateway_id.clone(), view: |r| json!({
-    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+parent: |r| r.parent_id.clone(), view: |r| json!({
+    "id": r.id, "gateway_id": r.parent_id, "kind": r.kind, "name": r.name,
     "description": r.description, "state": state_word(r.state),
     "provider_state": r.provider_state, "remote_address": r.remote_address,
     "local_networks": r.local_networks, "remote_networks": r.remote_networks,
-    "created_at": r.created_at, "provider": raw(&r.raw),
+    "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 
 resource!(types::Peer, types::PeerSpec, "peer",
 peers_list, peers_get, peers_create, peers_update, peers_delete,
 columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
            ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
-parent: |r| r.gateway_id.clone(), view: |r| json!({
-    "id": r.id, "gateway_id": r.gateway_id, "kind": r.kind, "name": r.name,
+parent: |r| r.parent_id.clone(), view: |r| json!({
+    "id": r.id, "gateway_id": r.parent_id, "kind": r.kind, "name": r.name,
     "description": r.description, "state": state_word(r.state),
     "provider_state": r.provider_state, "public_key": r.public_key, "endpoint": r.endpoint,
-    "allowed_networks": r.allowed_networks, "created_at": r.created_at,
+    "allowed_networks": r.allowed_networks, "labels": labels(&r.labels), "created_at": r.created_at,
     "provider": raw(&r.raw),
 }));
 
@@ -102,5 +111,5 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
     "id": r.id, "parent_id": r.parent_id, "kind": r.kind, "name": r.name,
     "state": state_word(r.state), "provider_state": r.provider_state, "source": r.source,
     "destination": r.destination, "allowed_networks": r.allowed_networks,
-    "expires_at": r.expires_at, "created_at": r.created_at, "provider": raw(&r.raw),
+    "expires_at": r.expires_at, "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));

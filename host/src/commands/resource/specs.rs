@@ -6,8 +6,9 @@ use crate::cli::{
     CommonSpecArgs, GatewayCommand, GatewaySpecArgs, MappingCommand, MappingSpecArgs, PeerCommand,
     PeerSpecArgs, TargetArgs, TunnelCommand, TunnelSpecArgs,
 };
-use crate::commands::Ctx;
 use crate::commands::inputs::{self, SecretArg};
+use crate::commands::{Ctx, key_value};
+use crate::error::input;
 use crate::wit::types;
 use anyhow::Result;
 
@@ -19,70 +20,143 @@ pub(super) fn locator(t: &TargetArgs) -> types::Locator {
     }
 }
 
-fn common(c: &CommonSpecArgs) -> Result<(String, Vec<SecretArg>, Vec<types::SecretInput>)> {
+/// What every spec has: properties, secret inputs (and their placeholders), labels, and the
+/// fields to clear (checked against the noun's `clearable` fields).
+struct Common {
+    properties: String,
+    args: Vec<SecretArg>,
+    secrets: Vec<types::SecretInput>,
+    labels: Vec<types::Label>,
+    clear: Vec<String>,
+}
+
+fn common(c: &CommonSpecArgs, clearable: &[&str]) -> Result<Common> {
     let properties = match &c.properties {
         Some(p) => inputs::read_json(p, "--properties")?,
         None => "{}".to_string(),
     };
     let args = inputs::parse_secret_args(&c.secrets)?;
-    let placeholders = args
+    let secrets = args
         .iter()
         .map(|a| types::SecretInput {
             name: a.name.clone(),
             placeholder: placeholder(&a.name),
         })
         .collect();
-    Ok((properties, args, placeholders))
+    let labels = c
+        .labels
+        .iter()
+        .map(|l| key_value(l, "label").map(|(key, value)| types::Label { key, value }))
+        .collect::<Result<Vec<_>>>()?;
+    for field in &c.clear {
+        if !clearable.contains(&field.as_str()) {
+            return Err(input(format!(
+                "--clear {field}: not a field of this noun (fields: {})",
+                clearable.join(", ")
+            )));
+        }
+    }
+    Ok(Common {
+        properties,
+        args,
+        secrets,
+        labels,
+        clear: c.clear.clone(),
+    })
 }
 
 fn gateway_spec(a: &GatewaySpecArgs) -> Result<(types::GatewaySpec, Vec<SecretArg>)> {
-    let (properties, args, secrets) = common(&a.common)?;
+    let c = common(
+        &a.common,
+        &[
+            "name",
+            "description",
+            "public-address",
+            "networks",
+            "labels",
+        ],
+    )?;
     let spec = types::GatewaySpec {
         kind: a.common.kind.clone(),
         name: a.common.name.clone(),
         description: a.description.clone(),
         public_address: a.public_address.clone(),
         networks: a.networks.clone(),
-        properties,
-        secrets,
+        labels: c.labels,
+        clear: c.clear,
+        properties: c.properties,
+        secrets: c.secrets,
     };
-    Ok((spec, args))
+    Ok((spec, c.args))
 }
 
 fn tunnel_spec(a: &TunnelSpecArgs) -> Result<(types::TunnelSpec, Vec<SecretArg>)> {
-    let (properties, args, secrets) = common(&a.common)?;
+    let c = common(
+        &a.common,
+        &[
+            "name",
+            "description",
+            "remote-address",
+            "local-networks",
+            "remote-networks",
+            "labels",
+        ],
+    )?;
     let spec = types::TunnelSpec {
         kind: a.common.kind.clone(),
-        gateway_id: a.gateway.clone(),
+        parent_id: a.gateway.clone(),
         name: a.common.name.clone(),
         description: a.description.clone(),
         remote_address: a.remote_address.clone(),
         local_networks: a.local_networks.clone(),
         remote_networks: a.remote_networks.clone(),
-        properties,
-        secrets,
+        labels: c.labels,
+        clear: c.clear,
+        properties: c.properties,
+        secrets: c.secrets,
     };
-    Ok((spec, args))
+    Ok((spec, c.args))
 }
 
 fn peer_spec(a: &PeerSpecArgs) -> Result<(types::PeerSpec, Vec<SecretArg>)> {
-    let (properties, args, secrets) = common(&a.common)?;
+    let c = common(
+        &a.common,
+        &[
+            "name",
+            "description",
+            "public-key",
+            "endpoint",
+            "allowed-networks",
+            "labels",
+        ],
+    )?;
     let spec = types::PeerSpec {
         kind: a.common.kind.clone(),
-        gateway_id: a.gateway.clone(),
+        parent_id: a.gateway.clone(),
         name: a.common.name.clone(),
         description: a.description.clone(),
         public_key: a.public_key.clone(),
         endpoint: a.endpoint.clone(),
         allowed_networks: a.allowed_networks.clone(),
-        properties,
-        secrets,
+        labels: c.labels,
+        clear: c.clear,
+        properties: c.properties,
+        secrets: c.secrets,
     };
-    Ok((spec, args))
+    Ok((spec, c.args))
 }
 
 fn mapping_spec(a: &MappingSpecArgs) -> Result<(types::MappingSpec, Vec<SecretArg>)> {
-    let (properties, args, secrets) = common(&a.common)?;
+    let c = common(
+        &a.common,
+        &[
+            "name",
+            "source",
+            "destination",
+            "allowed-networks",
+            "labels",
+        ],
+    )?;
     let spec = types::MappingSpec {
         kind: a.common.kind.clone(),
         parent_id: a.gateway.clone(),
@@ -90,10 +164,12 @@ fn mapping_spec(a: &MappingSpecArgs) -> Result<(types::MappingSpec, Vec<SecretAr
         source: a.source.clone(),
         destination: a.destination.clone(),
         allowed_networks: a.allowed_networks.clone(),
-        properties,
-        secrets,
+        labels: c.labels,
+        clear: c.clear,
+        properties: c.properties,
+        secrets: c.secrets,
     };
-    Ok((spec, args))
+    Ok((spec, c.args))
 }
 
 macro_rules! dispatch {
@@ -104,6 +180,11 @@ macro_rules! dispatch {
                 $cmd::List(a) => Action::List(a),
                 $cmd::Get(t) => Action::Get(t),
                 $cmd::Create(a) => {
+                    if !a.common.clear.is_empty() {
+                        return Err(input(
+                            "--clear is for update; on create, leave the field out",
+                        ));
+                    }
                     let (spec, args) = $build(&a)?;
                     Action::Create(spec, args)
                 }
