@@ -106,8 +106,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         scp_account_id: args.scp_account_id,
     };
     let emulator = Emulator::start(config).await?;
+    // Watching before announcing: a script may send SIGTERM as soon as it has read the URL.
+    let shutdown = shutdown_signal()?;
     announce(&emulator).context("failed to write to stdout")?;
-    shutdown_signal().await?;
+    shutdown.await?;
     tracing::info!("shutting down");
     emulator.shutdown().await;
     Ok(())
@@ -139,19 +141,27 @@ fn announce(emulator: &Emulator) -> std::io::Result<()> {
     out.flush()
 }
 
-async fn shutdown_signal() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate()).context("failed to watch SIGTERM")?;
+/// Registers the SIGINT and SIGTERM handlers at once and returns a future that ends when one
+/// of them arrives.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = anyhow::Result<()>>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("failed to watch SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("failed to watch SIGTERM")?;
+    Ok(async move {
         tokio::select! {
-            result = tokio::signal::ctrl_c() => result.context("failed to watch SIGINT")?,
+            _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c()
-        .await
-        .context("failed to watch Ctrl-C")?;
-    Ok(())
+        Ok(())
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = anyhow::Result<()>>> {
+    Ok(async {
+        tokio::signal::ctrl_c()
+            .await
+            .context("failed to watch Ctrl-C")
+    })
 }
