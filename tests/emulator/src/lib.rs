@@ -26,6 +26,10 @@
 //! - **TLS** ([`Config::tls`]): HTTPS with a certificate from a test CA generated at start,
 //!   whose PEM goes to a file ([`Emulator::ca_path`], `--tls --tls-ca-out PATH`), plus an
 //!   unrelated CA a client must refuse ([`Emulator::wrong_ca_pem`]).
+//! - **A reflecting endpoint**, `POST /_reflect/{anything}`: answers each string field of its
+//!   JSON body back upper-cased, halved, Base64- and hex-encoded and so on ([`REFLECT_FORMS`]),
+//!   in the body, an `x-reflect` header and, with `?fail=1`, a plain-text 400 message; it is
+//!   unauthenticated but recorded, faulted and delayed like a provider.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -48,6 +52,7 @@ mod config;
 pub mod faults;
 mod ionos;
 pub mod record;
+mod reflect;
 mod scp;
 mod serve;
 mod soracom;
@@ -72,6 +77,7 @@ pub use config::Config;
 pub(crate) use config::random_token;
 pub use faults::{FaultRates, FaultRule, FaultStats, RandomFaults};
 pub use record::RecordedRequest;
+pub use reflect::REFLECT_FORMS;
 pub use tls::unrelated_ca_pem;
 
 /// Path prefix of the emulator's own endpoints; they are neither recorded, faulted nor delayed.
@@ -180,6 +186,7 @@ fn app(shared: Arc<Shared>) -> Router {
         .merge(soracom::router(shared.clone()))
         .merge(upcloud::router(shared.clone()))
         .merge(scp::router(shared.clone()))
+        .merge(reflect::router())
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), faults::middleware))

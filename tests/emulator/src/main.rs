@@ -96,7 +96,12 @@ Admin endpoints (unauthenticated, never recorded, faulted or delayed):
                                           {\"status_503\": 0.2, \"drop\": 0.05}}
   GET|DELETE /_emulator/faults/stats      counts of injected faults by kind
   POST /_emulator/clock                   {\"advance_ms\": N} moves the clock forward
-  GET|PUT /_emulator/delays               provision_delay_ms, delete_delay_ms, latency_ms";
+  GET|PUT /_emulator/delays               provision_delay_ms, delete_delay_ms, latency_ms
+
+POST /_reflect/ANYTHING (unauthenticated, but recorded, faulted and delayed) answers each
+string field of its JSON body in altered forms (upper, lower, halves, Base64, hex, percent,
+reversed, an 8-character slice), one of them in the x-reflect header, and with ?fail=1 a
+plain-text 400 quoting one.";
 
 fn parse_random_faults(text: &str) -> Result<RandomFaults, String> {
     text.parse()

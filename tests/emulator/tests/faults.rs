@@ -300,6 +300,7 @@ async fn random_faults_and_their_counts_over_the_admin_endpoints() {
         ("/v1/virtual_private_gateways", "/code"),
         ("/1.3/gateway", "/correlation_id"),
         ("/v1/vpn-gateways", "/errors/0/code"),
+        ("/_reflect/x", "/error"),
     ] {
         let reply = admin
             .get(format!("{}{path}", emu.url()))
@@ -313,8 +314,8 @@ async fn random_faults_and_their_counts_over_the_admin_endpoints() {
     let stats = parse(admin.get(url("/stats")).send().await.expect("stats")).await;
     assert_eq!(
         stats,
-        json!({"status": {"503": 4}, "drop": 0, "lose_response": 0, "delay": 0,
-               "random_draws": 4})
+        json!({"status": {"503": 5}, "drop": 0, "lose_response": 0, "delay": 0,
+               "random_draws": 5})
     );
 
     let bad = json!({"seed": 1, "rates": {"status_503": 0.7, "drop": 0.5}});
