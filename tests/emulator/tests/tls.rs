@@ -1,5 +1,6 @@
-//! TLS mode: HTTPS verified against the emulator's test CA works (by address and by name),
-//! while a client trusting only an unrelated CA, and plain HTTP to the TLS port, fail.
+//! TLS mode: HTTPS verified against the emulator's test CA works (by address and by name, and
+//! for SCP's signed URLs), while a client trusting only an unrelated CA, and plain HTTP to the
+//! TLS port, fail.
 
 use std::sync::Arc;
 
@@ -143,4 +144,48 @@ async fn the_temporary_ca_file_lives_as_long_as_the_emulator() {
     assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), emu.ca_pem());
     emu.shutdown().await;
     assert!(!path.exists(), "{} outlived the emulator", path.display());
+}
+
+/// SCP's signature: Base64 of HMAC-SHA256 over method, URL, timestamp, key, account, client.
+fn scp_signature(secret: &str, method: &str, url: &str, timestamp: &str, key: &str) -> String {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(format!("{method}{url}{timestamp}{key}Openapi").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn scp_signatures_cover_the_https_url_in_tls_mode() {
+    let (emu, _dir) = tls_emulator().await;
+    let client = client(&[emu.ca_pem().expect("TLS mode")]);
+    let config = emu.config();
+    let url = format!("{}/v1/vpn-gateways", emu.url());
+    let plain_url = url.replacen("https://", "http://", 1);
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis()
+        .to_string();
+    let mut statuses = Vec::new();
+    for signed in [&url, &plain_url] {
+        let signature = scp_signature(
+            &config.scp_secret_key,
+            "GET",
+            signed,
+            &timestamp,
+            &config.scp_access_key,
+        );
+        let reply = client
+            .get(&url)
+            .header("Scp-AccessKey", &config.scp_access_key)
+            .header("Scp-Timestamp", &timestamp)
+            .header("Scp-Signature", signature)
+            .header("Scp-ClientType", "Openapi")
+            .send()
+            .await
+            .expect("send");
+        statuses.push(reply.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 401], "signed over https, not over http");
 }
