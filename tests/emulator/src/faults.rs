@@ -11,7 +11,8 @@
 //! 3. The latency of [`crate::Config::latency`], added before every provider response.
 //!
 //! A dropped connection and a lost response both close the socket without writing a single
-//! response byte ([`crate::serve::Cut`]); the client sees a broken connection, not a status.
+//! response byte (the accept loop hands each request a switch that closes its connection); the
+//! client sees a broken connection, not a status.
 //! [`FaultStats`] counts what was injected.
 
 mod random;

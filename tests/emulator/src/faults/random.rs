@@ -16,7 +16,9 @@ use super::Fault;
 /// Each matching request that no [`super::FaultRule`] fired for draws one number `r` in
 /// `[0, 1)`, and the kinds take consecutive slices of that interval in this order: `drop`,
 /// `lose_response`, `status_503`, `status_429`; past their sum the request is served normally.
-/// The same seed and the same request sequence therefore give the same faults.
+/// The same seed and the same request sequence therefore give the same faults (requests draw
+/// in the order they reach the emulator, so concurrent clients replay only as far as their
+/// arrival order does).
 ///
 /// JSON form (`PUT /_emulator/faults/random`): `{"seed": 42, "path_prefix": "/", "rates":
 /// {"status_503": 0.2, "status_429": 0.1, "retry_after_secs": 1, "drop": 0.05,
