@@ -1,7 +1,8 @@
-//! The emulator's own endpoints under `/_emulator` (no authentication): recorded requests,
-//! reset, fault rules, clock and delays, and the Soracom token switches. Everything here is also
-//! reachable through the library API of [`crate::Emulator`], except `/bytes`, a stream of any
-//! size for response-size tests.
+//! The emulator's own endpoints under `/_emulator` (no authentication; never recorded, faulted
+//! or delayed): recorded requests, reset, fault rules, random faults and fault counts, clock,
+//! delays and latency, and the Soracom token switches. Everything here is also reachable
+//! through the library API of [`crate::Emulator`], except `/bytes`, a stream of any size for
+//! response-size tests.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use crate::{FaultRule, Shared};
+use crate::{FaultRule, RandomFaults, Shared};
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -26,6 +27,13 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             "/faults",
             get(list_faults).post(add_faults).delete(clear_faults),
         )
+        .route(
+            "/faults/random",
+            get(random_faults)
+                .put(set_random_faults)
+                .delete(clear_random_faults),
+        )
+        .route("/faults/stats", get(fault_stats).delete(clear_fault_stats))
         .route("/clock", post(advance_clock))
         .route("/delays", get(delays).put(set_delays))
         .route("/bytes", get(stream_bytes))
@@ -91,8 +99,42 @@ async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// Removes every rule and the random faults; the counts stay.
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// The random faults in force, or `null`.
+async fn random_faults(State(shared): State<Arc<Shared>>) -> Response {
+    Json(shared.faults.random()).into_response()
+}
+
+/// A [`RandomFaults`] JSON body starts (or restarts, from its seed) the random faults and
+/// answers them back.
+async fn set_random_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let faults = match parse::<RandomFaults>(&body) {
+        Ok(faults) => faults,
+        Err(message) => return bad_request(message),
+    };
+    match shared.faults.set_random(faults) {
+        Ok(()) => random_faults(State(shared)).await,
+        Err(message) => bad_request(format!("invalid random faults: {message}")),
+    }
+}
+
+async fn clear_random_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.faults.clear_random();
+    StatusCode::NO_CONTENT
+}
+
+/// Counts of injected faults by kind ([`crate::FaultStats`]).
+async fn fault_stats(State(shared): State<Arc<Shared>>) -> Response {
+    Json(shared.faults.stats()).into_response()
+}
+
+async fn clear_fault_stats(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.faults.clear_stats();
     StatusCode::NO_CONTENT
 }
 
@@ -120,6 +162,7 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Respon
 struct DelayUpdate {
     provision_delay_ms: Option<u64>,
     delete_delay_ms: Option<u64>,
+    latency_ms: Option<u64>,
 }
 
 async fn delays(State(shared): State<Arc<Shared>>) -> Response {
@@ -127,18 +170,22 @@ async fn delays(State(shared): State<Arc<Shared>>) -> Response {
     Json(json!({
         "provision_delay_ms": delays.provision.as_millis() as u64,
         "delete_delay_ms": delays.delete.as_millis() as u64,
+        "latency_ms": delays.latency.as_millis() as u64,
     }))
     .into_response()
 }
 
-/// `{"provision_delay_ms": 2000, "delete_delay_ms": 1000}` (either field optional).
+/// `{"provision_delay_ms": 2000, "delete_delay_ms": 1000, "latency_ms": 30}` (every field
+/// optional) changes the lifecycle delays and the latency before provider responses.
 async fn set_delays(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     match parse::<DelayUpdate>(&body) {
         Ok(update) => {
-            shared.update_delays(
-                update.provision_delay_ms.map(Duration::from_millis),
-                update.delete_delay_ms.map(Duration::from_millis),
-            );
+            shared.update_delays(|delays| {
+                let ms = Duration::from_millis;
+                delays.provision = update.provision_delay_ms.map_or(delays.provision, ms);
+                delays.delete = update.delete_delay_ms.map_or(delays.delete, ms);
+                delays.latency = update.latency_ms.map_or(delays.latency, ms);
+            });
             delays(State(shared)).await
         }
         Err(message) => bad_request(message),

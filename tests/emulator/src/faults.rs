@@ -1,7 +1,23 @@
-//! Fault injection: rules, set at runtime through the library or `/_emulator/faults`, that make
-//! matching provider requests slow, fail with a chosen status (in the provider's error dialect,
-//! optionally with `Retry-After`) or lose their connection, a fixed number of times.
+//! Fault injection and response latency for provider requests (never for the `/_emulator`
+//! admin endpoints). Three sources, consulted in this order for each request:
+//!
+//! 1. [`FaultRule`]s, set through the library or `/_emulator/faults`: a fixed number of
+//!    firings each, that delay a request, answer a chosen status (in the provider's error
+//!    dialect, optionally with `Retry-After`), drop the connection before the handler runs, or
+//!    let the handler commit its change and then lose the response.
+//! 2. [`RandomFaults`], set through the library, `/_emulator/faults/random` or the binary's
+//!    `--random-faults`: one draw per matching request from a generator seeded with a given
+//!    seed, so the same seed and the same request sequence give the same faults.
+//! 3. The latency of [`crate::Config::latency`], added before every provider response.
+//!
+//! A dropped connection and a lost response both close the socket without writing a single
+//! response byte (the accept loop hands each request a switch that closes its connection); the
+//! client sees a broken connection, not a status.
+//! [`FaultStats`] counts what was injected.
 
+mod random;
+
+use std::collections::BTreeMap;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,17 +30,23 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
+pub use random::{FaultRates, RandomFaults};
+
+use crate::serve::Cut;
 use crate::{ADMIN_PREFIX, Shared, lock, provider_error};
 
 /// One fault rule. A request matches when its method (if set) and path prefix match; the first
 /// matching rule with firings left fires and loses one firing, and is dropped at zero.
 ///
-/// Firing waits `latency_ms` (if set), then drops the connection (if `drop_connection`), else
-/// answers `status` (if set), else lets the request through to the normal handler.
+/// Firing waits `latency_ms` (if set), then drops the connection before the handler runs (if
+/// `drop_connection`), else runs the handler and drops the connection instead of answering (if
+/// `lose_response`), else answers `status` (if set), else lets the request through to the
+/// normal handler.
 ///
 /// JSON form (admin endpoint): `{"method": "POST", "path_prefix": "/wireguardgateways",
-/// "status": 429, "retry_after_secs": 1, "count": 1, "latency_ms": 100, "drop_connection": false}`;
-/// everything but `path_prefix` is optional and `count` defaults to 1.
+/// "status": 429, "retry_after_secs": 1, "count": 1, "latency_ms": 100, "drop_connection":
+/// false, "lose_response": false}`; everything but `path_prefix` is optional and `count`
+/// defaults to 1.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
@@ -45,9 +67,13 @@ pub struct FaultRule {
     /// Delay before the fault (or the pass-through) happens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
-    /// Close the connection without a complete response.
+    /// Close the connection before the handler runs: nothing is committed, nothing answered.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Let the handler run and commit its change, then close the connection before any
+    /// response byte is written: the client cannot tell whether the request took effect.
+    #[serde(default)]
+    pub lose_response: bool,
 }
 
 fn one() -> u32 {
@@ -64,6 +90,7 @@ impl FaultRule {
             count: 1,
             latency_ms: None,
             drop_connection: false,
+            lose_response: false,
         }
     }
 
@@ -75,10 +102,19 @@ impl FaultRule {
         }
     }
 
-    /// Drops the connection once for requests under `path_prefix`.
+    /// Drops the connection once, before the handler, for requests under `path_prefix`.
     pub fn drop_connection(path_prefix: impl Into<String>) -> Self {
         FaultRule {
             drop_connection: true,
+            ..Self::base(path_prefix)
+        }
+    }
+
+    /// Lets one request under `path_prefix` take effect, then drops its connection before the
+    /// response is written.
+    pub fn lose_response(path_prefix: impl Into<String>) -> Self {
+        FaultRule {
+            lose_response: true,
             ..Self::base(path_prefix)
         }
     }
@@ -119,12 +155,54 @@ impl FaultRule {
             .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
         method_ok && path.starts_with(&self.path_prefix)
     }
+
+    fn fault(&self) -> Option<Fault> {
+        if self.drop_connection {
+            Some(Fault::Drop)
+        } else if self.lose_response {
+            Some(Fault::Lose)
+        } else {
+            self.status.map(|code| Fault::Status {
+                code,
+                retry_after: self.retry_after_secs,
+            })
+        }
+    }
 }
 
-/// The live rule list.
+/// Counts of what fault injection did since start, the last reset or the last
+/// `DELETE /_emulator/faults/stats`, from rules and random faults together.
+///
+/// JSON form (`GET /_emulator/faults/stats`): `{"status": {"429": 3, "503": 5}, "drop": 1,
+/// "lose_response": 1, "delay": 0, "random_draws": 40}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultStats {
+    /// Injected error responses, by status code.
+    pub status: BTreeMap<u16, u64>,
+    /// Connections dropped before the handler ran.
+    pub drop: u64,
+    /// Responses lost after the handler ran.
+    pub lose_response: u64,
+    /// Requests a rule delayed and then let through unharmed.
+    pub delay: u64,
+    /// Provider requests that drew from the random-fault generator, faulted or not.
+    pub random_draws: u64,
+}
+
+/// What happens to one request instead of its normal response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    Drop,
+    Lose,
+    Status { code: u16, retry_after: Option<u64> },
+}
+
+/// The live rules, the random-fault generator and the counts.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     rules: Mutex<Vec<FaultRule>>,
+    random: Mutex<Option<random::Generator>>,
+    stats: Mutex<FaultStats>,
 }
 
 impl Faults {
@@ -138,8 +216,33 @@ impl Faults {
         lock(&self.rules).clone()
     }
 
+    /// Removes every rule and the random faults; the counts stay.
     pub(crate) fn clear(&self) {
         lock(&self.rules).clear();
+        *lock(&self.random) = None;
+    }
+
+    /// Checks `faults` and starts drawing from a generator seeded with its seed.
+    pub(crate) fn set_random(&self, faults: RandomFaults) -> Result<(), String> {
+        faults.validate()?;
+        *lock(&self.random) = Some(random::Generator::new(faults));
+        Ok(())
+    }
+
+    pub(crate) fn clear_random(&self) {
+        *lock(&self.random) = None;
+    }
+
+    pub(crate) fn random(&self) -> Option<RandomFaults> {
+        lock(&self.random).as_ref().map(|g| g.faults().clone())
+    }
+
+    pub(crate) fn stats(&self) -> FaultStats {
+        lock(&self.stats).clone()
+    }
+
+    pub(crate) fn clear_stats(&self) {
+        *lock(&self.stats) = FaultStats::default();
     }
 
     /// Consumes one firing of the first rule matching the request.
@@ -153,6 +256,30 @@ impl Faults {
         }
         Some(fired)
     }
+
+    /// The delay and fault for one request: a matching rule's, or else a random draw's. A
+    /// request a rule fired for does not draw, so rules do not shift the random sequence of
+    /// the requests around them.
+    fn decide(&self, method: &Method, path: &str) -> (Option<Duration>, Option<Fault>) {
+        let (delay, fault) = if let Some(rule) = self.take(method, path) {
+            (rule.latency_ms.map(Duration::from_millis), rule.fault())
+        } else {
+            let drawn = lock(&self.random).as_mut().and_then(|g| g.draw(path));
+            if drawn.is_some() {
+                lock(&self.stats).random_draws += 1;
+            }
+            (None, drawn.flatten())
+        };
+        let mut stats = lock(&self.stats);
+        match fault {
+            Some(Fault::Drop) => stats.drop += 1,
+            Some(Fault::Lose) => stats.lose_response += 1,
+            Some(Fault::Status { code, .. }) => *stats.status.entry(code).or_default() += 1,
+            None if delay.is_some() => stats.delay += 1,
+            None => {}
+        }
+        (delay, fault)
+    }
 }
 
 /// Layer between recording and routing, so faulted requests are still recorded.
@@ -165,23 +292,41 @@ pub(crate) async fn middleware(
     if path.starts_with(ADMIN_PREFIX) {
         return next.run(request).await;
     }
-    let Some(rule) = shared.faults.take(request.method(), &path) else {
-        return next.run(request).await;
-    };
-    tracing::info!(?rule, path, "injecting fault");
-    if let Some(ms) = rule.latency_ms {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+    let latency = shared.delays().latency;
+    let (delay, fault) = shared.faults.decide(request.method(), &path);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
     }
-    if rule.drop_connection {
-        return dropped_connection();
-    }
-    let Some(code) = rule.status else {
-        return next.run(request).await;
+    let cut = request.extensions().get::<Cut>().cloned();
+    let response = match fault {
+        None => next.run(request).await,
+        Some(Fault::Status { code, retry_after }) => injected_status(&path, code, retry_after),
+        Some(Fault::Drop) => {
+            tracing::info!(path, "fault: dropping the connection before the handler");
+            return cut_connection(cut, latency).await;
+        }
+        Some(Fault::Lose) => {
+            let lost = next.run(request).await;
+            tracing::info!(
+                path,
+                status = lost.status().as_u16(),
+                "fault: losing the response"
+            );
+            return cut_connection(cut, latency).await;
+        }
     };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    response
+}
+
+fn injected_status(path: &str, code: u16, retry_after: Option<u64>) -> Response {
+    tracing::info!(path, code, "fault: injecting a status");
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let reason = status.canonical_reason().unwrap_or("injected failure");
-    let mut response = provider_error(&path, status, &format!("emulated fault: {reason}"));
-    if let Some(secs) = rule.retry_after_secs {
+    let mut response = provider_error(path, status, &format!("emulated fault: {reason}"));
+    if let Some(secs) = retry_after {
         response
             .headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(secs));
@@ -189,9 +334,24 @@ pub(crate) async fn middleware(
     response
 }
 
-/// A response whose body fails at once: hyper then closes the connection before the client
-/// has a complete response, which is what a dropped connection looks like from outside.
-fn dropped_connection() -> Response {
+/// Closes the request's connection after `latency`, before any response byte. Never returns
+/// on the emulator's own server: the connection, and this future with it, is dropped.
+async fn cut_connection(cut: Option<Cut>, latency: Duration) -> Response {
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match cut {
+        Some(cut) => {
+            cut.cut();
+            std::future::pending().await
+        }
+        None => failing_body(),
+    }
+}
+
+/// Without a [`Cut`] (the router served by something else), the next best thing: a response
+/// whose body fails at once, so hyper closes the connection before the response is complete.
+fn failing_body() -> Response {
     let failure = futures_util::stream::once(async {
         Err::<Bytes, io::Error>(io::Error::new(
             io::ErrorKind::ConnectionAborted,
@@ -236,5 +396,64 @@ mod tests {
         let rule: FaultRule =
             serde_json::from_str(r#"{"path_prefix":"/","status":500}"#).expect("valid rule");
         assert_eq!(rule, FaultRule::status("/", 500));
+        let rule: FaultRule =
+            serde_json::from_str(r#"{"path_prefix":"/x","lose_response":true}"#).expect("valid");
+        assert_eq!(rule, FaultRule::lose_response("/x"));
+    }
+
+    #[test]
+    fn drop_wins_over_lose_and_lose_over_status() {
+        let mut rule = FaultRule::status("/", 503);
+        rule.lose_response = true;
+        assert_eq!(rule.fault(), Some(Fault::Lose));
+        rule.drop_connection = true;
+        assert_eq!(rule.fault(), Some(Fault::Drop));
+        assert_eq!(
+            FaultRule::latency("/", Duration::from_millis(5)).fault(),
+            None
+        );
+    }
+
+    #[test]
+    fn rules_come_before_random_draws_and_everything_is_counted() {
+        let faults = Faults::default();
+        let rates = FaultRates {
+            status_503: 1.0,
+            ..FaultRates::default()
+        };
+        faults
+            .set_random(RandomFaults::new(7, rates).path_prefix("/v1"))
+            .expect("valid");
+        faults.add(FaultRule::lose_response("/v1/x"));
+        faults.add(FaultRule::latency("/v1/y", Duration::from_millis(1)));
+        let post = Method::POST;
+        assert_eq!(faults.decide(&post, "/v1/x").1, Some(Fault::Lose));
+        assert_eq!(faults.decide(&post, "/v1/y").1, None);
+        let drawn = Some(Fault::Status {
+            code: 503,
+            retry_after: None,
+        });
+        assert_eq!(faults.decide(&post, "/v1/z").1, drawn);
+        assert_eq!(faults.decide(&post, "/other").1, None, "outside the prefix");
+        let stats = faults.stats();
+        assert_eq!(
+            stats,
+            FaultStats {
+                status: BTreeMap::from([(503, 1)]),
+                drop: 0,
+                lose_response: 1,
+                delay: 1,
+                random_draws: 1,
+            }
+        );
+        faults.clear();
+        assert!(faults.random().is_none() && faults.snapshot().is_empty());
+        assert_eq!(
+            faults.stats(),
+            stats,
+            "clearing the faults keeps the counts"
+        );
+        faults.clear_stats();
+        assert_eq!(faults.stats(), FaultStats::default());
     }
 }

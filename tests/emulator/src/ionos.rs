@@ -254,7 +254,8 @@ impl Ctx<'_> {
             .get(HOST)
             .and_then(|h| h.to_str().ok())
             .map_or_else(|| self.shared.addr.to_string(), str::to_owned);
-        let link = |offset: usize| format!("http://{host}{path}?offset={offset}&limit={limit}");
+        let scheme = self.shared.scheme;
+        let link = |offset: usize| format!("{scheme}://{host}{path}?offset={offset}&limit={limit}");
         let mut links = Map::new();
         if offset > 0 {
             links.insert("prev".into(), link(offset.saturating_sub(limit)).into());

@@ -1,34 +1,70 @@
 //! `portico-emulator`: a stateful stand-in for the provider HTTP APIs that portico's adapters
-//! drive, served on a loopback address for integration tests and demos.
+//! drive, served on a loopback address for integration tests, benchmarks and demos.
 //!
-//! Every provider is served at its real paths from the root of a single server; each one lives
-//! in its own module (today only `ionos`, the IONOS Cloud VPN Gateway API). Around them sit the
-//! provider-independent pieces: request recording ([`record`]), fault injection ([`faults`]), a
-//! clock tests can move forward, and the unauthenticated `/_emulator/*` admin endpoints.
+//! Every provider is served at its real paths from the root of a single server, each in its
+//! own module with its own credential scheme, paging, resource states and error dialect:
+//! IONOS Cloud VPN Gateway (`/wireguardgateways`, `/ipsecgateways`), Soracom VPG and Napter
+//! (`/v1/...`), Samsung Cloud Platform VPN (`/v1/vpn-gateways`, ...) and UpCloud
+//! (`/1.3/gateway`). Around them sit the provider-independent pieces, each reachable through
+//! [`Emulator`] and the unauthenticated `/_emulator/*` admin endpoints (never recorded,
+//! faulted or delayed):
+//!
+//! - **Recording** ([`record`]): every provider request, headers and body included
+//!   ([`Emulator::requests`], `GET /_emulator/requests`).
+//! - **Fault rules** ([`FaultRule`]): a fixed number of injected statuses in the provider's
+//!   dialect (optionally with `Retry-After`), delays, connections dropped before the handler
+//!   runs, and *lost responses*: the handler commits its change, then the connection is closed
+//!   before any response byte ([`Emulator::add_fault`], `POST /_emulator/faults`).
+//! - **Seeded random faults** ([`RandomFaults`]): 503s, 429s, drops and lost responses drawn
+//!   at given rates from a seeded generator, so a run replays exactly
+//!   ([`Emulator::set_random_faults`], `PUT /_emulator/faults/random`, `--random-faults`), and
+//!   counts of everything injected ([`FaultStats`], `GET /_emulator/faults/stats`).
+//! - **Latency** ([`Config::latency`]): waited before every provider response
+//!   ([`Emulator::set_latency`], `PUT /_emulator/delays`, `--latency`).
+//! - **A movable clock** and lifecycle delays, so state transitions happen without sleeping
+//!   ([`Emulator::advance_clock`], `POST /_emulator/clock`).
+//! - **TLS** ([`Config::tls`]): HTTPS with a certificate from a test CA generated at start,
+//!   whose PEM goes to a file ([`Emulator::ca_path`], `--tls --tls-ca-out PATH`), plus an
+//!   unrelated CA a client must refuse ([`Emulator::wrong_ca_pem`]).
+//! - **A reflecting endpoint**, `POST /_reflect/{anything}`: answers each string field of its
+//!   JSON body back upper-cased, halved, Base64- and hex-encoded and so on ([`REFLECT_FORMS`]),
+//!   in the body, an `x-reflect` header and, with `?fail=1`, a plain-text 400 message; it is
+//!   unauthenticated but recorded, faulted and delayed like a provider.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use portico_emulator::{Config, Emulator, FaultRule};
-//! let emulator = Emulator::start(Config::default()).await?;
+//! use std::time::Duration;
+//! use portico_emulator::{Config, Emulator, FaultRates, FaultRule, RandomFaults};
+//! let config = Config { tls: true, latency: Duration::from_millis(30), ..Config::default() };
+//! let emulator = Emulator::start(config).await?;
 //! emulator.add_fault(FaultRule::status("/wireguardgateways", 503).times(2));
+//! emulator.add_fault(FaultRule::lose_response("/wireguardgateways").method("POST"));
+//! let rates = FaultRates { status_503: 0.2, drop: 0.05, ..FaultRates::default() };
+//! emulator.set_random_faults(RandomFaults::new(42, rates))?;
 //! println!("{} accepts bearer {}", emulator.url(), emulator.config().ionos_token);
+//! println!("trust {}", emulator.ca_path().expect("TLS mode").display());
 //! # Ok(()) }
 //! ```
 
 mod admin;
 mod clock;
+mod config;
 pub mod faults;
 mod ionos;
 pub mod record;
+mod reflect;
 mod scp;
+mod serve;
 mod soracom;
+mod tls;
 mod upcloud;
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use anyhow::{Context as _, ensure};
+use anyhow::{Context as _, anyhow, ensure};
 use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::middleware::from_fn_with_state;
@@ -37,85 +73,30 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::FaultRule;
+pub use config::Config;
+pub(crate) use config::random_token;
+pub use faults::{FaultRates, FaultRule, FaultStats, RandomFaults};
 pub use record::RecordedRequest;
+pub use reflect::REFLECT_FORMS;
+pub use tls::unrelated_ca_pem;
 
-/// Path prefix of the emulator's own endpoints; they are neither recorded nor faulted.
+/// Path prefix of the emulator's own endpoints; they are neither recorded, faulted nor delayed.
 pub const ADMIN_PREFIX: &str = "/_emulator";
 
-/// Start-up settings of an [`Emulator`].
-///
-/// Build one with struct-update syntax so new fields stay source compatible:
-/// `Config { provision_delay: Duration::from_secs(2), ..Config::default() }`.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Address to bind; `None` means `127.0.0.1:0`. Only loopback addresses are accepted.
-    pub listen: Option<SocketAddr>,
-    /// Bearer token with full access to the IONOS API.
-    pub ionos_token: String,
-    /// Bearer token that may only read: writes answer 403.
-    pub ionos_readonly_token: String,
-    /// Optional HTTP Basic `(username, password)` pair with full access to the IONOS API.
-    pub ionos_basic: Option<(String, String)>,
-    /// How long a created or updated resource stays `PROVISIONING` before it is `AVAILABLE`.
-    pub provision_delay: Duration,
-    /// How long a deleted resource stays `DESTROYING` before it disappears.
-    pub delete_delay: Duration,
-    /// Soracom AuthKey id accepted by `POST /v1/auth` (shaped `keyId-...`).
-    pub soracom_auth_key_id: String,
-    /// Soracom AuthKey secret that goes with [`Config::soracom_auth_key_id`] (`secret-...`).
-    pub soracom_auth_key: String,
-    /// UpCloud API user `(username, password)` accepted as HTTP Basic by the UpCloud API.
-    pub upcloud_basic: (String, String),
-    /// UpCloud API token (`ucat_...`) accepted as a bearer token by the UpCloud API.
-    pub upcloud_token: String,
-    /// SCP access key (`Scp-AccessKey`) whose requests are accepted.
-    pub scp_access_key: String,
-    /// SCP secret key that signs requests of [`Config::scp_access_key`].
-    pub scp_secret_key: String,
-    /// SCP account id requests must send in `Scp-AccountId`; empty accepts any (SCP's SDK
-    /// sends an empty one).
-    pub scp_account_id: String,
-}
-
-impl Default for Config {
-    /// Random tokens, no Basic credentials, no delays, an ephemeral loopback port.
-    fn default() -> Self {
-        Config {
-            listen: None,
-            ionos_token: random_token(),
-            ionos_readonly_token: random_token(),
-            ionos_basic: None,
-            provision_delay: Duration::ZERO,
-            delete_delay: Duration::ZERO,
-            soracom_auth_key_id: format!("keyId-{}", random_token()),
-            soracom_auth_key: format!("secret-{}{}", random_token(), random_token()),
-            upcloud_basic: (format!("api-{}", &random_token()[..8]), random_token()),
-            upcloud_token: format!("ucat_{}", random_token()),
-            scp_access_key: random_token(),
-            scp_secret_key: format!("{}{}", random_token(), random_token()),
-            scp_account_id: String::new(),
-        }
-    }
-}
-
-/// 32 lowercase hex characters from the thread RNG.
-fn random_token() -> String {
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Lifecycle delays that tests may change while the emulator runs.
+/// Lifecycle delays and response latency that tests may change while the emulator runs.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Delays {
     pub(crate) provision: Duration,
     pub(crate) delete: Duration,
+    pub(crate) latency: Duration,
 }
 
 /// Everything the request handlers share.
 pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) addr: SocketAddr,
+    /// `http` or `https`, for the URLs the providers put in links and sign.
+    pub(crate) scheme: &'static str,
     pub(crate) clock: clock::Clock,
     delays: Mutex<Delays>,
     pub(crate) recorder: record::Recorder,
@@ -131,8 +112,10 @@ impl Shared {
         let delays = Delays {
             provision: config.provision_delay,
             delete: config.delete_delay,
+            latency: config.latency,
         };
         Shared {
+            scheme: if config.tls { "https" } else { "http" },
             config,
             addr,
             clock: clock::Clock::default(),
@@ -150,17 +133,12 @@ impl Shared {
         *lock(&self.delays)
     }
 
-    pub(crate) fn update_delays(&self, provision: Option<Duration>, delete: Option<Duration>) {
-        let mut delays = lock(&self.delays);
-        if let Some(d) = provision {
-            delays.provision = d;
-        }
-        if let Some(d) = delete {
-            delays.delete = d;
-        }
+    pub(crate) fn update_delays(&self, update: impl FnOnce(&mut Delays)) {
+        update(&mut lock(&self.delays));
     }
 
-    /// Forgets every resource of every provider, every recorded request and every fault rule.
+    /// Forgets every resource of every provider, every recorded request, every fault rule, the
+    /// random faults and the fault counts.
     pub(crate) fn reset(&self) {
         lock(&self.ionos).clear();
         lock(&self.soracom).clear();
@@ -168,6 +146,7 @@ impl Shared {
         lock(&self.scp).clear();
         self.recorder.clear();
         self.faults.clear();
+        self.faults.clear_stats();
     }
 }
 
@@ -207,6 +186,7 @@ fn app(shared: Arc<Shared>) -> Router {
         .merge(soracom::router(shared.clone()))
         .merge(upcloud::router(shared.clone()))
         .merge(scp::router(shared.clone()))
+        .merge(reflect::router())
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), faults::middleware))
@@ -217,13 +197,15 @@ fn app(shared: Arc<Shared>) -> Router {
 /// A running emulator. Dropping it (or calling [`Emulator::shutdown`]) stops the server.
 pub struct Emulator {
     shared: Arc<Shared>,
+    tls: Option<tls::Tls>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
 impl Emulator {
     /// Binds `config.listen` (default `127.0.0.1:0`) and starts serving on the current tokio
-    /// runtime. Fails for non-loopback addresses.
+    /// runtime. Fails for non-loopback addresses, invalid random faults, and `tls_ca_out`
+    /// without `tls` or in a place that cannot be written.
     pub async fn start(config: Config) -> anyhow::Result<Emulator> {
         let listen = config
             .listen
@@ -232,27 +214,41 @@ impl Emulator {
             listen.ip().is_loopback(),
             "refusing to listen on non-loopback address {listen}: the emulator is for tests and demos only"
         );
+        ensure!(
+            config.tls || config.tls_ca_out.is_none(),
+            "a CA output path was given without TLS mode"
+        );
         let listener = TcpListener::bind(listen)
             .await
             .with_context(|| format!("failed to bind {listen}"))?;
         let addr = listener
             .local_addr()
             .context("failed to read the bound address")?;
+        let tls = if config.tls {
+            let tls = tls::Tls::generate(addr, config.tls_ca_out.as_deref())
+                .context("failed to set up TLS")?;
+            Some(tls)
+        } else {
+            None
+        };
+        let random_faults = config.random_faults.clone();
         let shared = Arc::new(Shared::new(config, addr));
+        if let Some(faults) = random_faults {
+            shared
+                .faults
+                .set_random(faults)
+                .map_err(|err| anyhow!("invalid random faults: {err}"))?;
+        }
         let router = app(shared.clone());
+        let acceptor = tls
+            .as_ref()
+            .map(|tls| tokio_rustls::TlsAcceptor::from(tls.server.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-                // A dropped sender means the same as an explicit stop.
-                let _ = stopped.await;
-            });
-            if let Err(err) = server.await {
-                tracing::error!("emulator server failed: {err}");
-            }
-        });
-        tracing::info!("emulator listening on http://{addr}");
+        let task = tokio::spawn(serve::serve(listener, router, acceptor, stopped));
+        tracing::info!("emulator listening on {}://{addr}", shared.scheme);
         Ok(Emulator {
             shared,
+            tls,
             stop: Some(stop),
             task: Some(task),
         })
@@ -297,9 +293,32 @@ impl Emulator {
             .context("the emulator thread exited before starting")?
     }
 
-    /// Base URL of the server, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    /// Base URL of the server, e.g. `http://127.0.0.1:41234`, or `https://...` in TLS mode
+    /// (no trailing slash).
     pub fn url(&self) -> String {
-        format!("http://{}", self.shared.addr)
+        format!("{}://{}", self.shared.scheme, self.shared.addr)
+    }
+
+    /// In TLS mode, the PEM of the test CA that issued the server's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|tls| tls.ca_pem.as_str())
+    }
+
+    /// In TLS mode, the file holding [`Emulator::ca_pem`]: [`Config::tls_ca_out`] if set, else
+    /// a temporary file that lives as long as the emulator.
+    pub fn ca_path(&self) -> Option<&Path> {
+        self.tls.as_ref().map(|tls| tls.ca_path.as_path())
+    }
+
+    /// In TLS mode, the PEM of a second CA, generated at start and unrelated to the server's
+    /// certificate: a client trusting only it must refuse the connection.
+    pub fn wrong_ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|tls| tls.wrong_ca_pem.as_str())
+    }
+
+    /// In TLS mode, a temporary file holding [`Emulator::wrong_ca_pem`].
+    pub fn wrong_ca_path(&self) -> Option<&Path> {
+        self.tls.as_ref().map(|tls| tls.wrong_ca_path.as_path())
     }
 
     /// The bound socket address.
@@ -307,8 +326,8 @@ impl Emulator {
         self.shared.addr
     }
 
-    /// The configuration the emulator was started with (delays as at start-up; see
-    /// [`Emulator::set_provision_delay`] for runtime changes).
+    /// The configuration the emulator was started with (delays, latency and random faults as
+    /// at start-up; see [`Emulator::set_provision_delay`] and friends for runtime changes).
     pub fn config(&self) -> &Config {
         &self.shared.config
     }
@@ -333,19 +352,56 @@ impl Emulator {
         self.shared.faults.snapshot()
     }
 
-    /// Removes every fault rule.
+    /// Removes every fault rule and the random faults (like `DELETE /_emulator/faults`); the
+    /// counts of [`Emulator::fault_stats`] stay.
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
     }
 
+    /// Starts drawing random faults for matching provider requests from a generator seeded
+    /// with `faults.seed`, replacing earlier random faults (like `PUT /_emulator/faults/random`).
+    /// Fails when a rate is outside `[0, 1]`, the rates add up to more than 1, or the prefix
+    /// does not start with `/`.
+    pub fn set_random_faults(&self, faults: RandomFaults) -> anyhow::Result<()> {
+        self.shared
+            .faults
+            .set_random(faults)
+            .map_err(|err| anyhow!("invalid random faults: {err}"))
+    }
+
+    /// The random faults in force, if any.
+    pub fn random_faults(&self) -> Option<RandomFaults> {
+        self.shared.faults.random()
+    }
+
+    /// Stops drawing random faults (fault rules stay).
+    pub fn clear_random_faults(&self) {
+        self.shared.faults.clear_random();
+    }
+
+    /// Counts of the faults injected so far, by kind (like `GET /_emulator/faults/stats`).
+    pub fn fault_stats(&self) -> FaultStats {
+        self.shared.faults.stats()
+    }
+
+    /// Zeroes the counts of [`Emulator::fault_stats`].
+    pub fn clear_fault_stats(&self) {
+        self.shared.faults.clear_stats();
+    }
+
+    /// Changes the latency waited before every provider response from now on.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.update_delays(|delays| delays.latency = latency);
+    }
+
     /// Changes the provisioning delay for resources created or updated from now on.
     pub fn set_provision_delay(&self, delay: Duration) {
-        self.shared.update_delays(Some(delay), None);
+        self.shared.update_delays(|delays| delays.provision = delay);
     }
 
     /// Changes the deletion delay for resources deleted from now on.
     pub fn set_delete_delay(&self, delay: Duration) {
-        self.shared.update_delays(None, Some(delay));
+        self.shared.update_delays(|delays| delays.delete = delay);
     }
 
     /// Moves the emulator's clock forward, so pending state transitions happen without sleeping.
@@ -377,7 +433,8 @@ impl Emulator {
         lock(&self.shared.scp).set_tamper(requests);
     }
 
-    /// Clears all provider state, recorded requests and fault rules (like `POST /_emulator/reset`).
+    /// Clears all provider state, recorded requests, fault rules, random faults and fault
+    /// counts (like `POST /_emulator/reset`); latency, delays and the clock stay.
     pub fn reset(&self) {
         self.shared.reset();
     }

@@ -121,7 +121,7 @@ fn check(shared: &Shared, request: &Request) -> Result<ApiVersion, ScpError> {
         || request.uri().path().to_owned(),
         |pq| pq.as_str().to_owned(),
     );
-    let mut url = format!("http://{host}{path}");
+    let mut url = format!("{}://{host}{path}", shared.scheme);
     if super::take_tamper(shared) {
         // As if something between client and server had rewritten the request.
         url.push_str(if url.contains('?') { "&" } else { "?" });
