@@ -21,9 +21,11 @@ mod headers;
 mod http;
 mod log;
 mod network;
+mod placement;
 pub(crate) mod policy;
 mod resolve;
 pub(crate) mod scheme;
+pub(crate) mod scrub;
 pub(crate) mod secrets;
 pub(crate) mod tokens;
 mod wire;
@@ -36,7 +38,9 @@ use crate::credential_store::{Credential, CredentialStore};
 use crate::wit::adapter;
 use audit::Audit;
 use failure::{DenialReason, Failure};
+use placement::Placements;
 use policy::{Grants, HostPattern};
+use scrub::{Scrubber, Secret};
 use secrets::SecretInputs;
 use std::collections::BTreeMap;
 use tokens::TokenCache;
@@ -70,6 +74,8 @@ pub(crate) struct BrokerConfig {
     pub settings: BTreeMap<String, String>,
     /// Secret inputs given for this command.
     pub secrets: SecretInputs,
+    /// Where each secret input may be placed.
+    pub placements: Placements,
     /// Header names (lower case) the adapter's credential schemes fill; guests may not set them.
     pub credential_headers: Vec<String>,
     /// Limits.
@@ -86,6 +92,7 @@ pub(crate) struct Broker {
     tokens: TokenCache,
     requests_this_call: u32,
     refusals: Vec<String>,
+    scrubbed: usize,
 }
 
 impl std::fmt::Debug for Broker {
@@ -113,6 +120,7 @@ impl Broker {
             tokens: TokenCache::default(),
             requests_this_call: 0,
             refusals: Vec::new(),
+            scrubbed: 0,
         }
     }
 
@@ -202,30 +210,52 @@ impl Broker {
         Ok(&self.resolved[&key])
     }
 
-    /// Every secret value this command knows (credential secret fields and secret inputs),
-    /// to scrub from responses.
-    fn known_secrets(&self) -> Vec<(Vec<u8>, String)> {
-        let mut out = self.config.secrets.scrub_pairs();
+    /// A scrubber of every secret value this command knows (secret inputs, credential secret
+    /// fields, session tokens), plus `extra`.
+    fn scrubber(&self, extra: &[Secret]) -> Scrubber {
+        let mut secrets: Vec<Secret> = self
+            .config
+            .secrets
+            .iter()
+            .map(|(name, value)| Secret {
+                value: value.expose().as_bytes().to_vec(),
+                exact: secrets::placeholder(name),
+                altered: format!("[redacted {name}]"),
+            })
+            .collect();
         for (name, credential) in &self.resolved {
             let Some(binding) = self.config.bindings.get(name) else {
                 continue;
             };
             for field in binding.spec.fields.iter().filter(|f| f.secret) {
                 if let Some(value) = credential.field(&field.name) {
-                    out.push((
-                        value.expose().as_bytes().to_vec(),
+                    secrets.push(Secret::named(
+                        value,
                         format!("[redacted {name}.{}]", field.name),
                     ));
                 }
             }
         }
         for value in self.tokens.values() {
-            out.push((
-                value.expose().as_bytes().to_vec(),
-                "[redacted session token]".to_string(),
-            ));
+            secrets.push(Secret::named(value, "[redacted session token]".to_string()));
         }
-        out
+        secrets.extend_from_slice(extra);
+        Scrubber::new(&secrets)
+    }
+
+    /// Counts scrubbed places; the first time, says so at `-v`.
+    fn note_scrubbed(&mut self, count: usize) {
+        if count == 0 {
+            return;
+        }
+        if self.scrubbed == 0 {
+            tracing::info!(
+                "portico removed secret values from a response to adapter {} before the \
+                 adapter saw it",
+                self.config.adapter
+            );
+        }
+        self.scrubbed += count;
     }
 }
 

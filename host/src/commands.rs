@@ -132,6 +132,7 @@ impl Ctx {
             description: &description,
             secrets,
             limits: self.runtime()?.limits(),
+            contract: &loaded.wit_version,
         })?;
         let audit = Audit::open(&self.home)?;
         let tokens = TokenCache::open(&self.home)?;

@@ -1,6 +1,7 @@
 //! What the broker may do for one profile: [`BrokerConfig::for_profile`] turns the approved
 //! lock entry, the profile and the adapter's description into grants and credential bindings.
 
+use super::placement::Placements;
 use super::policy::{Grants, HostPattern, Origin};
 use super::secrets::SecretInputs;
 use super::{Binding, BrokerConfig, scheme};
@@ -26,6 +27,8 @@ pub(crate) struct ProfileGrant<'a> {
     pub secrets: SecretInputs,
     /// Limits of every call.
     pub limits: Limits,
+    /// The contract version the adapter was built against.
+    pub contract: &'a str,
 }
 
 impl BrokerConfig {
@@ -40,6 +43,7 @@ impl BrokerConfig {
             description,
             secrets,
             limits,
+            contract,
         } = grant;
         let declared = scheme::validate_description(description)?;
         let approved = HostPattern::parse_all(&entry.hosts)?;
@@ -77,6 +81,17 @@ impl BrokerConfig {
             .filter_map(|s| s.default_value.clone().map(|d| (s.key.clone(), d)))
             .collect();
         settings.extend(profile.settings.clone());
+        let placements = if contract == "0.1.0" {
+            Placements::AnyBodyField
+        } else {
+            Placements::Declared(
+                description
+                    .secret_inputs
+                    .iter()
+                    .map(|s| (s.name.clone(), s.placements.clone()))
+                    .collect(),
+            )
+        };
         Ok(Self {
             adapter: description.name.clone(),
             profile: Some(name.to_string()),
@@ -85,6 +100,7 @@ impl BrokerConfig {
             bindings,
             settings,
             secrets,
+            placements,
             credential_headers,
             limits,
         })

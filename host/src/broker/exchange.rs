@@ -10,8 +10,9 @@ use super::credentials::{Exchange, sensitive};
 use super::failure::{CredentialProblem, Failure};
 use super::policy::Origin;
 use super::scheme::{FIELD_OPEN, template_fields};
+use super::scrub::Secret;
 use super::tokens::{Key, Tokens};
-use super::{Broker, secrets, wire};
+use super::{Broker, wire};
 use crate::secret::SecretString;
 use crate::wit::adapter::TokenExchangeScheme;
 use crate::wit::types::Method;
@@ -165,20 +166,16 @@ impl Broker {
         if !(200..300).contains(&status) {
             // Only the provider's own message and code are shown, scrubbed of every secret the
             // command knows, including the fields just sent.
-            let mut known = self.known_secrets();
-            for (name, value) in fields {
-                known.push((
-                    value.expose().as_bytes().to_vec(),
-                    format!("[redacted {stored}.{name}]"),
-                ));
-            }
+            let sent: Vec<Secret> = fields
+                .iter()
+                .map(|(name, value)| Secret::named(value, format!("[redacted {stored}.{name}]")))
+                .collect();
+            let scrubber = self.scrubber(&sent);
             let text = |key: &str| {
                 json.as_ref()
                     .and_then(|j| j.get(key))
                     .and_then(|v| v.as_str())
-                    .map(|s| {
-                        String::from_utf8_lossy(&secrets::scrub(s.as_bytes(), &known)).into_owned()
-                    })
+                    .map(|s| String::from_utf8_lossy(&scrubber.scrub(s.as_bytes()).0).into_owned())
             };
             let mut message = format!("{what} was refused by {} (HTTP {status})", record.host);
             if let Some(m) = text("message").or_else(|| text("error_description")) {

@@ -15,6 +15,8 @@ pub(crate) enum DenialReason {
     HeaderNotAllowed,
     /// A credential that was not declared, approved or bound to the host.
     CredentialNotBound,
+    /// A secret-input placeholder outside a declared placement.
+    SecretPlacement,
     /// A signature over a field that may not sign, or an invalid signature header.
     SignatureNotAllowed,
 }
@@ -163,6 +165,7 @@ impl From<Failure> for crate::wit::types::HostError {
                     DenialReason::InvalidUrl => t::DenialReason::InvalidUrl,
                     DenialReason::HeaderNotAllowed => t::DenialReason::HeaderNotAllowed,
                     DenialReason::CredentialNotBound => t::DenialReason::CredentialNotBound,
+                    DenialReason::SecretPlacement => t::DenialReason::SecretPlacement,
                     DenialReason::SignatureNotAllowed => t::DenialReason::SignatureNotAllowed,
                 },
                 message,

@@ -9,7 +9,7 @@ use super::audit::Record;
 use super::credentials::{Applied, Exchange};
 use super::failure::{DenialReason, Failure, LimitKind};
 use super::policy::Origin;
-use super::{Broker, headers, secrets, wire};
+use super::{Broker, headers, placement, wire};
 use crate::wit::http::{Request, Response};
 use crate::wit::{self, types, v0_1_0};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -94,8 +94,7 @@ impl Broker {
             Err(err) => return Err(self.deny(DenialReason::InvalidUrl, err)),
         };
         self.check_egress(&origin)?;
-        let mut headers = HeaderMap::new();
-        let mut json = false;
+        let mut guest_headers = Vec::with_capacity(request.headers.len());
         for (name, value) in &request.headers {
             if !headers::guest_may_set(name, &self.config.credential_headers) {
                 return Err(self.deny(
@@ -107,13 +106,30 @@ impl Broker {
                     ),
                 ));
             }
-            let lower = name.to_ascii_lowercase();
-            if lower == "content-type" && value.to_ascii_lowercase().contains("json") {
-                json = true;
+            guest_headers.push((name.to_ascii_lowercase(), value.as_bytes().to_vec()));
+        }
+        let mut body = request.body;
+        let placed = self.config.placements.place(
+            &self.config.secrets,
+            placement::Parts {
+                method: request.method,
+                url: &request.url,
+                path: url.path(),
+                headers: &mut guest_headers,
+                body: &mut body,
+            },
+        );
+        let secret_in_header = match placed {
+            Ok(in_header) => in_header,
+            Err(message) => {
+                let message = format!("adapter {}: {message}", self.config.adapter);
+                return Err(self.deny(DenialReason::SecretPlacement, message));
             }
-            let value = self.config.secrets.substitute(value.as_bytes(), false);
-            let (Ok(name), Ok(mut value)) = (
-                HeaderName::from_bytes(lower.as_bytes()),
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in guest_headers {
+            let (Ok(header), Ok(mut value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_bytes(&value),
             ) else {
                 return Err(self.deny(
@@ -121,15 +137,11 @@ impl Broker {
                     format!("invalid header {name:?}"),
                 ));
             };
-            if !self.config.secrets.is_empty() {
+            if secret_in_header {
                 value.set_sensitive(true);
             }
-            headers.append(name, value);
+            headers.append(header, value);
         }
-        let body = request
-            .body
-            .as_deref()
-            .map(|b| self.config.secrets.substitute(b, json));
         let mut credential = None;
         let mut exchange = None;
         if let Some(name) = &request.credential {
@@ -290,7 +302,10 @@ impl Broker {
         }
     }
 
-    async fn read_response(&self, mut response: reqwest::Response) -> Result<Response, Failure> {
+    async fn read_response(
+        &mut self,
+        mut response: reqwest::Response,
+    ) -> Result<Response, Failure> {
         let cap = self.config.limits.max_response_bytes;
         let too_large = || {
             Failure::too_large(
@@ -299,13 +314,15 @@ impl Broker {
             )
         };
         let status = response.status().as_u16();
-        let secrets = self.known_secrets();
+        let scrubber = self.scrubber(&[]);
+        let mut scrubbed = 0;
         let headers = response
             .headers()
             .iter()
             .filter(|(name, _)| *name != reqwest::header::SET_COOKIE)
             .map(|(name, value)| {
-                let value = secrets::scrub(value.as_bytes(), &secrets);
+                let (value, n) = scrubber.scrub(value.as_bytes());
+                scrubbed += n;
                 (
                     name.as_str().to_string(),
                     String::from_utf8_lossy(&value).into_owned(),
@@ -313,10 +330,12 @@ impl Broker {
             })
             .collect();
         let body = wire::read_capped(&mut response, cap, too_large).await?;
+        let (body, n) = scrubber.scrub(&body);
+        self.note_scrubbed(scrubbed + n);
         Ok(Response {
             status,
             headers,
-            body: secrets::scrub(&body, &secrets),
+            body,
             attempts: 0,
         })
     }
