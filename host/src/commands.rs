@@ -42,6 +42,8 @@ pub(crate) struct Bound {
     pub session: Session,
     /// What the adapter said about itself.
     pub description: contract::Description,
+    /// The contract version the adapter was built against.
+    pub contract: String,
 }
 
 impl Ctx {
@@ -142,6 +144,7 @@ impl Ctx {
         Ok(Bound {
             session,
             description,
+            contract: loaded.wit_version.clone(),
         })
     }
 }

@@ -264,7 +264,10 @@ fn unsupported_noun_exits_1() {
     let env = Env::ionos(Env::config());
     let run = env.run(&["mapping", "list"]).expect_code(1);
     assert!(
-        run.stderr.contains("ionos-vpn mapping.list: unsupported"),
+        run.stderr.contains(
+            "mapping list is not supported by adapter ionos-vpn (it supports: gateway \
+             list/get/create/update/delete"
+        ),
         "{}",
         run.stderr
     );

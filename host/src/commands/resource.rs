@@ -5,6 +5,7 @@
 //! a timeout), and output. The nouns' views are in `nouns.rs`, the specs built from arguments
 //! in `specs.rs`, the waiting in `wait.rs`.
 
+mod capability;
 mod nouns;
 mod specs;
 mod wait;
@@ -17,8 +18,10 @@ use super::{Ctx, key_value};
 use crate::cli::{ListArgs, TargetArgs};
 use crate::output::Column;
 use crate::runtime::Session;
+use crate::wit::adapter as contract;
 use crate::wit::types::{self, State};
 use anyhow::Result;
+use capability::Call;
 use serde_json::Value;
 use specs::locator;
 use wait::{wait_gone, wait_ready};
@@ -27,6 +30,8 @@ use wait::{wait_gone, wait_ready};
 trait Resource: Sized {
     /// `gateway`, `tunnel`, ...
     const NOUN: &'static str;
+    /// The same, as the contract names it.
+    const CONTRACT_NOUN: contract::Noun;
     /// Table columns.
     const COLUMNS: &'static [Column];
     /// Create/update input.
@@ -65,27 +70,75 @@ fn state_word(state: State) -> &'static str {
 enum Action<S> {
     List(ListArgs),
     Get(TargetArgs),
-    Create(S, Vec<SecretArg>),
-    Update(types::Locator, S, Vec<SecretArg>),
+    Create(S, Vec<SecretArg>, Shape),
+    Update(types::Locator, S, Vec<SecretArg>, Shape),
     Delete(TargetArgs),
+}
+
+/// What a create or update spec asks of the noun, for the capability check.
+struct Shape {
+    kind: Option<String>,
+    parent: Option<String>,
+    labels: bool,
+}
+
+impl<S> Action<S> {
+    /// The call about to be made, for [`capability::check`].
+    fn call<'a>(&'a self, noun: contract::Noun, filters: &'a [(String, String)]) -> Call<'a> {
+        let (action, kind, parent, labels) = match self {
+            Action::List(a) => (contract::Action::List, &a.kind, &a.gateway, false),
+            Action::Get(t) => (contract::Action::Get, &t.kind, &t.gateway, false),
+            Action::Delete(t) => (contract::Action::Delete, &t.kind, &t.gateway, false),
+            Action::Create(_, _, s) => (contract::Action::Create, &s.kind, &s.parent, s.labels),
+            Action::Update(_, _, _, s) => (contract::Action::Update, &s.kind, &s.parent, s.labels),
+        };
+        Call {
+            noun,
+            action,
+            kind: kind.as_deref(),
+            parent: parent.as_deref(),
+            filters,
+            labels,
+        }
+    }
 }
 
 async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> {
     let secret_args = match &action {
-        Action::Create(_, a) | Action::Update(_, _, a) => a.clone(),
+        Action::Create(_, a, _) | Action::Update(_, _, a, _) => a.clone(),
+        _ => Vec::new(),
+    };
+    let filters = match &action {
+        Action::List(a) => a
+            .filters
+            .iter()
+            .map(|f| key_value(f, "filter"))
+            .collect::<Result<Vec<_>>>()?,
         _ => Vec::new(),
     };
     let mut bound = ctx.bind(&secret_args).await?;
+    capability::check(
+        &bound.description,
+        &bound.contract,
+        &action.call(R::CONTRACT_NOUN, &filters),
+    )?;
+    if ctx.global.wait
+        && matches!(
+            action,
+            Action::Create(..) | Action::Update(..) | Action::Delete(_)
+        )
+    {
+        let mut get = action.call(R::CONTRACT_NOUN, &[]);
+        get.action = contract::Action::Get;
+        get.labels = false;
+        capability::check(&bound.description, &bound.contract, &get)
+            .map_err(|e| e.context("--wait polls with get"))?;
+    }
     let s = &mut bound.session;
     let printer = ctx.printer;
     let (wait, timeout) = (ctx.global.wait, ctx.global.wait_timeout);
     match action {
         Action::List(a) => {
-            let filters = a
-                .filters
-                .iter()
-                .map(|f| key_value(f, "filter"))
-                .collect::<Result<Vec<_>>>()?;
             let mut query = types::Query {
                 parent_id: a.gateway.clone(),
                 kind: a.kind.clone(),
@@ -121,7 +174,7 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
             let r = R::get(s, &locator(&t)).await?;
             printer.one(&r.view())?;
         }
-        Action::Create(spec, _) => {
+        Action::Create(spec, _, _) => {
             let created = R::create(s, &spec).await?;
             let shown = if wait {
                 wait_ready::<R>(s, &created.locator(), timeout).await?
@@ -130,7 +183,7 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
             };
             printer.one(&shown.view())?;
         }
-        Action::Update(l, spec, _) => {
+        Action::Update(l, spec, _, _) => {
             let updated = R::update(s, &l, &spec).await?;
             let shown = if wait {
                 wait_ready::<R>(s, &l, timeout).await?

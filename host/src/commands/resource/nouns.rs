@@ -4,6 +4,7 @@
 use super::state_word;
 use crate::output::Column;
 use crate::runtime::Session;
+use crate::wit::adapter::Noun;
 use crate::wit::types::{self, State};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -22,10 +23,11 @@ fn raw(text: &str) -> Value {
 }
 
 macro_rules! resource {
-    ($ty:ty, $spec:ty, $noun:literal, $list:ident, $get:ident, $create:ident, $update:ident, $delete:ident,
+    ($ty:ty, $spec:ty, $noun:literal, $cnoun:expr, $list:ident, $get:ident, $create:ident, $update:ident, $delete:ident,
      columns: $columns:expr, parent: |$pr:ident| $parent:expr, view: |$r:ident| $view:expr) => {
         impl super::Resource for $ty {
             const NOUN: &'static str = $noun;
+            const CONTRACT_NOUN: Noun = $cnoun;
             const COLUMNS: &'static [Column] = $columns;
             type Spec = $spec;
             fn locator(&self) -> types::Locator {
@@ -66,7 +68,7 @@ macro_rules! resource {
     };
 }
 
-resource!(types::Gateway, types::GatewaySpec, "gateway",
+resource!(types::Gateway, types::GatewaySpec, "gateway", Noun::Gateway,
 gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
 columns: &[("ID", "id"), ("KIND", "kind"), ("NAME", "name"), ("STATE", "state"),
            ("PUBLIC ADDRESS", "public_addresses"), ("NETWORKS", "networks")],
@@ -77,7 +79,7 @@ parent: |_r| None, view: |r| json!({
     "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 
-resource!(types::Tunnel, types::TunnelSpec, "tunnel",
+resource!(types::Tunnel, types::TunnelSpec, "tunnel", Noun::Tunnel,
 tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
 columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
            ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
@@ -90,7 +92,7 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
     "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 
-resource!(types::Peer, types::PeerSpec, "peer",
+resource!(types::Peer, types::PeerSpec, "peer", Noun::Peer,
 peers_list, peers_get, peers_create, peers_update, peers_delete,
 columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
            ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
@@ -102,7 +104,7 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
     "provider": raw(&r.raw),
 }));
 
-resource!(types::Mapping, types::MappingSpec, "mapping",
+resource!(types::Mapping, types::MappingSpec, "mapping", Noun::Mapping,
 mappings_list, mappings_get, mappings_create, mappings_update, mappings_delete,
 columns: &[("ID", "id"), ("PARENT", "parent_id"), ("KIND", "kind"), ("NAME", "name"),
            ("STATE", "state"), ("SOURCE", "source"), ("DESTINATION", "destination"),

@@ -1,6 +1,6 @@
 //! Turning a noun command's arguments into the contract's specs and locators.
 
-use super::Action;
+use super::{Action, Shape};
 use crate::broker::secrets::placeholder;
 use crate::cli::{
     CommonSpecArgs, GatewayCommand, GatewaySpecArgs, MappingCommand, MappingSpecArgs, PeerCommand,
@@ -186,7 +186,13 @@ macro_rules! dispatch {
                         ));
                     }
                     let (spec, args) = $build(&a)?;
-                    Action::Create(spec, args)
+                    let parent: fn(&_) -> Option<String> = $parent;
+                    let shape = Shape {
+                        kind: a.common.kind.clone(),
+                        parent: parent(&*a),
+                        labels: !a.common.labels.is_empty(),
+                    };
+                    Action::Create(spec, args, shape)
                 }
                 $cmd::Update { id, spec } => {
                     let (built, args) = $build(&spec)?;
@@ -196,7 +202,12 @@ macro_rules! dispatch {
                         parent_id: parent(&*spec),
                         kind: spec.common.kind.clone(),
                     };
-                    Action::Update(locator, built, args)
+                    let shape = Shape {
+                        kind: spec.common.kind.clone(),
+                        parent: parent(&*spec),
+                        labels: !spec.common.labels.is_empty(),
+                    };
+                    Action::Update(locator, built, args, shape)
                 }
                 $cmd::Delete(t) => Action::Delete(t),
             };
