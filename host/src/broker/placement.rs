@@ -280,7 +280,14 @@ mod tests {
     #[test]
     fn anywhere_else_is_refused_naming_the_input_and_the_place() {
         let rule = declared();
-        let cases: Vec<(Method, &str, Vec<(String, Vec<u8>)>, Option<&str>, &str)> = vec![
+        type Case<'a> = (
+            Method,
+            &'a str,
+            Vec<(String, Vec<u8>)>,
+            Option<&'a str>,
+            &'a str,
+        );
+        let cases: Vec<Case<'_>> = vec![
             (
                 Method::Post,
                 "https://a.example.com/gateways/g/tunnels?k={{secret:psk}}",
