@@ -33,22 +33,22 @@ impl Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Profile to use (defaults to the only profile, if there is exactly one).
-    #[arg(short, long, env = "PORTICO_PROFILE", global = true)]
+    #[arg(short, long, env = "PORTICO_PROFILE", global = true, help_heading = "Global options")]
     pub profile: Option<String>,
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Table, global = true)]
+    #[arg(short, long, value_enum, default_value_t = Format::Table, global = true, help_heading = "Global options")]
     pub output: Format,
     /// Follow every page of a list.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub all: bool,
     /// After create, update or delete, poll until the resource is ready (or gone).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub wait: bool,
     /// Give up waiting after this long (e.g. 90s, 10m).
-    #[arg(long, global = true, default_value = "10m", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, help_heading = "Global options", default_value = "10m", value_parser = humantime::parse_duration)]
     pub wait_timeout: Duration,
     /// More diagnostics on stderr (-v info, -vv debug).
-    #[arg(short, long, action = ArgAction::Count, global = true)]
+    #[arg(short, long, action = ArgAction::Count, global = true, help_heading = "Global options")]
     pub verbose: u8,
 }
 
@@ -189,7 +189,7 @@ pub(crate) struct ListArgs {
     /// Parent gateway (for tunnels, peers and gateway-bound mappings).
     #[arg(long, visible_alias = "parent")]
     pub gateway: Option<String>,
-    /// Only this kind (e.g. wireguard, ipsec).
+    /// Only this kind (the adapter's kinds of this noun: `portico adapter inspect`).
     #[arg(long)]
     pub kind: Option<String>,
     /// Provider filter `key=value` (repeatable).
@@ -219,7 +219,7 @@ pub(crate) struct TargetArgs {
 /// Options every create/update takes.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CommonSpecArgs {
-    /// Kind to create (e.g. wireguard, ipsec).
+    /// Kind to create, one of the adapter's kinds of this noun (`portico adapter inspect`).
     #[arg(long)]
     pub kind: Option<String>,
     /// Display name.
@@ -328,13 +328,22 @@ macro_rules! noun_command {
         #[doc = concat!("`portico ", $noun, " ...`")]
         #[derive(Debug, Subcommand)]
         pub(crate) enum $name {
+            // `about` is explicit: a newtype variant would otherwise take the argument
+            // struct's doc comment as its description.
             #[doc = concat!("List ", $noun, "s.")]
+            #[command(about = concat!("List ", $noun, "s"), long_about = None)]
             List(ListArgs),
             #[doc = concat!("Show one ", $noun, ".")]
+            #[command(about = concat!("Show one ", $noun), long_about = None)]
             Get(TargetArgs),
             #[doc = concat!("Create a ", $noun, ".")]
+            #[command(about = concat!("Create a ", $noun), long_about = None)]
             Create(Box<$spec>),
             #[doc = concat!("Change a ", $noun, " (fields not given are kept).")]
+            #[command(
+                about = concat!("Change a ", $noun, " (fields not given are kept; --clear empties one)"),
+                long_about = None
+            )]
             Update {
                 /// Resource id.
                 id: String,
@@ -343,6 +352,7 @@ macro_rules! noun_command {
                 spec: Box<$spec>,
             },
             #[doc = concat!("Delete a ", $noun, ".")]
+            #[command(about = concat!("Delete a ", $noun), long_about = None)]
             Delete(TargetArgs),
         }
     };

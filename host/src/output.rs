@@ -60,9 +60,14 @@ impl Printer {
         match self.format {
             Format::Table => {
                 let mut table = new_table();
+                // A resource's `provider` is the provider's document (an object); an adapter's
+                // `provider` is the provider's name, an ordinary row.
+                let document = item
+                    .get("provider")
+                    .filter(|p| p.is_object() || p.is_array());
                 if let Value::Object(map) = item {
                     for (key, value) in map {
-                        if key == "provider" {
+                        if key == "provider" && document.is_some() {
                             continue;
                         }
                         table.add_row(vec![
@@ -72,7 +77,7 @@ impl Printer {
                     }
                 }
                 let mut text = format!("{table}\n");
-                if let Some(provider) = item.get("provider").filter(|p| !p.is_null()) {
+                if let Some(provider) = document {
                     text.push_str("provider document:\n");
                     // JSON escapes every control character, so this part is safe as is.
                     text.push_str(&serde_json::to_string_pretty(provider)?);

@@ -13,9 +13,12 @@
 //!   digits needs a run of [`HEX_RUN`]: eight hex digits carry 32 bits, and would match pieces
 //!   of ordinary ids (UUIDs) in a response.
 //!
-//! Values shorter than [`MIN_LEN`] bytes cannot be told apart from ordinary words (`active`,
-//! `wrong`), so they are not scrubbed: rewriting every `active` in a response would corrupt
-//! provider data. `credential set` warns about such values. SECURITY.md states what remains.
+//! Only *distinctive* values are scrubbed: at least 16 bytes, or at least [`MIN_LEN`] bytes
+//! mixing two kinds of character (lower case, upper case, digits, others). A shorter value or a
+//! plain word (`active`, `wrong`, `AVAILABLE`) cannot be told apart from ordinary provider text:
+//! rewriting every `active` in a response would corrupt provider data, and hiding a plain word
+//! protects little. `credential set` and `--secret` warn about such values; no credential
+//! format is refused. SECURITY.md states what remains possible.
 
 use base64::Engine as _;
 use std::collections::HashMap;
@@ -25,6 +28,17 @@ pub(crate) const MIN_LEN: usize = 8;
 
 /// The run that counts as a leak of a value made only of hex digits.
 pub(crate) const HEX_RUN: usize = 12;
+
+/// Whether `value` can be told apart from ordinary text (see the module documentation).
+pub(crate) fn is_distinctive(value: &[u8]) -> bool {
+    let classes = [
+        value.iter().any(u8::is_ascii_lowercase),
+        value.iter().any(u8::is_ascii_uppercase),
+        value.iter().any(u8::is_ascii_digit),
+        value.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ];
+    value.len() >= 16 || (value.len() >= MIN_LEN && classes.iter().filter(|c| **c).count() >= 2)
+}
 
 /// How long a run of `form` must be to count as a leak.
 fn run_len(form: &[u8]) -> usize {
@@ -108,12 +122,12 @@ fn folded(bytes: &[u8]) -> Vec<u8> {
 }
 
 impl Scrubber {
-    /// A scrubber for `secrets`; those shorter than [`MIN_LEN`] bytes are left out.
+    /// A scrubber for `secrets`; those that are not [distinctive](is_distinctive) are left out.
     pub(crate) fn new(secrets: &[Secret]) -> Self {
         let mut forms = Vec::new();
         let mut runs: Vec<(usize, HashMap<Vec<u8>, usize>)> = Vec::new();
         let mut labels = Vec::new();
-        for secret in secrets.iter().filter(|s| s.value.len() >= MIN_LEN) {
+        for secret in secrets.iter().filter(|s| is_distinctive(&s.value)) {
             let label = labels.len();
             labels.push(secret.altered.clone());
             forms.push((secret.value.clone(), secret.exact.clone(), false));
@@ -308,6 +322,22 @@ mod tests {
                 "a run of {form} survived in {out}"
             );
             assert!(out.contains("[redacted psk]"), "{out}");
+        }
+    }
+
+    #[test]
+    fn plain_words_are_not_distinctive_but_real_credentials_are() {
+        for plain in ["active", "wrong", "AVAILABLE", "12345678", "password"] {
+            assert!(!is_distinctive(plain.as_bytes()), "{plain}");
+        }
+        for real in [
+            "keyId-4f7b2c",
+            "9f86d081884c7d65",
+            "correcthorsebatterystaple",
+            "ucat_01HZX3",
+            "eyJhbGciOi",
+        ] {
+            assert!(is_distinctive(real.as_bytes()), "{real}");
         }
     }
 

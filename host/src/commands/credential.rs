@@ -2,6 +2,7 @@
 //! never from the command line, and never printed.
 
 use super::Ctx;
+use crate::broker::scrub::is_distinctive;
 use crate::cli::CredentialCommand;
 use crate::error::input;
 use crate::secret::SecretString;
@@ -29,6 +30,15 @@ pub(crate) fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
                     fields
                 };
                 let values = read_values(&fields)?;
+                for (field, value) in &values {
+                    if !is_distinctive(value.expose().as_bytes()) {
+                        eprintln!(
+                            "note: the value of {name}.{field} is short or a plain word; if it \
+                             is secret, portico cannot tell it apart from ordinary provider text \
+                             and will not scrub it from responses"
+                        );
+                    }
+                }
                 ctx.credentials.set(&name, values)?;
             }
             eprintln!("stored credential {name}");

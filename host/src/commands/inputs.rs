@@ -1,5 +1,6 @@
 //! Inputs that are not plain flags: secret inputs and JSON documents.
 
+use crate::broker::scrub::is_distinctive;
 use crate::broker::secrets::SecretInputs;
 use crate::credential_store::CredentialStore;
 use crate::error::input;
@@ -132,6 +133,13 @@ pub(crate) fn read_secrets(
         };
         if value.is_empty() {
             return Err(input(format!("secret input {} is empty", arg.name)));
+        }
+        if !is_distinctive(value.as_bytes()) {
+            eprintln!(
+                "note: secret input {} is short or a plain word; portico cannot tell it apart \
+                 from ordinary provider text and will not scrub it from responses",
+                arg.name
+            );
         }
         inputs.insert(arg.name.clone(), SecretString::new(value));
     }
