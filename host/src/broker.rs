@@ -27,6 +27,7 @@ mod resolve;
 pub(crate) mod scheme;
 pub(crate) mod scrub;
 pub(crate) mod secrets;
+pub(crate) mod tape;
 pub(crate) mod tokens;
 mod wire;
 
@@ -43,6 +44,7 @@ use policy::{Grants, HostPattern};
 use scrub::{Scrubber, Secret};
 use secrets::SecretInputs;
 use std::collections::BTreeMap;
+use tape::Tape;
 use tokens::TokenCache;
 
 /// A credential the adapter declared, as bound for this command.
@@ -76,6 +78,8 @@ pub(crate) struct BrokerConfig {
     pub secrets: SecretInputs,
     /// Where each secret input may be placed.
     pub placements: Placements,
+    /// A cassette to record into or replay from.
+    pub tape: Option<Tape>,
     /// Header names (lower case) the adapter's credential schemes fill; guests may not set them.
     pub credential_headers: Vec<String>,
     /// Limits.
@@ -153,6 +157,11 @@ impl Broker {
     /// adapter swallowed the error.
     pub(crate) fn take_refusals(&mut self) -> Vec<String> {
         std::mem::take(&mut self.refusals)
+    }
+
+    /// Whether requests are answered from a cassette.
+    fn replaying(&self) -> bool {
+        self.config.tape.as_ref().is_some_and(Tape::is_replay)
     }
 
     /// The adapter name.

@@ -33,7 +33,13 @@ impl Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Profile to use (defaults to the only profile, if there is exactly one).
-    #[arg(short, long, env = "PORTICO_PROFILE", global = true, help_heading = "Global options")]
+    #[arg(
+        short,
+        long,
+        env = "PORTICO_PROFILE",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub profile: Option<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table, global = true, help_heading = "Global options")]
@@ -50,6 +56,25 @@ pub(crate) struct GlobalArgs {
     /// More diagnostics on stderr (-v info, -vv debug).
     #[arg(short, long, action = ArgAction::Count, global = true, help_heading = "Global options")]
     pub verbose: u8,
+    /// Write every request the adapter makes, and its answer, to a cassette (secrets stay
+    /// placeholders, so it can be committed).
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Global options",
+        conflicts_with = "replay"
+    )]
+    pub record: Option<std::path::PathBuf>,
+    /// Answer every request from a cassette instead of the network; a request the cassette
+    /// does not hold fails. No credentials are needed.
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Global options"
+    )]
+    pub replay: Option<std::path::PathBuf>,
 }
 
 /// Top-level commands.

@@ -9,6 +9,7 @@ mod profile;
 mod resource;
 
 use crate::broker::audit::Audit;
+use crate::broker::tape::{Cassette, Tape};
 use crate::broker::tokens::TokenCache;
 use crate::broker::{BrokerConfig, Network, ProfileGrant};
 use crate::cli::{Command, GlobalArgs};
@@ -20,6 +21,7 @@ use crate::output::Printer;
 use crate::runtime::{Loaded, Runtime, Session, loader};
 use crate::wit::adapter as contract;
 use anyhow::{Context as _, Result, bail};
+use std::sync::{Arc, Mutex};
 
 /// What every command can reach.
 pub(crate) struct Ctx {
@@ -34,6 +36,7 @@ pub(crate) struct Ctx {
     /// Output.
     pub printer: Printer,
     runtime: Option<Runtime>,
+    tape: Option<Tape>,
 }
 
 /// An adapter session bound to a profile, ready for calls.
@@ -48,15 +51,26 @@ pub(crate) struct Bound {
 
 impl Ctx {
     /// The context for `home` and `global` options.
-    pub(crate) fn new(home: Home, global: GlobalArgs) -> Self {
-        Self {
+    pub(crate) fn new(home: Home, global: GlobalArgs) -> Result<Self> {
+        let tape = match (&global.record, &global.replay) {
+            (Some(path), _) => Some(Tape::Record(Arc::new(Mutex::new(Cassette::new(path))))),
+            (None, Some(path)) => Some(Tape::Replay(Arc::new(Mutex::new(Cassette::load(path)?)))),
+            (None, None) => None,
+        };
+        Ok(Self {
             config: ConfigStore::new(home.clone()),
             credentials: CredentialStore::new(home.clone()),
             printer: Printer::new(global.output),
             home,
             global,
             runtime: None,
-        }
+            tape,
+        })
+    }
+
+    /// The cassette of this command, if it records or replays.
+    pub(crate) fn tape(&self) -> Option<Tape> {
+        self.tape.clone()
     }
 
     /// The runtime, built on first use.
@@ -135,6 +149,7 @@ impl Ctx {
             secrets,
             limits: self.runtime()?.limits(),
             contract: &loaded.wit_version,
+            tape: self.tape(),
         })?;
         let audit = Audit::open(&self.home)?;
         let tokens = TokenCache::open(&self.home)?;
@@ -149,8 +164,17 @@ impl Ctx {
     }
 }
 
-/// Runs one command.
+/// Runs one command, then writes its recording (even when the command failed: what it saw is
+/// what an author wants to replay).
 pub(crate) async fn run(ctx: &mut Ctx, command: Command) -> Result<()> {
+    let result = dispatch(ctx, command).await;
+    if let Some(tape) = &ctx.tape {
+        tape.finish()?;
+    }
+    result
+}
+
+async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
     match command {
         Command::Adapter(c) => adapter::run(ctx, c).await,
         Command::Profile(c) => profile::run(ctx, c).await,

@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let result = runtime.block_on(async {
         let home = home::Home::from_env()?;
-        let mut ctx = commands::Ctx::new(home, cli.global);
+        let mut ctx = commands::Ctx::new(home, cli.global)?;
         commands::run(&mut ctx, cli.command).await
     });
     match result {

@@ -23,7 +23,9 @@ fn env() -> Env {
         install.stderr
     );
     assert!(
-        install.stderr.contains("private-key: the whole value of a JSON body field"),
+        install
+            .stderr
+            .contains("private-key: the whole value of a JSON body field"),
         "{}",
         install.stderr
     );
@@ -105,7 +107,13 @@ fn a_0_1_0_adapter_completes_a_lifecycle_against_the_emulator() {
     assert_eq!(body["properties"]["privateKey"], key.as_str());
 
     let list = env.json(&["gateway", "list"]);
-    assert!(list.as_array().unwrap().iter().any(|g| g["id"] == id.as_str()), "{list}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["id"] == id.as_str()),
+        "{list}"
+    );
     let got = env.json(&["gateway", "get", &id]);
     assert_eq!(got["name"], "old-contract");
     // What 0.1.0 cannot express is refused before the call, not silently dropped.
@@ -113,7 +121,10 @@ fn a_0_1_0_adapter_completes_a_lifecycle_against_the_emulator() {
         .run(&["gateway", "update", &id, "--clear", "description"])
         .expect_code(1);
     assert!(update.stderr.contains("0.1.0"), "{}", update.stderr);
-    runs.push(env.run(&["gateway", "delete", &id, "--wait"]).expect_code(0));
+    runs.push(
+        env.run(&["gateway", "delete", &id, "--wait"])
+            .expect_code(0),
+    );
     let gone = env.run(&["gateway", "get", &id]).expect_code(1);
     assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
 

@@ -18,7 +18,10 @@ fn directory_digest(dir: &str) -> String {
     let mut listing = String::new();
     for file in files {
         let bytes = std::fs::read(root.join(&file)).unwrap();
-        listing.push_str(&format!("{}  {file}\n", hex::encode(Sha256::digest(&bytes))));
+        listing.push_str(&format!(
+            "{}  {file}\n",
+            hex::encode(Sha256::digest(&bytes))
+        ));
     }
     hex::encode(Sha256::digest(listing.as_bytes()))
 }
@@ -38,11 +41,16 @@ fn an_undeclared_noun_is_answered_without_calling_the_adapter() {
     let before = env.emu().requests().len();
     let run = env.run(&["mapping", "list"]).expect_code(1);
     assert!(
-        run.stderr.contains("mapping list is not supported by adapter ionos-vpn"),
+        run.stderr
+            .contains("mapping list is not supported by adapter ionos-vpn"),
         "{}",
         run.stderr
     );
-    assert_eq!(env.emu().requests().len(), before, "the adapter made a request");
+    assert_eq!(
+        env.emu().requests().len(),
+        before,
+        "the adapter made a request"
+    );
     assert!(env.audit_records().is_empty(), "{}", env.audit());
 }
 
@@ -50,10 +58,19 @@ fn an_undeclared_noun_is_answered_without_calling_the_adapter() {
 fn inspect_names_nouns_and_kinds_plainly() {
     let env = Env::ionos(Env::config());
     let inspect = env.json(&["adapter", "inspect", "ionos-vpn"]);
-    assert_eq!(inspect["nouns"], serde_json::json!(["gateway", "tunnel", "peer"]));
+    assert_eq!(
+        inspect["nouns"],
+        serde_json::json!(["gateway", "tunnel", "peer"])
+    );
     let kinds = inspect["kinds"].as_array().unwrap();
-    assert!(kinds.contains(&serde_json::json!("gateway/wireguard")), "{kinds:?}");
-    assert!(kinds.iter().all(|k| !k.as_str().unwrap().contains("::")), "{kinds:?}");
+    assert!(
+        kinds.contains(&serde_json::json!("gateway/wireguard")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.iter().all(|k| !k.as_str().unwrap().contains("::")),
+        "{kinds:?}"
+    );
     assert_eq!(inspect["capabilities"][0]["noun"], "gateway");
     assert_eq!(inspect["provider"], "IONOS Cloud VPN Gateway");
 }
@@ -91,7 +108,10 @@ fn noun_help_describes_each_subcommand_and_groups_global_options() {
         assert!(!help.contains("Options of"), "{help}");
         assert!(help.contains("Global options:"), "{help}");
     }
-    let tunnel = env.run(&["tunnel", "create", "--help"]).expect_code(0).stdout;
+    let tunnel = env
+        .run(&["tunnel", "create", "--help"])
+        .expect_code(0)
+        .stdout;
     assert!(!tunnel.contains("wireguard"), "{tunnel}");
 }
 
@@ -106,7 +126,11 @@ fn a_plain_word_credential_does_not_rewrite_provider_data() {
     let env = Env::with_emulator(config);
     let set = env.run_with(&["credential", "set", "plain"], "AVAILABLE\n", &[]);
     let set = set.expect_code(0);
-    assert!(set.stderr.contains("short or a plain word"), "{}", set.stderr);
+    assert!(
+        set.stderr.contains("short or a plain word"),
+        "{}",
+        set.stderr
+    );
     env.install_ionos(Some("plain"));
     let gateway = create_wireguard(&env, "plain", &["--wait"]);
     assert_eq!(gateway["provider_state"], "AVAILABLE", "{gateway}");

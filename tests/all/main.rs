@@ -22,6 +22,7 @@ mod signing;
 mod soracom_napter;
 mod soracom_vpg;
 mod support;
+mod tape;
 #[cfg(unix)]
 mod tty;
 mod upcloud;

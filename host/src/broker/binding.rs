@@ -4,6 +4,7 @@
 use super::placement::Placements;
 use super::policy::{Grants, HostPattern, Origin};
 use super::secrets::SecretInputs;
+use super::tape::Tape;
 use super::{Binding, BrokerConfig, scheme};
 use crate::config::{Limits, LockEntry, Profile};
 use crate::wit::adapter;
@@ -29,6 +30,8 @@ pub(crate) struct ProfileGrant<'a> {
     pub limits: Limits,
     /// The contract version the adapter was built against.
     pub contract: &'a str,
+    /// A cassette to record into or replay from.
+    pub tape: Option<Tape>,
 }
 
 impl BrokerConfig {
@@ -44,6 +47,7 @@ impl BrokerConfig {
             secrets,
             limits,
             contract,
+            tape,
         } = grant;
         let declared = scheme::validate_description(description)?;
         let approved = HostPattern::parse_all(&entry.hosts)?;
@@ -101,6 +105,7 @@ impl BrokerConfig {
             settings,
             secrets,
             placements,
+            tape,
             credential_headers,
             limits,
         })

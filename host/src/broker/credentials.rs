@@ -31,13 +31,12 @@ pub(super) struct Exchange {
 }
 
 impl Broker {
-    /// How credential `name` applies to a request for `origin`: headers, or a token exchange
-    /// still to make.
-    pub(super) fn credential_headers(
+    /// The binding of credential `name`, which must be bound to `origin`.
+    pub(super) fn bound(
         &mut self,
         name: &str,
         origin: &super::policy::Origin,
-    ) -> Result<(String, Applied), Failure> {
+    ) -> Result<Binding, Failure> {
         let binding = self.binding(name)?;
         if !binding.hosts.allows(origin) {
             return Err(self.deny(
@@ -50,6 +49,17 @@ impl Broker {
                 ),
             ));
         }
+        Ok(binding)
+    }
+
+    /// How credential `name` applies to a request for `origin`: headers, or a token exchange
+    /// still to make.
+    pub(super) fn credential_headers(
+        &mut self,
+        name: &str,
+        origin: &super::policy::Origin,
+    ) -> Result<(String, Applied), Failure> {
+        let binding = self.bound(name, origin)?;
         let credential = self.credential(&binding)?;
         let field = |f: &str| credential.field(f);
         for scheme in &binding.spec.schemes {
@@ -151,6 +161,11 @@ impl Broker {
                 ),
             ));
         }
+        if self.replaying() {
+            // No credential is read when replaying; the value only ever reaches the cassette,
+            // which ignores headers.
+            return Ok(format!("{{{{identity:{credential}.{field}}}}}"));
+        }
         let resolved = self.credential(&binding)?;
         match resolved.field(field) {
             Some(value) => Ok(value.expose().to_string()),
@@ -207,6 +222,14 @@ impl Broker {
     /// `credentials.sign`: HMAC with a secret field as key.
     pub(crate) fn sign(&mut self, request: &SignRequest) -> Result<Vec<u8>, Failure> {
         let (binding, _) = self.declared_field(&request.credential, &request.field)?;
+        if self.replaying() {
+            // Nothing is sent when replaying: a MAC of the right length, without the secret.
+            let len = match request.algorithm {
+                Algorithm::HmacSha256 => 32,
+                Algorithm::HmacSha512 => 64,
+            };
+            return Ok(vec![0; len]);
+        }
         let resolved = self.credential(&binding)?;
         let Some(secret) = resolved.field(&request.field) else {
             return Err(Failure::credential(format!(

@@ -7,7 +7,7 @@
 
 use super::audit::Record;
 use super::credentials::{Applied, Exchange};
-use super::failure::{DenialReason, Failure, LimitKind};
+use super::failure::{DenialReason, Failure, LimitKind, TransportKind};
 use super::policy::Origin;
 use super::{Broker, headers, placement, wire};
 use crate::wit::http::{Request, Response};
@@ -46,15 +46,27 @@ impl Broker {
             host,
             path,
         );
+        let taped = self.config.tape.as_ref().map(|_| request.clone());
         let result = match self.prepare(request, method) {
             Ok(prepared) => {
                 record.credential = prepared.credential.clone();
-                let result = self.execute(prepared, &mut record).await;
+                let result = match (&self.config.tape, &taped) {
+                    (Some(tape), Some(original)) if tape.is_replay() => {
+                        record.attempts = 1;
+                        tape.answer(original).map_err(|message| {
+                            Failure::transport(TransportKind::Connect, false, message)
+                        })
+                    }
+                    _ => self.execute(prepared, &mut record).await,
+                };
                 record.outcome = if result.is_ok() { "ok" } else { "failed" };
                 result
             }
             Err(err) => Err(err),
         };
+        if let (Some(tape), Some(original), Ok(response)) = (&self.config.tape, &taped, &result) {
+            tape.record(original, response);
+        }
         match &result {
             Ok(response) => record.status = Some(response.status),
             Err(err) => record.reason = Some(err.message().to_string()),
@@ -144,7 +156,11 @@ impl Broker {
         }
         let mut credential = None;
         let mut exchange = None;
-        if let Some(name) = &request.credential {
+        let replay = self.config.tape.as_ref().is_some_and(|t| t.is_replay());
+        if let Some(name) = request.credential.as_ref().filter(|_| replay) {
+            // Nothing goes on the wire: check the binding, apply nothing.
+            credential = Some(self.bound(name, &origin)?.stored);
+        } else if let Some(name) = &request.credential {
             let (stored, applied) = self.credential_headers(name, &origin)?;
             credential = Some(stored);
             match applied {
@@ -156,7 +172,7 @@ impl Broker {
                 Applied::Exchange(e) => exchange = Some(e),
             }
         }
-        for signature in &request.signatures {
+        for signature in request.signatures.iter().filter(|_| !replay) {
             let (name, value) = self.signature_header(signature, &origin)?;
             headers.insert(name, value);
         }
