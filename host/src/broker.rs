@@ -252,6 +252,28 @@ impl Broker {
         Scrubber::new(&secrets)
     }
 
+    /// Every secret value this command knows, for the conformance suite's memory scan.
+    #[cfg(feature = "memory-dump")]
+    pub(crate) fn secret_values(&self) -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = self
+            .config
+            .secrets
+            .iter()
+            .map(|(_, v)| v.expose().as_bytes().to_vec())
+            .collect();
+        for (name, credential) in &self.resolved {
+            if let Some(binding) = self.config.bindings.get(name) {
+                for field in binding.spec.fields.iter().filter(|f| f.secret) {
+                    if let Some(v) = credential.field(&field.name) {
+                        out.push(v.expose().as_bytes().to_vec());
+                    }
+                }
+            }
+        }
+        out.extend(self.tokens.values().map(|v| v.expose().as_bytes().to_vec()));
+        out
+    }
+
     /// Counts scrubbed places; the first time, says so at `-v`.
     fn note_scrubbed(&mut self, count: usize) {
         if count == 0 {

@@ -140,6 +140,12 @@ pub(crate) enum AdapterCommand {
     },
     /// List installed adapters.
     List,
+    /// Run the conformance suite against an installed adapter and the active profile's
+    /// endpoint (or a cassette, with --replay): one row per check, non-zero exit on a failure.
+    Test {
+        /// Adapter name.
+        name: String,
+    },
     /// Show an adapter's description, grants and operation count.
     Inspect {
         /// Adapter name.

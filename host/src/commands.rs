@@ -1,14 +1,16 @@
 //! Command implementations, and the context they share.
 
 mod adapter;
+mod conformance;
 mod credential;
 mod inputs;
 mod op;
-mod paging;
+pub(crate) mod paging;
 mod profile;
-mod resource;
+pub(crate) mod resource;
 
 use crate::broker::audit::Audit;
+use crate::broker::secrets::SecretInputs;
 use crate::broker::tape::{Cassette, Tape};
 use crate::broker::tokens::TokenCache;
 use crate::broker::{BrokerConfig, Network, ProfileGrant};
@@ -128,6 +130,23 @@ impl Ctx {
 
     /// A session of the active profile's adapter with the broker configured for it.
     pub(crate) async fn bind(&mut self, secret_args: &[inputs::SecretArg]) -> Result<Bound> {
+        let store = self.credentials.clone();
+        self.bind_with(
+            |description, credentials| {
+                inputs::read_secrets(secret_args, &description.secret_inputs, credentials)
+            },
+            store,
+        )
+        .await
+    }
+
+    /// [`Ctx::bind`] with the secret inputs from `secrets` (given the description and the
+    /// credential store) and credentials from `store`.
+    pub(crate) async fn bind_with(
+        &mut self,
+        secrets: impl FnOnce(&contract::Description, &CredentialStore) -> Result<SecretInputs>,
+        store: CredentialStore,
+    ) -> Result<Bound> {
         let profile_name = self.profile_name()?;
         home::validate_name("profile", &profile_name)?;
         let profile = self
@@ -139,8 +158,7 @@ impl Ctx {
         let (entry, loaded) = self.load_installed(&profile.adapter)?;
         let mut session = self.runtime()?.instantiate(&loaded).await?;
         let description = session.describe().await?;
-        let secrets =
-            inputs::read_secrets(secret_args, &description.secret_inputs, &self.credentials)?;
+        let secrets = secrets(&description, &self.credentials)?;
         let config = BrokerConfig::for_profile(ProfileGrant {
             name: &profile_name,
             profile: &profile,
@@ -153,9 +171,7 @@ impl Ctx {
         })?;
         let audit = Audit::open(&self.home)?;
         let tokens = TokenCache::open(&self.home)?;
-        session
-            .broker()
-            .configure(config, self.credentials.clone(), audit, tokens);
+        session.broker().configure(config, store, audit, tokens);
         Ok(Bound {
             session,
             description,

@@ -60,6 +60,9 @@ pub(crate) struct Summary {
 #[derive(Debug, Clone)]
 pub(crate) struct CredentialStore {
     home: Home,
+    /// Credentials that replace stored ones for this process (the conformance suite's wrong
+    /// credential), by name.
+    overrides: std::sync::Arc<BTreeMap<String, Credential>>,
 }
 
 type FileTable = BTreeMap<String, BTreeMap<String, String>>;
@@ -67,12 +70,28 @@ type FileTable = BTreeMap<String, BTreeMap<String, String>>;
 impl CredentialStore {
     /// The store of `home`.
     pub(crate) fn new(home: Home) -> Self {
-        Self { home }
+        Self {
+            home,
+            overrides: Default::default(),
+        }
+    }
+
+    /// This store, with credential `name` replaced by `fields` (nothing is written).
+    pub(crate) fn with_override(&self, name: &str, fields: BTreeMap<String, SecretString>) -> Self {
+        let mut overrides = (*self.overrides).clone();
+        overrides.insert(name.to_string(), Credential { fields });
+        Self {
+            home: self.home.clone(),
+            overrides: std::sync::Arc::new(overrides),
+        }
     }
 
     /// Resolves credential `name`; `fields` are the field names to look for in the environment.
     pub(crate) fn resolve(&self, name: &str, fields: &[String]) -> Result<Credential> {
         home::validate_name("credential", name)?;
+        if let Some(credential) = self.overrides.get(name) {
+            return Ok(credential.clone());
+        }
         let mut credential = Credential {
             fields: BTreeMap::new(),
         };

@@ -145,6 +145,9 @@ impl Runtime {
             store,
             bindings,
             limits: self.limits,
+            refused: Vec::new(),
+            #[cfg(feature = "memory-dump")]
+            memory_taken: false,
         })
     }
 }

@@ -42,6 +42,18 @@ pub(crate) struct Record {
     pub reason: Option<String>,
 }
 
+/// Every record of the audit log of `home`, oldest first.
+pub(crate) fn read(home: &Home) -> Result<Vec<serde_json::Value>> {
+    let dir = home.dir(Area::Data)?;
+    let Some(bytes) = crate::home::read_optional(&dir, FILE)? else {
+        return Ok(Vec::new());
+    };
+    Ok(String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect())
+}
+
 impl Record {
     /// A record of a request starting now, not yet sent: `refused` until the caller says
     /// otherwise.

@@ -7,8 +7,12 @@
 
 mod capability;
 mod nouns;
+mod spec_json;
 mod specs;
 mod wait;
+
+pub(crate) use spec_json::SpecJson;
+pub(crate) use wait::{wait_gone, wait_ready};
 
 pub(crate) use specs::{gateway, mapping, peer, tunnel};
 
@@ -24,10 +28,9 @@ use anyhow::Result;
 use capability::Call;
 use serde_json::Value;
 use specs::locator;
-use wait::{wait_gone, wait_ready};
 
 /// A noun of the contract, as the CLI drives it.
-trait Resource: Sized {
+pub(crate) trait Resource: Sized {
     /// `gateway`, `tunnel`, ...
     const NOUN: &'static str;
     /// The same, as the contract names it.
@@ -35,7 +38,7 @@ trait Resource: Sized {
     /// Table columns.
     const COLUMNS: &'static [Column];
     /// Create/update input.
-    type Spec;
+    type Spec: SpecJson;
     /// The locator that finds this resource again (its id, parent and kind).
     fn locator(&self) -> types::Locator;
     /// Normalised state.

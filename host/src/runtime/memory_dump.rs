@@ -24,6 +24,9 @@ pub(crate) const MEMORY_DUMP_ENV: &str = "PORTICO_MEMORY_DUMP_DIR";
 
 impl Drop for Session {
     fn drop(&mut self) {
+        if self.memory_taken {
+            return;
+        }
         if let Some(dir) = std::env::var_os(MEMORY_DUMP_ENV)
             && let Err(err) = self.dump_memory(std::path::Path::new(&dir))
         {
@@ -39,7 +42,26 @@ impl Session {
     /// epoch deadline already reached) on a call into the guest: with `coredump_on_trap` the
     /// trap carries a core dump whose memories are the adapter's.
     fn dump_memory(&mut self, dir: &std::path::Path) -> Result<()> {
+        let memories = self.memories()?;
+        std::fs::create_dir_all(dir)?;
+        for (n, memory) in memories.iter().enumerate() {
+            static SEQUENCE: std::sync::atomic::AtomicUsize =
+                std::sync::atomic::AtomicUsize::new(0);
+            let seq = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let file = dir.join(format!(
+                "{}-{}-{seq}-{n}.mem",
+                self.name,
+                std::process::id()
+            ));
+            std::fs::write(&file, memory)?;
+        }
+        Ok(())
+    }
+
+    /// Every linear memory of the instance. The instance cannot be called afterwards.
+    pub(crate) fn memories(&mut self) -> Result<Vec<Vec<u8>>> {
         use std::pin::pin;
+        self.memory_taken = true;
         self.store.set_epoch_deadline(0);
         // Any export will do: the call traps at its first epoch check, before it could wait on
         // anything, and only the error matters.
@@ -61,18 +83,9 @@ impl Session {
             anyhow::bail!("the trap carried no core dump: {err}");
         };
         let memories: Vec<wasmtime::Memory> = dump.memories().to_vec();
-        std::fs::create_dir_all(dir)?;
-        for (n, memory) in memories.iter().enumerate() {
-            static SEQUENCE: std::sync::atomic::AtomicUsize =
-                std::sync::atomic::AtomicUsize::new(0);
-            let seq = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let file = dir.join(format!(
-                "{}-{}-{seq}-{n}.mem",
-                self.name,
-                std::process::id()
-            ));
-            std::fs::write(&file, memory.data(&self.store))?;
-        }
-        Ok(())
+        Ok(memories
+            .iter()
+            .map(|m| m.data(&self.store).to_vec())
+            .collect())
     }
 }

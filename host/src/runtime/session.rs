@@ -27,6 +27,11 @@ pub(crate) struct Session {
     pub(super) store: Store<AdapterState>,
     pub(super) bindings: Bindings,
     pub(super) limits: Limits,
+    /// Every refusal of this session so far, for the conformance suite.
+    pub(super) refused: Vec<String>,
+    /// Whether the memory was taken (test builds), so it is not dumped again.
+    #[cfg(feature = "memory-dump")]
+    pub(super) memory_taken: bool,
 }
 
 macro_rules! export_calls {
@@ -105,6 +110,11 @@ impl Session {
         &self.name
     }
 
+    /// Every request the host refused during this session.
+    pub(crate) fn refused(&self) -> &[String] {
+        &self.refused
+    }
+
     /// The broker, to configure it after `describe()`.
     pub(crate) fn broker(&mut self) -> &mut Broker {
         &mut self.store.data_mut().broker
@@ -122,6 +132,7 @@ impl Session {
         result: wasmtime::Result<Result<T, types::Error>>,
     ) -> Result<T> {
         let refusals = self.store.data_mut().broker.take_refusals();
+        self.refused.extend(refusals.iter().cloned());
         // A refusal the adapter passed on is in its error; one it swallowed or replaced is
         // still worth telling the user about.
         let reported = match &result {

@@ -25,7 +25,7 @@ fn next_interval(interval: Duration) -> Duration {
     (interval.mul_f32(1.5)).min(Duration::from_secs(5))
 }
 
-pub(super) async fn wait_ready<R: Resource>(
+pub(crate) async fn wait_ready<R: Resource>(
     s: &mut Session,
     l: &types::Locator,
     timeout: Duration,
@@ -83,7 +83,7 @@ pub(super) async fn wait_ready<R: Resource>(
     }
 }
 
-pub(super) async fn wait_gone<R: Resource>(
+pub(crate) async fn wait_gone<R: Resource>(
     s: &mut Session,
     l: &types::Locator,
     timeout: Duration,
