@@ -281,3 +281,27 @@ fn auth_key_api_key_and_token_appear_nowhere_after_a_session() {
     haystacks.extend(dumps);
     assert_no_secrets(&haystacks, &secrets);
 }
+
+#[test]
+fn processes_started_together_on_a_cold_cache_make_one_exchange() {
+    let env = soracom();
+    let children: Vec<_> = (0..24)
+        .map(|_| {
+            env.command(&["gateway", "list", "-o", "json"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("portico starts")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("portico runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(auth_calls(&env), 1, "24 processes, one cold session");
+}

@@ -68,6 +68,18 @@ impl Broker {
             );
             return Ok(to_headers(&tokens));
         }
+        // Processes started together all miss a cold cache: the first to take the lock makes
+        // the exchange, the others find its session when they get the lock.
+        let patience = Duration::from_secs(self.config.limits.request_timeout_secs);
+        let _lock = self.tokens.lock(&key, patience).await;
+        if !renew && let Some(tokens) = self.tokens.get(&key) {
+            tracing::debug!(
+                adapter = %self.config.adapter,
+                "another process made the exchange of credential {}",
+                binding.stored
+            );
+            return Ok(to_headers(&tokens));
+        }
         let (tokens, lifetime) = self
             .exchange(&binding.stored, scheme, origin, &origin_text, &fields)
             .await?;

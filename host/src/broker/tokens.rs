@@ -111,6 +111,10 @@ impl Key {
     fn file_name(&self) -> String {
         format!("{}-{}.json", self.credential, self.digest)
     }
+
+    fn lock_name(&self) -> String {
+        format!("{}-{}.lock", self.credential, self.digest)
+    }
 }
 
 impl TokenCache {
@@ -176,6 +180,32 @@ impl TokenCache {
         self.memory.insert(name, (tokens, lifetime));
     }
 
+    /// Holds the cross-process lock of `key` until the guard is dropped, so that of several
+    /// processes that all miss the cache, one makes the exchange and the others read its result.
+    /// Waits at most `patience`; `None` when there is no session directory or the lock could
+    /// not be had (the caller then exchanges anyway: a spare exchange, never a failure).
+    pub(crate) async fn lock(&self, key: &Key, patience: Duration) -> Option<SessionLock> {
+        let dir = self.dir.as_ref()?;
+        let mut options = cap_std::fs::OpenOptions::new();
+        options.create(true).write(true);
+        #[cfg(unix)]
+        cap_std::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = dir.open_with(key.lock_name(), &options).ok()?.into_std();
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Some(SessionLock(file)),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < patience => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err(err) => {
+                    tracing::debug!("no session lock for credential {}: {err}", key.credential);
+                    return None;
+                }
+            }
+        }
+    }
+
     /// Forgets the tokens of `key` (after the provider refused them).
     pub(crate) fn forget(&mut self, key: &Key) {
         let name = key.file_name();
@@ -225,6 +255,15 @@ fn zeroize_file(file: File) {
     }
 }
 
+/// The cross-process lock of one session, held until dropped.
+pub(crate) struct SessionLock(std::fs::File);
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
 /// Deletes every session file of stored credential `credential`.
 pub(crate) fn remove_all(home: &Home, credential: &str) -> Result<usize> {
     let cache = home.dir(Area::Cache)?;
@@ -243,7 +282,7 @@ pub(crate) fn remove_all(home: &Home, credential: &str) -> Result<usize> {
             continue;
         };
         let is_session = rest.len() == 64 + ".json".len()
-            && rest.ends_with(".json")
+            && (rest.ends_with(".json") || rest.ends_with(".lock"))
             && rest[..64].bytes().all(|b| b.is_ascii_hexdigit());
         if is_session {
             dir.remove_file(name)
