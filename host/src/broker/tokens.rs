@@ -22,6 +22,9 @@ use zeroize::Zeroizing;
 /// Directory under `cache/` holding session files.
 pub(crate) const DIR: &str = "sessions";
 
+/// Directory under `cache/` holding the (empty) lock files of sessions.
+const LOCKS: &str = "session-locks";
+
 /// Header values obtained by one exchange, and when they stop being valid.
 #[derive(Clone)]
 pub(crate) struct Tokens {
@@ -64,6 +67,7 @@ struct File {
 #[derive(Clone, Default)]
 pub(crate) struct TokenCache {
     dir: Option<Arc<Dir>>,
+    locks: Option<Arc<Dir>>,
     memory: BTreeMap<String, (Tokens, Duration)>,
 }
 
@@ -131,8 +135,15 @@ impl TokenCache {
         let dir = cache
             .open_dir(DIR)
             .context("failed to open the session cache")?;
+        cache
+            .create_dir_with(LOCKS, &builder)
+            .context("failed to create the session locks")?;
+        let locks = cache
+            .open_dir(LOCKS)
+            .context("failed to open the session locks")?;
         Ok(Self {
             dir: Some(Arc::new(dir)),
+            locks: Some(Arc::new(locks)),
             memory: BTreeMap::new(),
         })
     }
@@ -185,7 +196,7 @@ impl TokenCache {
     /// Waits at most `patience`; `None` when there is no session directory or the lock could
     /// not be had (the caller then exchanges anyway: a spare exchange, never a failure).
     pub(crate) async fn lock(&self, key: &Key, patience: Duration) -> Option<SessionLock> {
-        let dir = self.dir.as_ref()?;
+        let dir = self.locks.as_ref()?;
         let mut options = cap_std::fs::OpenOptions::new();
         options.create(true).write(true);
         #[cfg(unix)]
@@ -282,7 +293,7 @@ pub(crate) fn remove_all(home: &Home, credential: &str) -> Result<usize> {
             continue;
         };
         let is_session = rest.len() == 64 + ".json".len()
-            && (rest.ends_with(".json") || rest.ends_with(".lock"))
+            && rest.ends_with(".json")
             && rest[..64].bytes().all(|b| b.is_ascii_hexdigit());
         if is_session {
             dir.remove_file(name)
