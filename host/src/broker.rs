@@ -97,6 +97,8 @@ pub(crate) struct Broker {
     requests_this_call: u32,
     refusals: Vec<String>,
     scrubbed: usize,
+    /// When the command started, for the retry deadline.
+    started: std::time::Instant,
 }
 
 impl std::fmt::Debug for Broker {
@@ -125,6 +127,7 @@ impl Broker {
             requests_this_call: 0,
             refusals: Vec::new(),
             scrubbed: 0,
+            started: std::time::Instant::now(),
         }
     }
 

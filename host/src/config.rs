@@ -82,8 +82,13 @@ pub(crate) struct Limits {
     pub max_response_bytes: u64,
     /// Timeout of one HTTP request, seconds.
     pub request_timeout_secs: u64,
-    /// Retries of idempotent requests on 429, 502, 503, 504 and connection errors.
+    /// Retries of a request: of any request on 429 or when its connection could not be made;
+    /// of an idempotent one also on 502, 503, 504 and a broken connection.
     pub retries: u32,
+    /// First backoff between retries, milliseconds; it doubles with each retry.
+    pub retry_base_ms: u64,
+    /// Longest time one command spends retrying, seconds, across all its requests.
+    pub retry_deadline_secs: u64,
     /// Longest `Retry-After` honoured, seconds.
     pub max_retry_after_secs: u64,
 }
@@ -97,6 +102,8 @@ impl Default for Limits {
             max_response_bytes: 16 * 1024 * 1024,
             request_timeout_secs: 30,
             retries: 3,
+            retry_base_ms: 200,
+            retry_deadline_secs: 60,
             max_retry_after_secs: 30,
         }
     }

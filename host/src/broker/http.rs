@@ -236,11 +236,6 @@ impl Broker {
         }
         let mut renewed = false;
         let limits = self.config.limits;
-        let retries = if prepared.idempotent {
-            limits.retries
-        } else {
-            0
-        };
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -255,17 +250,26 @@ impl Broker {
                 builder = builder.body(body.clone());
             }
             let outcome = builder.send().await;
+            let backoff = || wire::backoff(attempt, Duration::from_millis(limits.retry_base_ms));
+            // Retry only what cannot be processed twice: an idempotent request; a 429, which the
+            // provider did not process; or a request whose connection was never made.
             let retry_after = match &outcome {
-                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
-                    Some(wire::retry_after(r.headers()).unwrap_or_else(|| wire::backoff(attempt)))
+                Ok(r)
+                    if r.status().as_u16() == 429
+                        || prepared.idempotent && matches!(r.status().as_u16(), 502..=504) =>
+                {
+                    Some(wire::retry_after(r.headers()).unwrap_or_else(backoff))
                 }
-                Err(e) if e.is_connect() && super::resolve::private_address(e).is_none() => {
-                    Some(wire::backoff(attempt))
-                }
+                Err(e) if super::resolve::private_address(e).is_some() => None,
+                Err(e) if e.is_connect() || prepared.idempotent => Some(backoff()),
                 _ => None,
             };
+            let deadline = Duration::from_secs(limits.retry_deadline_secs);
             if let Some(wait) = retry_after
-                && attempt <= retries
+                && attempt <= limits.retries
+                && self.started.elapsed()
+                    + wait.min(Duration::from_secs(limits.max_retry_after_secs))
+                    < deadline
             {
                 let wait = wait.min(Duration::from_secs(limits.max_retry_after_secs));
                 tracing::debug!(

@@ -59,8 +59,31 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// Exponential backoff with jitter for retry `attempt` (1-based).
-pub(super) fn backoff(attempt: u32) -> Duration {
-    let base = 200u64.saturating_mul(1 << attempt.min(6));
-    Duration::from_millis(base + rand::random_range(0..100))
+/// Exponential backoff with jitter before retry `attempt` (1-based): half of
+/// `base × 2^(attempt-1)` (at most 10 s), plus a random part of the other half.
+pub(super) fn backoff(attempt: u32, base: Duration) -> Duration {
+    let full = base
+        .saturating_mul(1 << attempt.saturating_sub(1).min(10))
+        .min(Duration::from_secs(10));
+    let half = full / 2;
+    let jitter = u64::try_from(half.as_micros()).unwrap_or(u64::MAX);
+    half + Duration::from_micros(rand::random_range(0..=jitter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stays_capped() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..=12 {
+            let full = (base * (1 << (attempt - 1).min(10))).min(Duration::from_secs(10));
+            let wait = backoff(attempt, base);
+            assert!(
+                wait >= full / 2 && wait <= full,
+                "attempt {attempt}: {wait:?}"
+            );
+        }
+    }
 }
