@@ -44,6 +44,12 @@ pub(crate) struct GlobalArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table, global = true, help_heading = "Global options")]
     pub output: Format,
+    /// Print only ids, one a line (the same as `-o name`).
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub quiet: bool,
+    /// With one resource shown as a table, also print the provider's own document.
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub show_provider: bool,
     /// Follow every page of a list.
     #[arg(long, global = true, help_heading = "Global options")]
     pub all: bool,

@@ -19,7 +19,7 @@ use crate::config::{ConfigStore, LockEntry};
 use crate::credential_store::CredentialStore;
 use crate::error::input;
 use crate::home::{self, Area, Home};
-use crate::output::Printer;
+use crate::output::{Format, Printer};
 use crate::runtime::{Loaded, Runtime, Session, loader};
 use crate::wit::adapter as contract;
 use anyhow::{Context as _, Result, bail};
@@ -62,7 +62,14 @@ impl Ctx {
         Ok(Self {
             config: ConfigStore::new(home.clone()),
             credentials: CredentialStore::new(home.clone()),
-            printer: Printer::new(global.output),
+            printer: Printer::new(
+                if global.quiet {
+                    Format::Name
+                } else {
+                    global.output
+                },
+                global.show_provider,
+            ),
             home,
             global,
             runtime: None,

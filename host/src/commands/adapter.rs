@@ -13,6 +13,7 @@ use crate::cli::AdapterCommand;
 use crate::config::LockEntry;
 use crate::error::input;
 use crate::home::{self, Area};
+use crate::output::Column;
 use crate::runtime::loader;
 use crate::signature;
 use crate::wit::adapter::{Description, ParentRule, PlacementTarget, SecretPlacement};
@@ -305,12 +306,13 @@ fn list(ctx: &mut Ctx) -> Result<()> {
         .collect();
     ctx.printer.list(
         &[
-            ("NAME", "name"),
-            ("VERSION", "version"),
-            ("PROVIDER", "provider"),
-            ("WIT", "wit"),
-            ("SHA256", "sha256"),
-            ("SIGNATURE", "signature"),
+            Column::keep("NAME", "name"),
+            Column::keep("VERSION", "version"),
+            Column::short("PROVIDER", "provider"),
+            Column::keep("WIT", "wit"),
+            Column::digest("SHA256", "sha256"),
+            Column::free("SIGNATURE", "signature"),
+            Column::free("HOSTS", "hosts").wide(),
         ],
         &items,
     )

@@ -18,6 +18,7 @@ use super::Ctx;
 use crate::broker::scheme;
 use crate::broker::secrets::{SecretInputs, placeholder};
 use crate::error::input;
+use crate::output::Column;
 use crate::secret::SecretString;
 use crate::wit::adapter::{Description, Noun};
 use crate::wit::operations::Operation;
@@ -176,9 +177,9 @@ fn print(ctx: &Ctx, report: &Report) -> Result<()> {
         .collect();
     ctx.printer.list(
         &[
-            ("CHECK", "check"),
-            ("RESULT", "result"),
-            ("DETAIL", "detail"),
+            Column::short("CHECK", "check"),
+            Column::keep("RESULT", "result"),
+            Column::free("DETAIL", "detail"),
         ],
         &items,
     )

@@ -5,6 +5,7 @@ use super::Ctx;
 use crate::broker::scrub::is_distinctive;
 use crate::cli::CredentialCommand;
 use crate::error::input;
+use crate::output::Column;
 use crate::secret::SecretString;
 use anyhow::{Context as _, Result};
 use serde_json::Value;
@@ -52,7 +53,11 @@ pub(crate) fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
                 .map(serde_json::to_value)
                 .collect::<Result<_, _>>()?;
             ctx.printer.list(
-                &[("NAME", "name"), ("FIELDS", "fields"), ("SOURCE", "source")],
+                &[
+                    Column::keep("NAME", "name"),
+                    Column::short("FIELDS", "fields"),
+                    Column::short("SOURCE", "source"),
+                ],
                 &items,
             )
         }

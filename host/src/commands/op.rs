@@ -6,6 +6,7 @@ use super::{Ctx, key_value};
 use crate::broker::secrets::placeholder;
 use crate::cli::OpCommand;
 use crate::error::input;
+use crate::output::Column;
 use crate::wit::method_text;
 use crate::wit::operations::{Body, Location, Operation};
 use crate::wit::types;
@@ -21,10 +22,10 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
             let items: Vec<Value> = catalog.iter().map(view).collect();
             ctx.printer.list(
                 &[
-                    ("NAME", "name"),
-                    ("METHOD", "method"),
-                    ("PATH", "path"),
-                    ("SUMMARY", "summary"),
+                    Column::keep("NAME", "name"),
+                    Column::keep("METHOD", "method"),
+                    Column::short("PATH", "path"),
+                    Column::free("SUMMARY", "summary"),
                 ],
                 &items,
             )

@@ -6,6 +6,7 @@ use crate::cli::ProfileCommand;
 use crate::config::Profile;
 use crate::error::input;
 use crate::home;
+use crate::output::Column;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -29,10 +30,10 @@ pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
                 .collect();
             ctx.printer.list(
                 &[
-                    ("NAME", "name"),
-                    ("ADAPTER", "adapter"),
-                    ("CREDENTIALS", "credential_list"),
-                    ("SETTINGS", "setting_list"),
+                    Column::keep("NAME", "name"),
+                    Column::keep("ADAPTER", "adapter"),
+                    Column::short("CREDENTIALS", "credential_list"),
+                    Column::free("SETTINGS", "setting_list"),
                 ],
                 &items,
             )

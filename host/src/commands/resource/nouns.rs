@@ -70,8 +70,10 @@ macro_rules! resource {
 
 resource!(types::Gateway, types::GatewaySpec, "gateway", Noun::Gateway,
 gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
-columns: &[("ID", "id"), ("KIND", "kind"), ("NAME", "name"), ("STATE", "state"),
-           ("PUBLIC ADDRESS", "public_addresses"), ("NETWORKS", "networks")],
+columns: &[Column::keep("ID", "id"), Column::keep("KIND", "kind"), Column::short("NAME", "name"),
+           Column::state("STATE", "state"), Column::short("PUBLIC ADDRESS", "public_addresses"),
+           Column::short("NETWORKS", "networks").wide(), Column::short("LABELS", "labels").wide(),
+           Column::keep("CREATED", "created_at").wide()],
 parent: |_r| None, view: |r| json!({
     "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
     "state": state_word(r.state), "provider_state": r.provider_state,
@@ -81,9 +83,11 @@ parent: |_r| None, view: |r| json!({
 
 resource!(types::Tunnel, types::TunnelSpec, "tunnel", Noun::Tunnel,
 tunnels_list, tunnels_get, tunnels_create, tunnels_update, tunnels_delete,
-columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
-           ("STATE", "state"), ("REMOTE", "remote_address"), ("LOCAL NETWORKS", "local_networks"),
-           ("REMOTE NETWORKS", "remote_networks")],
+columns: &[Column::keep("ID", "id"), Column::keep("GATEWAY", "gateway_id").wide(),
+           Column::keep("KIND", "kind"), Column::short("NAME", "name"), Column::state("STATE", "state"),
+           Column::short("REMOTE", "remote_address"),
+           Column::short("LOCAL NETWORKS", "local_networks").wide(),
+           Column::short("REMOTE NETWORKS", "remote_networks")],
 parent: |r| r.parent_id.clone(), view: |r| json!({
     "id": r.id, "gateway_id": r.parent_id, "kind": r.kind, "name": r.name,
     "description": r.description, "state": state_word(r.state),
@@ -94,8 +98,11 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
 
 resource!(types::Peer, types::PeerSpec, "peer", Noun::Peer,
 peers_list, peers_get, peers_create, peers_update, peers_delete,
-columns: &[("ID", "id"), ("GATEWAY", "gateway_id"), ("KIND", "kind"), ("NAME", "name"),
-           ("STATE", "state"), ("ENDPOINT", "endpoint"), ("ALLOWED NETWORKS", "allowed_networks")],
+columns: &[Column::keep("ID", "id"), Column::keep("GATEWAY", "gateway_id").wide(),
+           Column::keep("KIND", "kind"), Column::short("NAME", "name"), Column::state("STATE", "state"),
+           Column::short("ENDPOINT", "endpoint"),
+           Column::short("ALLOWED NETWORKS", "allowed_networks"),
+           Column::short("PUBLIC KEY", "public_key").wide()],
 parent: |r| r.parent_id.clone(), view: |r| json!({
     "id": r.id, "gateway_id": r.parent_id, "kind": r.kind, "name": r.name,
     "description": r.description, "state": state_word(r.state),
@@ -106,9 +113,10 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
 
 resource!(types::Mapping, types::MappingSpec, "mapping", Noun::Mapping,
 mappings_list, mappings_get, mappings_create, mappings_update, mappings_delete,
-columns: &[("ID", "id"), ("PARENT", "parent_id"), ("KIND", "kind"), ("NAME", "name"),
-           ("STATE", "state"), ("SOURCE", "source"), ("DESTINATION", "destination"),
-           ("EXPIRES", "expires_at")],
+columns: &[Column::keep("ID", "id"), Column::keep("PARENT", "parent_id").wide(),
+           Column::keep("KIND", "kind"), Column::short("NAME", "name"), Column::state("STATE", "state"),
+           Column::short("SOURCE", "source"), Column::short("DESTINATION", "destination"),
+           Column::keep("EXPIRES", "expires_at")],
 parent: |r| r.parent_id.clone(), view: |r| json!({
     "id": r.id, "parent_id": r.parent_id, "kind": r.kind, "name": r.name,
     "state": state_word(r.state), "provider_state": r.provider_state, "source": r.source,
