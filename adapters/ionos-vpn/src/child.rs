@@ -11,6 +11,21 @@ use portico_adapter_sdk::{Locator, Query, Result, Spec, json, noun, spec};
 use crate::api;
 use crate::catalog::CATALOGUE;
 
+/// The `NounDef` of a child noun implemented by the [`Child`] constant `$child`: every action;
+/// the parent is required; kinds `$kinds`.
+macro_rules! child_noun {
+    ($child:path, $kinds:expr) => {
+        portico_adapter_sdk::NounDef::child(portico_adapter_sdk::ParentRule::Required)
+            .kinds($kinds)
+            .on_list(|query| $child.list(query))
+            .on_get(|target| $child.get(target))
+            .on_create(|spec| $child.create(spec))
+            .on_update(|target, spec| $child.update(target, spec))
+            .on_delete(|target| $child.delete(target))
+    };
+}
+pub(crate) use child_noun;
+
 /// Builds the `properties` to send from `base` (the current properties on update, none on
 /// create) and a spec.
 pub type Properties<S> = fn(Map<String, Value>, &S) -> Result<Map<String, Value>>;

@@ -3,21 +3,18 @@
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    NounDef, ParentRule, Peer, PeerPage, PeerSpec, Result, Spec, error, json as sdk_json,
+    NounDef, Peer, PeerPage, PeerSpec, Result, Spec, error, json as sdk_json,
 };
 
-use crate::child::Child;
+use crate::child::{Child, child_noun};
 use crate::records;
 
 /// The peer noun: every action; the parent (a WireGuard gateway) is required. IONOS does not
 /// say that names are unique, and has no labels.
-pub const PEERS: NounDef<Peer> = NounDef::child(ParentRule::Required)
-    .kinds(&[("wireguard", "WireGuard peer of a WireGuard gateway")])
-    .on_list(|query| CHILD.list(query))
-    .on_get(|target| CHILD.get(target))
-    .on_create(|spec| CHILD.create(spec))
-    .on_update(|target, spec| CHILD.update(target, spec))
-    .on_delete(|target| CHILD.delete(target));
+pub const PEERS: NounDef<Peer> = child_noun!(
+    CHILD,
+    &[("wireguard", "WireGuard peer of a WireGuard gateway")]
+);
 
 /// Peers, at `/wireguardgateways/{gatewayId}/peers/{peerId}`.
 const CHILD: Child<PeerSpec, Peer, PeerPage> = Child {

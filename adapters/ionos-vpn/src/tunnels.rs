@@ -6,11 +6,10 @@
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    NounDef, ParentRule, Result, Spec, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json,
-    secrets,
+    NounDef, Result, Spec, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
 };
 
-use crate::child::Child;
+use crate::child::{Child, child_noun};
 use crate::records;
 
 /// The secret input holding a tunnel's pre-shared key.
@@ -18,13 +17,10 @@ pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 
 /// The tunnel noun: every action; the parent (an IPSec gateway) is required. IONOS does not
 /// say that names are unique, and has no labels.
-pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Required)
-    .kinds(&[("ipsec", "IPSec tunnel of an IPSec gateway to a remote site")])
-    .on_list(|query| CHILD.list(query))
-    .on_get(|target| CHILD.get(target))
-    .on_create(|spec| CHILD.create(spec))
-    .on_update(|target, spec| CHILD.update(target, spec))
-    .on_delete(|target| CHILD.delete(target));
+pub const TUNNELS: NounDef<Tunnel> = child_noun!(
+    CHILD,
+    &[("ipsec", "IPSec tunnel of an IPSec gateway to a remote site")]
+);
 
 /// Tunnels, at `/ipsecgateways/{gatewayId}/tunnels/{tunnelId}`.
 const CHILD: Child<TunnelSpec, Tunnel, TunnelPage> = Child {

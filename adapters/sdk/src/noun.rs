@@ -505,6 +505,15 @@ pub trait KindSet: Copy + Sized + 'static {
             })
     }
 
+    /// The kind named, or, when none is, the kind of the existing resource: `lookup` finds it
+    /// and answers its kind's name.
+    fn given_or(kind: Option<&str>, lookup: impl FnOnce() -> Result<String>) -> Result<Self> {
+        match json::non_blank(kind) {
+            Some(kind) => Self::parse(kind),
+            None => Self::parse(&lookup()?),
+        }
+    }
+
     /// The kinds a `kind` selects: all of them when it is absent or blank.
     fn selected(kind: Option<&str>) -> Result<Vec<Self>> {
         match json::non_blank(kind) {

@@ -89,6 +89,43 @@ pub fn fake_api(
     })
 }
 
+/// Check a catalogue's table: unique operation names, every `{name}` of a path template
+/// declared as a path parameter (in order) and no other, a summary for each, no body on a GET,
+/// HEAD or DELETE, and only GETs paginated. Returns how many operations there are.
+pub fn assert_catalogue(catalogue: &crate::operations::Catalogue) -> usize {
+    let operations = catalogue.operations();
+    let mut names: Vec<&str> = operations.iter().map(|o| o.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), operations.len(), "operation names repeat");
+    for op in operations {
+        let in_path = crate::url::template_names(op.path);
+        let declared: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.location == crate::Location::Path)
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(in_path, declared, "{}: path parameters", op.name);
+        assert!(!op.summary.trim().is_empty(), "{}: no summary", op.name);
+        if matches!(
+            op.method,
+            crate::Method::Get | crate::Method::Head | crate::Method::Delete
+        ) {
+            assert!(
+                !op.takes_body,
+                "{}: a {} takes no body",
+                op.name,
+                op.method.as_str()
+            );
+        }
+        if op.paginated {
+            assert_eq!(op.method, crate::Method::Get, "{}: only GETs page", op.name);
+        }
+    }
+    operations.len()
+}
+
 /// Every request sent since the last reset, as `METHOD path-and-query` after `base`.
 pub fn requests(base: &str) -> Vec<String> {
     sent()

@@ -2,8 +2,9 @@
 //! lives, how it pages and how it fails is `portico_soracom::api`, shared with the Napter adapter
 //! and re-exported here.
 
-use portico_adapter_sdk::Result;
+use portico_adapter_sdk::noun::KindSet;
 use portico_adapter_sdk::serde_json::Value;
+use portico_adapter_sdk::{Locator, Result};
 
 pub use portico_soracom::api::{LAST_EVALUATED_KEY, api, next_key, next_page};
 
@@ -12,6 +13,22 @@ use crate::catalog::CATALOGUE;
 /// Read one VPG.
 pub fn get_vpg(vpg_id: &str) -> Result<Value> {
     CATALOGUE.call("getVirtualPrivateGateway", &[("vpg_id", vpg_id)])
+}
+
+/// Delete child `target` of its VPG (the parent): `op` gives the operation and its id
+/// parameter for the child's kind, which `kind_of` finds by id when the locator names none.
+pub fn delete_child<K: KindSet>(
+    target: &Locator,
+    op: fn(K) -> (&'static str, &'static str),
+    kind_of: impl FnOnce(&str, &str) -> Result<String>,
+) -> Result<()> {
+    let vpg_id = target.parent()?;
+    let id = target.id.trim();
+    let kind = K::given_or(target.kind.as_deref(), || kind_of(vpg_id, id))?;
+    let (op, param) = op(kind);
+    CATALOGUE
+        .call(op, &[("vpg_id", vpg_id), (param, id)])
+        .map(drop)
 }
 
 /// The values of a JSON object (a Soracom map keyed by id) in key order, or the items of an

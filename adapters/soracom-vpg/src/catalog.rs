@@ -434,30 +434,21 @@ mod tests {
     use portico_adapter_sdk::Location;
 
     #[test]
-    fn forty_nine_operations_with_unique_names() {
-        assert_eq!(OPERATIONS.len(), 49);
-        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), 49);
+    fn forty_nine_well_formed_operations() {
+        assert_eq!(
+            portico_adapter_sdk::testing::assert_catalogue(&CATALOGUE),
+            49
+        );
         let open = CATALOGUE.find("openGate").unwrap();
         assert!(open.takes_body);
         assert_eq!(open.default_body, Some("{}"));
     }
 
     #[test]
-    fn path_parameters_match_templates() {
+    fn paths_are_under_the_vpgs() {
         for op in OPERATIONS {
-            let in_path = portico_adapter_sdk::url::template_names(op.path);
-            let declared: Vec<&str> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .map(|p| p.name)
-                .collect();
-            assert_eq!(in_path, declared, "{}", op.name);
             assert!(op.path.starts_with(VPGS), "{}", op.name);
-            assert!(!op.summary.is_empty() && op.summary.ends_with('.'));
+            assert!(op.summary.ends_with('.'), "{}", op.name);
         }
     }
 

@@ -384,10 +384,7 @@ fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
     )?;
     let vpg_id = target.parent()?;
     let id = target.id.trim();
-    let kind = match target.kind.as_deref() {
-        Some(kind) => MappingKind::parse(kind)?,
-        None => MappingKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
+    let kind = MappingKind::given_or(target.kind.as_deref(), || Ok(find(vpg_id, id, None)?.kind))?;
     if let Some(source) = sdk_json::non_blank(spec.source.as_deref())
         && (kind == MappingKind::CustomerRoute || source.trim() != id)
     {
@@ -429,19 +426,14 @@ fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
 
 /// Delete a mapping; without a kind, whichever collection holds the id.
 fn delete(target: Locator) -> Result<()> {
-    let vpg_id = target.parent()?;
-    let id = target.id.trim();
-    let kind = match sdk_json::non_blank(target.kind.as_deref()) {
-        Some(kind) => MappingKind::parse(kind)?,
-        None => MappingKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
-    let (op, param) = match kind {
-        MappingKind::IpAddressMap => ("deleteVirtualPrivateGatewayIpAddressMapEntry", "key"),
-        MappingKind::CustomerRoute => ("deleteCustomerRoute", "route_id"),
-    };
-    CATALOGUE
-        .call(op, &[("vpg_id", vpg_id), (param, id)])
-        .map(drop)
+    api::delete_child(
+        &target,
+        |kind| match kind {
+            MappingKind::IpAddressMap => ("deleteVirtualPrivateGatewayIpAddressMapEntry", "key"),
+            MappingKind::CustomerRoute => ("deleteCustomerRoute", "route_id"),
+        },
+        |vpg_id, id| Ok(find(vpg_id, id, None)?.kind),
+    )
 }
 
 #[cfg(test)]

@@ -360,10 +360,7 @@ pub fn attribute_updates(spec: &PeerSpec, id: &str) -> Result<Vec<Value>> {
 fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
     let vpg_id = target.parent()?;
     let id = target.id.trim();
-    let kind = match target.kind.as_deref() {
-        Some(kind) => PeerKind::parse(kind)?,
-        None => PeerKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
+    let kind = PeerKind::given_or(target.kind.as_deref(), || Ok(find(vpg_id, id, None)?.kind))?;
     if kind == PeerKind::Gate {
         return Err(error::unsupported(
             "updating a Gate peer (Soracom has no such operation: delete it and create it again)",
@@ -382,19 +379,14 @@ fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
 
 /// Delete a peer; without a kind, whichever collection holds the id.
 fn delete(target: Locator) -> Result<()> {
-    let vpg_id = target.parent()?;
-    let id = target.id.trim();
-    let kind = match sdk_json::non_blank(target.kind.as_deref()) {
-        Some(kind) => PeerKind::parse(kind)?,
-        None => PeerKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
-    let (op, param) = match kind {
-        PeerKind::Gate => ("unregisterGatePeer", "outer_ip_address"),
-        PeerKind::Mirroring => ("deleteMirroringPeer", "ipaddr"),
-    };
-    CATALOGUE
-        .call(op, &[("vpg_id", vpg_id), (param, id)])
-        .map(drop)
+    api::delete_child(
+        &target,
+        |kind| match kind {
+            PeerKind::Gate => ("unregisterGatePeer", "outer_ip_address"),
+            PeerKind::Mirroring => ("deleteMirroringPeer", "ipaddr"),
+        },
+        |vpg_id, id| Ok(find(vpg_id, id, None)?.kind),
+    )
 }
 
 #[cfg(test)]
