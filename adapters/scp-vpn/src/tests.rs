@@ -94,3 +94,5 @@ fn noun_requests_are_signed_last_and_the_header_value_is_the_hosts() {
     );
     assert_eq!(value.len(), 44, "{value}");
 }
+
+mod contract;

@@ -479,3 +479,5 @@ fn profile_settings_pick_the_endpoint() {
     assert!(err.message().contains("`coverage`"));
     assert_eq!(testing::sent().len(), 1);
 }
+
+mod contract;

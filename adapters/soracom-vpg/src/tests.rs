@@ -704,3 +704,5 @@ fn profile_settings_pick_the_host() {
     let err = GATEWAYS.get(locator("v1", None, None)).unwrap_err();
     assert!(err.message().contains("`coverage`"));
 }
+
+mod contract;

@@ -592,3 +592,5 @@ fn the_endpoint_setting_moves_every_request() {
     let err = GATEWAYS.get(locator("10a", None)).unwrap_err();
     assert!(err.message().contains("`endpoint`"));
 }
+
+mod contract;
