@@ -114,10 +114,18 @@ macro_rules! export {
                 }
             }
 
-            $crate::__export_noun!($name, gateways, Gateway, GatewayPage, GatewaySpec);
-            $crate::__export_noun!($name, tunnels, Tunnel, TunnelPage, TunnelSpec);
-            $crate::__export_noun!($name, peers, Peer, PeerPage, PeerSpec);
-            $crate::__export_noun!($name, mappings, Mapping, MappingPage, MappingSpec);
+            $crate::__export_noun!(
+                @search [$name, gateways, Gateway, GatewayPage, GatewaySpec, "gateway"] $($field)*
+            );
+            $crate::__export_noun!(
+                @search [$name, tunnels, Tunnel, TunnelPage, TunnelSpec, "tunnel"] $($field)*
+            );
+            $crate::__export_noun!(
+                @search [$name, peers, Peer, PeerPage, PeerSpec, "peer"] $($field)*
+            );
+            $crate::__export_noun!(
+                @search [$name, mappings, Mapping, MappingPage, MappingSpec, "mapping"] $($field)*
+            );
 
             impl __portico::operations::Guest for $name {
                 fn catalog() -> ::std::vec::Vec<$crate::Operation> {
@@ -156,11 +164,56 @@ macro_rules! __export_field {
     };
 }
 
-/// The component export of one noun interface, calling the [`Adapter`]'s [`NounDef`].
+/// The component export of one noun interface: calling the [`Adapter`]'s [`NounDef`] when
+/// [`export!`](crate::export!) names the noun, answering `unsupported` outright when it does
+/// not (so a component carries no code for nouns it does not serve; in unit tests the
+/// `Adapter`'s empty [`NounDef`] answers with the full message).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_noun {
-    ($name:ident, $noun:ident, $record:ident, $page:ident, $spec:ident) => {
+    // Search the named fields for the noun: found, not this one, or none left.
+    (@search [$name:ident, gateways, $($n:tt)*] gateways $($rest:ident)*) => {
+        $crate::__export_noun!(@serve $name, gateways, $($n)*);
+    };
+    (@search [$name:ident, tunnels, $($n:tt)*] tunnels $($rest:ident)*) => {
+        $crate::__export_noun!(@serve $name, tunnels, $($n)*);
+    };
+    (@search [$name:ident, peers, $($n:tt)*] peers $($rest:ident)*) => {
+        $crate::__export_noun!(@serve $name, peers, $($n)*);
+    };
+    (@search [$name:ident, mappings, $($n:tt)*] mappings $($rest:ident)*) => {
+        $crate::__export_noun!(@serve $name, mappings, $($n)*);
+    };
+    (@search [$($n:tt)*] $other:ident $($rest:ident)*) => {
+        $crate::__export_noun!(@search [$($n)*] $($rest)*);
+    };
+    (@search [$name:ident, $noun:ident, $record:ident, $page:ident, $spec:ident, $word:literal]) => {
+        impl __portico::$noun::Guest for $name {
+            fn list(_: $crate::Query) -> $crate::Result<$crate::$page> {
+                $crate::__export_noun!(@unsupported $word, "list")
+            }
+            fn get(_: $crate::Locator) -> $crate::Result<$crate::$record> {
+                $crate::__export_noun!(@unsupported $word, "get")
+            }
+            fn create(_: $crate::$spec) -> $crate::Result<$crate::$record> {
+                $crate::__export_noun!(@unsupported $word, "create")
+            }
+            fn update(_: $crate::Locator, _: $crate::$spec) -> $crate::Result<$crate::$record> {
+                $crate::__export_noun!(@unsupported $word, "update")
+            }
+            fn delete(_: $crate::Locator) -> $crate::Result<()> {
+                $crate::__export_noun!(@unsupported $word, "delete")
+            }
+        }
+    };
+    // The host never calls a noun the adapter does not declare (it answers "not supported by
+    // this adapter" itself), so these answers carry no message: a message would have to be
+    // allocated, which makes every export keep the code for lowering any error and record (about
+    // a third of a component that serves no noun).
+    (@unsupported $word:literal, $action:literal) => {
+        Err($crate::Error::Unsupported(::std::string::String::new()))
+    };
+    (@serve $name:ident, $noun:ident, $record:ident, $page:ident, $spec:ident, $word:literal) => {
         impl __portico::$noun::Guest for $name {
             fn list(query: $crate::Query) -> $crate::Result<$crate::$page> {
                 $name::ADAPTER.$noun.list(query)

@@ -59,18 +59,26 @@ type UpdateFn<R> = fn(Locator, <R as Record>::Spec) -> Result<R>;
 /// (kinds, parent rule, list filters, labels, unique names). Build it with the `const`
 /// builders; the declared actions are exactly the functions given with `on_*`.
 pub struct NounDef<R: Record> {
-    kinds: &'static [(&'static str, &'static str)],
-    parent: ParentRule,
-    filters: &'static [(&'static str, &'static str)],
-    labels: bool,
-    unique_names: bool,
-    unsupported_note: Option<&'static str>,
+    rules: Rules,
     id_from_spec: Option<IdFromSpec<R>>,
     list: Option<ListFn<R>>,
     get: Option<fn(Locator) -> Result<R>>,
     create: Option<fn(R::Spec) -> Result<R>>,
     update: Option<UpdateFn<R>>,
     delete: Option<fn(Locator) -> Result<()>>,
+}
+
+/// What a noun declares, apart from its functions: the same for every record type, so that the
+/// checks are compiled once rather than once per noun.
+#[derive(Clone, Copy)]
+struct Rules {
+    noun: crate::Noun,
+    kinds: &'static [(&'static str, &'static str)],
+    parent: ParentRule,
+    filters: &'static [(&'static str, &'static str)],
+    labels: bool,
+    unique_names: bool,
+    unsupported_note: Option<&'static str>,
 }
 
 impl<R: Record> Clone for NounDef<R> {
@@ -90,12 +98,15 @@ impl<R: Record> NounDef<R> {
     /// A noun whose resources live under a gateway: `parent` is `required` or `optional`.
     pub const fn child(parent: ParentRule) -> Self {
         Self {
-            kinds: &[],
-            parent,
-            filters: &[],
-            labels: false,
-            unique_names: false,
-            unsupported_note: None,
+            rules: Rules {
+                noun: R::NOUN,
+                kinds: &[],
+                parent,
+                filters: &[],
+                labels: false,
+                unique_names: false,
+                unsupported_note: None,
+            },
             id_from_spec: None,
             list: None,
             get: None,
@@ -107,33 +118,33 @@ impl<R: Record> NounDef<R> {
 
     /// The noun's kinds: `(kind, description)`.
     pub const fn kinds(mut self, kinds: &'static [(&'static str, &'static str)]) -> Self {
-        self.kinds = kinds;
+        self.rules.kinds = kinds;
         self
     }
 
     /// The filters `list` honours: `(key, description)`. Any other key is refused.
     pub const fn filters(mut self, filters: &'static [(&'static str, &'static str)]) -> Self {
-        self.filters = filters;
+        self.rules.filters = filters;
         self
     }
 
     /// Records carry the provider's labels (tags) and specs set them.
     pub const fn labels(mut self) -> Self {
-        self.labels = true;
+        self.rules.labels = true;
         self
     }
 
     /// The provider enforces unique names among siblings, so a name finds a resource again
     /// (a create whose outcome is unknown is looked up by name).
     pub const fn unique_names(mut self) -> Self {
-        self.unique_names = true;
+        self.rules.unique_names = true;
         self
     }
 
     /// Why the actions the noun does not implement are missing, added to their `unsupported`
     /// answers (what to do instead).
     pub const fn unsupported_note(mut self, note: &'static str) -> Self {
-        self.unsupported_note = Some(note);
+        self.rules.unsupported_note = Some(note);
         self
     }
 
@@ -194,8 +205,9 @@ impl<R: Record> NounDef<R> {
         (!actions.is_empty()).then(|| NounSupport {
             noun: R::NOUN,
             actions,
-            parent: self.parent,
+            parent: self.rules.parent,
             filters: self
+                .rules
                 .filters
                 .iter()
                 .map(|(key, description)| FilterSpec {
@@ -203,8 +215,8 @@ impl<R: Record> NounDef<R> {
                     description: (*description).to_owned(),
                 })
                 .collect(),
-            labels: self.labels,
-            unique_names: self.unique_names,
+            labels: self.rules.labels,
+            unique_names: self.rules.unique_names,
         })
     }
 
@@ -213,7 +225,8 @@ impl<R: Record> NounDef<R> {
         if self.actions().is_empty() {
             return Vec::new();
         }
-        self.kinds
+        self.rules
+            .kinds
             .iter()
             .map(|(kind, description)| KindInfo {
                 noun: R::NOUN,
@@ -223,94 +236,88 @@ impl<R: Record> NounDef<R> {
             .collect()
     }
 
-    fn name(&self) -> &'static str {
-        noun_name(R::NOUN)
-    }
-
     fn unsupported(&self, action: &str) -> Error {
-        let err = error::unsupported(format_args!("{}.{action}", self.name()));
-        match self.unsupported_note {
-            Some(note) => err.with_note(note),
-            None => err,
-        }
+        self.rules.unsupported(action)
     }
 
     /// `list`, after checking filters, kind and parent.
     pub fn list(&self, mut query: Query) -> Result<R::Page> {
         let list = self.list.ok_or_else(|| self.unsupported("list"))?;
-        self.check_filters(&query.filters)?;
-        query.kind = self.check_kind(query.kind.take())?;
-        query.parent_id = self.check_parent(query.parent_id.take())?;
+        self.rules.check_query(&mut query)?;
         list(query)
     }
 
     /// `get`, after checking kind and parent.
-    pub fn get(&self, target: Locator) -> Result<R> {
+    pub fn get(&self, mut target: Locator) -> Result<R> {
         let get = self.get.ok_or_else(|| self.unsupported("get"))?;
-        get(self.check_locator(target)?)
+        self.rules.check_locator(&mut target)?;
+        get(target)
     }
 
     /// `create`, after checking the spec; a create whose outcome is unknown is reconciled.
     pub fn create(&self, spec: R::Spec) -> Result<R> {
         let create = self.create.ok_or_else(|| self.unsupported("create"))?;
-        self.check_kind(spec.kind().map(str::to_owned))?;
-        self.check_parent(spec.parent_id().map(str::to_owned))?;
-        self.check_labels(&spec)?;
-        if let Some(field) = spec.clear().first() {
-            return Err(error::invalid_input_field(
-                "clear",
-                format!("`clear` applies to updates only (got `{field}` on create)"),
-            ));
-        }
+        self.rules.check_create(&checks::view(&spec))?;
         let lookup = self.lookup(&spec);
         reconcile::create(|| create(spec), lookup)
     }
 
     /// `update`, after checking the locator and the spec; the locator's `parent-id` is the
-    /// spec's when only the spec names one.
+    /// spec's when only the spec names one, and its `kind` the spec's when only it names one.
     pub fn update(&self, mut target: Locator, spec: R::Spec) -> Result<R> {
         let update = self.update.ok_or_else(|| self.unsupported("update"))?;
-        let locator_kind = self.check_kind(target.kind.take())?;
-        let spec_kind = self.check_kind(spec.kind().map(str::to_owned))?;
-        if let (Some(a), Some(b)) = (&locator_kind, &spec_kind)
-            && a != b
-        {
-            return Err(error::invalid_input_field(
-                "kind",
-                format!("`kind` cannot change from `{a}` to `{b}`"),
-            ));
-        }
-        target.kind = locator_kind.or(spec_kind);
-        let given = json::non_blank(target.parent_id.as_deref()).map(str::trim);
-        let in_spec = json::non_blank(spec.parent_id()).map(str::trim);
-        if let (Some(a), Some(b)) = (given, in_spec)
-            && a != b
-        {
-            return Err(error::invalid_input_field(
-                "parent-id",
-                format!(
-                    "`parent-id` `{b}` differs from the parent `{a}`: a {} cannot move to \
-                     another gateway",
-                    self.name()
-                ),
-            ));
-        }
-        let parent = given.or(in_spec).map(str::to_owned);
-        target.parent_id = self.check_parent(parent)?;
-        self.check_labels(&spec)?;
-        self.check_clear(&spec)?;
+        self.rules.check_update(&mut target, &checks::view(&spec))?;
         update(target, spec)
     }
 
     /// `delete`, after checking kind and parent; a delete whose outcome is unknown is checked
     /// with `get`.
-    pub fn delete(&self, target: Locator) -> Result<()> {
+    pub fn delete(&self, mut target: Locator) -> Result<()> {
         let delete = self.delete.ok_or_else(|| self.unsupported("delete"))?;
-        let target = self.check_locator(target)?;
-        let what = format!("{} `{}`", self.name(), target.id.trim());
+        self.rules.check_locator(&mut target)?;
+        let what = format!("{} `{}`", noun_name(R::NOUN), target.id.trim());
         let check = target.clone();
         let get = self.get.map(|get| move || get(check));
         reconcile::delete(&what, || delete(target), get)
+    }
+
+    /// How a created resource is found again when the create's outcome is unknown.
+    fn lookup(&self, spec: &R::Spec) -> reconcile::Lookup<'static, R> {
+        let name = json::non_blank(spec.name()).map(|n| n.trim().to_owned());
+        let parent = json::non_blank(spec.parent_id()).map(|p| p.trim().to_owned());
+        let kind = json::non_blank(spec.kind()).map(|k| k.trim().to_owned());
+        let what = self.rules.created(name.as_deref(), parent.as_deref());
+        if let (Some(id_of), Some(get)) = (self.id_from_spec, self.get)
+            && let Some(id) = id_of(spec)
+        {
+            let locator = Locator {
+                id,
+                parent_id: parent,
+                kind,
+            };
+            return reconcile::Lookup::find(what, move || match get(locator) {
+                Ok(found) => Ok(Some(found)),
+                Err(err) if err.is_not_found() => Ok(None),
+                Err(err) => Err(err),
+            });
+        }
+        match (self.rules.unique_names, name, self.list) {
+            (true, Some(name), Some(list)) => reconcile::Lookup::find(what, move || {
+                reconcile::find_by_name(&name, |cursor| {
+                    let query = Query {
+                        parent_id: parent.clone(),
+                        kind: kind.clone(),
+                        filters: Vec::new(),
+                        page: crate::Page {
+                            limit: None,
+                            cursor,
+                        },
+                    };
+                    list(query).map(R::into_parts)
+                })
+            }),
+            _ => reconcile::Lookup::NoKey { what },
+        }
     }
 }
 

@@ -1,18 +1,133 @@
-//! The checks [`NounDef`] makes before an adapter function runs, and how it finds a created
-//! resource again (see the parent module).
+//! The checks [`NounDef`](super::NounDef) makes before an adapter function runs (see the parent
+//! module). They read only what a noun declares ([`Rules`]) and a [`SpecView`], so they are
+//! compiled once for every noun.
 
-use super::{NounDef, missing_parent};
-use crate::{Locator, ParentRule, Query, Record, Result, Spec, error, json, reconcile};
+use super::{Rules, missing_parent, noun_name};
+use crate::{Error, Locator, ParentRule, Query, Result, Spec, error, json};
 
-impl<R: Record> NounDef<R> {
-    pub(super) fn check_locator(&self, mut target: Locator) -> Result<Locator> {
+/// What the checks read of a spec.
+pub(super) struct SpecView<'a> {
+    kind: Option<&'a str>,
+    parent: Option<&'a str>,
+    has_labels: bool,
+    clear: &'a [String],
+    fields: &'static [&'static str],
+    set: Vec<&'static str>,
+}
+
+/// The view of `spec`.
+pub(super) fn view<S: Spec>(spec: &S) -> SpecView<'_> {
+    SpecView {
+        kind: spec.kind(),
+        parent: spec.parent_id(),
+        has_labels: !spec.labels().is_empty(),
+        clear: spec.clear(),
+        fields: S::FIELDS,
+        set: S::FIELDS
+            .iter()
+            .copied()
+            .filter(|f| spec.is_set(f))
+            .collect(),
+    }
+}
+
+impl SpecView<'_> {
+    fn clears(&self, field: &str) -> bool {
+        self.clear.iter().any(|c| c.trim() == field)
+    }
+}
+
+impl Rules {
+    fn name(&self) -> &'static str {
+        noun_name(self.noun)
+    }
+
+    /// `unsupported` for `action`, with the noun's note.
+    pub(super) fn unsupported(&self, action: &str) -> Error {
+        let err = error::unsupported(format_args!("{}.{action}", self.name()));
+        match self.unsupported_note {
+            Some(note) => err.with_note(note),
+            None => err,
+        }
+    }
+
+    /// A query's filters, kind and parent; the kind and parent are left trimmed (or none).
+    pub(super) fn check_query(&self, query: &mut Query) -> Result<()> {
+        self.check_filters(&query.filters)?;
+        query.kind = self.check_kind(query.kind.take())?;
+        query.parent_id = self.check_parent(query.parent_id.take())?;
+        Ok(())
+    }
+
+    /// A locator's kind and parent, left trimmed (or none).
+    pub(super) fn check_locator(&self, target: &mut Locator) -> Result<()> {
         target.kind = self.check_kind(target.kind.take())?;
         target.parent_id = self.check_parent(target.parent_id.take())?;
-        Ok(target)
+        Ok(())
+    }
+
+    /// A create spec: declared kind, parent as the rule says, labels only where declared, no
+    /// `clear`.
+    pub(super) fn check_create(&self, spec: &SpecView<'_>) -> Result<()> {
+        self.check_kind(spec.kind.map(str::to_owned))?;
+        self.check_parent(spec.parent.map(str::to_owned))?;
+        self.check_labels(spec)?;
+        if let Some(field) = spec.clear.first() {
+            return Err(error::invalid_input_field(
+                "clear",
+                format!("`clear` applies to updates only (got `{field}` on create)"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An update: the locator's and the spec's kind and parent agree (and are merged into the
+    /// locator), labels only where declared, `clear` names typed fields the spec does not set.
+    pub(super) fn check_update(&self, target: &mut Locator, spec: &SpecView<'_>) -> Result<()> {
+        let locator_kind = self.check_kind(target.kind.take())?;
+        let spec_kind = self.check_kind(spec.kind.map(str::to_owned))?;
+        if let (Some(a), Some(b)) = (&locator_kind, &spec_kind)
+            && a != b
+        {
+            return Err(error::invalid_input_field(
+                "kind",
+                format!("`kind` cannot change from `{a}` to `{b}`"),
+            ));
+        }
+        target.kind = locator_kind.or(spec_kind);
+        let given = json::non_blank(target.parent_id.as_deref()).map(str::trim);
+        let in_spec = json::non_blank(spec.parent).map(str::trim);
+        if let (Some(a), Some(b)) = (given, in_spec)
+            && a != b
+        {
+            return Err(error::invalid_input_field(
+                "parent-id",
+                format!(
+                    "`parent-id` `{b}` differs from the parent `{a}`: a {} cannot move to \
+                     another gateway",
+                    self.name()
+                ),
+            ));
+        }
+        let parent = given.or(in_spec).map(str::to_owned);
+        target.parent_id = self.check_parent(parent)?;
+        self.check_labels(spec)?;
+        self.check_clear(spec)
+    }
+
+    /// The resource a create makes, for messages.
+    pub(super) fn created(&self, name: Option<&str>, parent: Option<&str>) -> String {
+        let under = parent
+            .map(|p| format!(" of gateway `{p}`"))
+            .unwrap_or_default();
+        match name {
+            Some(name) => format!("{} `{name}`{under}", self.name()),
+            None => format!("the new {}{under}", self.name()),
+        }
     }
 
     /// A declared kind (trimmed), or none.
-    pub(super) fn check_kind(&self, kind: Option<String>) -> Result<Option<String>> {
+    fn check_kind(&self, kind: Option<String>) -> Result<Option<String>> {
         let Some(kind) = json::non_blank(kind.as_deref()).map(str::trim) else {
             return Ok(None);
         };
@@ -33,7 +148,7 @@ impl<R: Record> NounDef<R> {
     }
 
     /// The parent id (trimmed) as the parent rule allows it.
-    pub(super) fn check_parent(&self, parent: Option<String>) -> Result<Option<String>> {
+    fn check_parent(&self, parent: Option<String>) -> Result<Option<String>> {
         let parent = json::non_blank(parent.as_deref()).map(|p| p.trim().to_owned());
         match (self.parent, &parent) {
             (ParentRule::None, Some(given)) => Err(error::invalid_input_field(
@@ -48,7 +163,7 @@ impl<R: Record> NounDef<R> {
         }
     }
 
-    pub(super) fn check_filters(&self, filters: &[(String, String)]) -> Result<()> {
+    fn check_filters(&self, filters: &[(String, String)]) -> Result<()> {
         let Some((key, _)) = filters
             .iter()
             .find(|(key, _)| !self.filters.iter().any(|(k, _)| *k == key.trim()))
@@ -72,8 +187,8 @@ impl<R: Record> NounDef<R> {
         ))
     }
 
-    pub(super) fn check_labels(&self, spec: &R::Spec) -> Result<()> {
-        if self.labels || (spec.labels().is_empty() && !spec.clears("labels")) {
+    fn check_labels(&self, spec: &SpecView<'_>) -> Result<()> {
+        if self.labels || (!spec.has_labels && !spec.clears("labels")) {
             return Ok(());
         }
         Err(error::invalid_input_field(
@@ -85,19 +200,19 @@ impl<R: Record> NounDef<R> {
         ))
     }
 
-    pub(super) fn check_clear(&self, spec: &R::Spec) -> Result<()> {
-        for field in spec.clear().iter().map(|f| f.trim()) {
-            if !R::Spec::FIELDS.contains(&field) {
+    fn check_clear(&self, spec: &SpecView<'_>) -> Result<()> {
+        for field in spec.clear.iter().map(|f| f.trim()) {
+            if !spec.fields.contains(&field) {
                 return Err(error::invalid_input_field(
                     "clear",
                     format!(
                         "`clear` names `{field}`, which is not a field of a {} (fields: {})",
                         self.name(),
-                        R::Spec::FIELDS.join(", ")
+                        spec.fields.join(", ")
                     ),
                 ));
             }
-            if spec.is_set(field) {
+            if spec.set.contains(&field) {
                 return Err(error::invalid_input_field(
                     field,
                     format!("`{field}` is both set and named in `clear`"),
@@ -105,51 +220,5 @@ impl<R: Record> NounDef<R> {
             }
         }
         Ok(())
-    }
-
-    /// How a created resource is found again when the create's outcome is unknown.
-    pub(super) fn lookup<'a>(&'a self, spec: &R::Spec) -> reconcile::Lookup<'a, R> {
-        let name = json::non_blank(spec.name()).map(|n| n.trim().to_owned());
-        let parent = json::non_blank(spec.parent_id()).map(|p| p.trim().to_owned());
-        let kind = json::non_blank(spec.kind()).map(|k| k.trim().to_owned());
-        let under = parent
-            .as_deref()
-            .map(|p| format!(" of gateway `{p}`"))
-            .unwrap_or_default();
-        let what = match &name {
-            Some(name) => format!("{} `{name}`{under}", self.name()),
-            None => format!("the new {}{under}", self.name()),
-        };
-        if let (Some(id_of), Some(get)) = (self.id_from_spec, self.get)
-            && let Some(id) = id_of(spec)
-        {
-            let locator = Locator {
-                id,
-                parent_id: parent,
-                kind,
-            };
-            return reconcile::Lookup::find(what, move || match get(locator) {
-                Ok(found) => Ok(Some(found)),
-                Err(err) if err.is_not_found() => Ok(None),
-                Err(err) => Err(err),
-            });
-        }
-        match (self.unique_names, name, self.list) {
-            (true, Some(name), Some(list)) => reconcile::Lookup::find(what, move || {
-                reconcile::find_by_name(&name, |cursor| {
-                    let query = Query {
-                        parent_id: parent.clone(),
-                        kind: kind.clone(),
-                        filters: Vec::new(),
-                        page: crate::Page {
-                            limit: None,
-                            cursor,
-                        },
-                    };
-                    list(query).map(R::into_parts)
-                })
-            }),
-            _ => reconcile::Lookup::NoKey { what },
-        }
     }
 }
