@@ -108,6 +108,9 @@ pub struct OperationDef {
     pub paginated: bool,
     /// The body sent when an invocation gives none (for operations whose body is optional).
     pub default_body: Option<&'static str>,
+    /// Whether the host may send the request again after a failure, when that differs from
+    /// its method's default (a POST that is a put by key is idempotent).
+    pub idempotent: Option<bool>,
 }
 
 impl OperationDef {
@@ -129,6 +132,7 @@ impl OperationDef {
             takes_body: matches!(method, Method::Post | Method::Put | Method::Patch),
             paginated: false,
             default_body: None,
+            idempotent: None,
         }
     }
 
@@ -151,6 +155,13 @@ impl OperationDef {
     /// The same operation, returning a paged collection.
     pub const fn paginated(mut self) -> Self {
         self.paginated = true;
+        self
+    }
+
+    /// The same operation, idempotent or not whatever its method (see
+    /// [`crate::http::Request::idempotent`]): the host retries an idempotent request itself.
+    pub const fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
         self
     }
 
@@ -250,6 +261,9 @@ impl OperationDef {
         };
         let path = url::fill_path(self.path, value_of)?;
         let mut request = api.request(self.method, &path);
+        if let Some(idempotent) = self.idempotent {
+            request = request.idempotent(idempotent);
+        }
         for (name, value) in params {
             let location = self
                 .params

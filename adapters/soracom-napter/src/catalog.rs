@@ -51,6 +51,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: false,
         paginated: true,
         default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: CREATE,
@@ -62,6 +63,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: true,
         paginated: false,
         default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: DELETE,
@@ -75,6 +77,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: false,
         paginated: false,
         default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: LIST_FOR_SIM,
@@ -85,6 +88,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: false,
         paginated: false,
         default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: CREATE_FOR_SIM,
@@ -96,6 +100,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: true,
         paginated: false,
         default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: LIST_FOR_SUBSCRIBER,
@@ -106,6 +111,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         takes_body: false,
         paginated: false,
         default_body: None,
+        idempotent: None,
     },
 ];
 

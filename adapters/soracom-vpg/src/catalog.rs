@@ -230,7 +230,10 @@ pub static OPERATIONS: &[OperationDef] = &[
         IP_MAP,
         "Add or update an IP address map entry {key (IMSI), ipAddress}.",
         &[VPG_ID],
-    ).with_body(true),
+    )
+    .with_body(true)
+    // A put by key: sending it again leaves the same entry.
+    .idempotent(true),
     OperationDef::new(
         "deleteVirtualPrivateGatewayIpAddressMapEntry",
         Method::Delete,
@@ -439,6 +442,10 @@ mod tests {
             portico_adapter_sdk::testing::assert_catalogue(&CATALOGUE),
             49
         );
+        let put = CATALOGUE
+            .find("putVirtualPrivateGatewayIpAddressMapEntry")
+            .unwrap();
+        assert_eq!(put.idempotent, Some(true));
         let open = CATALOGUE.find("openGate").unwrap();
         assert!(open.takes_body);
         assert_eq!(open.default_body, Some("{}"));

@@ -103,6 +103,12 @@ fn examples_create_through_the_nouns() {
         json!({"tags": {"team": "portico", "name": "portico-vpg"}, "type": 14})
     );
     assert_eq!(body_of(1), json!({"outerIpAddress": "198.51.100.7"}));
+    // The IP address map's put by key is idempotent: the host may retry it.
+    let put = testing::sent()
+        .into_iter()
+        .find(|r| r.url.ends_with("/ip_address_map"))
+        .unwrap();
+    assert_eq!(put.idempotent, Some(true));
 }
 
 #[test]
