@@ -23,7 +23,10 @@
 //! [`error`] mapping, [`config`], [`credentials`], [`secrets`], [`spec`] (`clear` and labels),
 //! [`json`] merging and [`log`]. Every host import goes through [`host`]; natively it is answered
 //! by the programmable fake in [`testing`], so adapter logic is unit-tested with
-//! `cargo test --target x86_64-unknown-linux-gnu`.
+//! `cargo test --target x86_64-unknown-linux-gnu`: a test calls the exported nouns as the host
+//! does (`MyAdapter::ADAPTER.gateways.create(spec)`, or the noun's constant), and checks its
+//! declaration with [`testing::assert_examples`], [`testing::assert_placements`] and
+//! [`testing::assert_catalogue`].
 //!
 //! # Writing an adapter
 //!
