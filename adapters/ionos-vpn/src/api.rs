@@ -1,7 +1,8 @@
 //! The IONOS VPN Gateway API as this adapter sees it: where it lives, how it pages, how it fails,
 //! and the two gateway kinds with their collections.
 
-use portico_adapter_sdk::http::{Api, Response};
+use portico_adapter_sdk::http::{Api, Request, Response};
+use portico_adapter_sdk::noun::KindSet;
 use portico_adapter_sdk::serde_json::{Map, Value};
 use portico_adapter_sdk::{Error, Page, Result, config, cursor, error, json, url};
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,7 @@ fn parse_error_body(body: &Value) -> Option<(String, Option<String>)> {
 }
 
 /// The query pairs of a collection's `_links.next` link: the next page of a paginated operation.
-pub fn next_page(response: &Response) -> Option<Vec<(String, String)>> {
+pub fn next_page(_request: &Request, response: &Response) -> Option<Vec<(String, String)>> {
     let body = response.json().ok()?;
     let next = body.pointer("/_links/next")?.as_str()?;
     let pairs = url::query_pairs(next);
@@ -117,18 +118,6 @@ pub fn page_limit(page: &Page) -> u32 {
     page.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
 }
 
-/// Call catalogue operation `name` and parse its JSON answer.
-pub fn call(name: &str, params: &[(&str, &str)]) -> Result<Value> {
-    let api = api()?;
-    api.fetch_json(CATALOGUE.request(&api, name, params)?)
-}
-
-/// Call catalogue operation `name` with a JSON body and parse its JSON answer.
-pub fn call_with_body(name: &str, params: &[(&str, &str)], body: &Value) -> Result<Value> {
-    let api = api()?;
-    api.fetch_json(CATALOGUE.request(&api, name, params)?.json(body))
-}
-
 /// A created or replaced resource must come back as a document with an id.
 pub fn expect_resource(doc: Value, what: &str) -> Result<Value> {
     if doc.get("id").and_then(Value::as_str).is_some() {
@@ -146,7 +135,7 @@ pub fn fetch_page(op: &str, params: &[(&str, &str)], offset: u32, limit: u32) ->
     let limit = limit.to_string();
     let mut all = params.to_vec();
     all.extend([("offset", offset.as_str()), ("limit", limit.as_str())]);
-    call(op, &all)
+    CATALOGUE.call(op, &all)
 }
 
 /// Where a single-collection listing continues.
@@ -172,50 +161,6 @@ pub fn list_page(
     Ok((items(&doc).to_vec(), next))
 }
 
-/// The parent gateway of a tunnel or peer; `invalid-input` naming `gateway-id` when absent.
-pub fn require_gateway_id<'a>(gateway_id: Option<&'a str>, noun: &str) -> Result<&'a str> {
-    json::non_blank(gateway_id).ok_or_else(|| {
-        error::invalid_input(format!(
-            "missing `gateway-id`: every {noun} belongs to a gateway (give its id as the parent)"
-        ))
-    })
-}
-
-/// The gateway of a tunnel or peer update: the locator's parent, or the spec's `gateway-id`;
-/// both given and different is invalid (IONOS cannot move a resource to another gateway).
-pub fn update_gateway_id<'a>(
-    locator: Option<&'a str>,
-    spec: Option<&'a str>,
-    noun: &str,
-) -> Result<&'a str> {
-    match (json::non_blank(locator), json::non_blank(spec)) {
-        (Some(a), Some(b)) if a.trim() != b.trim() => Err(error::invalid_input(format!(
-            "`gateway-id` `{b}` differs from the parent `{a}`: a {noun} cannot move to another gateway"
-        ))),
-        (a, b) => require_gateway_id(a.or(b), noun),
-    }
-}
-
-/// Refuse a `kind` other than the one kind a noun has.
-pub fn check_kind(kind: Option<&str>, expected: &str, noun: &str) -> Result<()> {
-    match json::non_blank(kind) {
-        Some(kind) if kind.trim() != expected => Err(error::invalid_input(format!(
-            "`kind` of a {noun} must be `{expected}`, got `{kind}`"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// Refuse list filters: the API defines none.
-pub fn check_no_filters(filters: &[(String, String)]) -> Result<()> {
-    match filters.first() {
-        Some((key, _)) => Err(error::invalid_input(format!(
-            "`filters` are not supported by IONOS VPN lists (got `{key}`)"
-        ))),
-        None => Ok(()),
-    }
-}
-
 /// The `properties` object of a resource document (empty when absent).
 pub fn properties(doc: &Value) -> Map<String, Value> {
     doc.get("properties")
@@ -229,17 +174,6 @@ pub fn id_of(doc: &Value, fallback: &str) -> String {
     json::str_at(doc, "/id").unwrap_or_else(|| fallback.to_owned())
 }
 
-/// `properties` as a JSON merge patch over `base`, as an object.
-pub fn patched(base: Map<String, Value>, properties: &str) -> Result<Map<String, Value>> {
-    let patch = json::parse_object(properties, "properties")?;
-    let mut doc = Value::Object(base);
-    json::merge_patch(&mut doc, &Value::Object(patch));
-    Ok(match doc {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    })
-}
-
 /// The two gateway kinds, each with its own collection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GatewayKind {
@@ -249,37 +183,18 @@ pub enum GatewayKind {
     Ipsec,
 }
 
-impl GatewayKind {
-    /// Both kinds, in the order lists and lookups walk them.
-    pub const ALL: [GatewayKind; 2] = [GatewayKind::Wireguard, GatewayKind::Ipsec];
+impl KindSet for GatewayKind {
+    const ALL: &'static [GatewayKind] = &[GatewayKind::Wireguard, GatewayKind::Ipsec];
 
-    /// The kind's name in the contract.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             GatewayKind::Wireguard => "wireguard",
             GatewayKind::Ipsec => "ipsec",
         }
     }
+}
 
-    /// Parse a kind given in field `field`; anything but `wireguard`/`ipsec` is invalid input.
-    pub fn parse(kind: &str, field: &str) -> Result<Self> {
-        match kind.trim() {
-            "wireguard" => Ok(GatewayKind::Wireguard),
-            "ipsec" => Ok(GatewayKind::Ipsec),
-            other => Err(error::invalid_input(format!(
-                "`{field}` must be `wireguard` or `ipsec`, got `{other}`"
-            ))),
-        }
-    }
-
-    /// The kinds a `kind` filter selects: both when it is absent.
-    pub fn selected(kind: Option<&str>) -> Result<Vec<Self>> {
-        match json::non_blank(kind) {
-            Some(kind) => Ok(vec![Self::parse(kind, "kind")?]),
-            None => Ok(Self::ALL.to_vec()),
-        }
-    }
-
+impl GatewayKind {
     /// Catalogue operation names: (list, create, get, replace, delete).
     pub fn operations(self) -> GatewayOps {
         match self {
@@ -364,6 +279,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body: body.as_bytes().to_vec(),
+            attempts: 1,
         }
     }
 
@@ -426,8 +342,9 @@ mod tests {
         assert_eq!(next_offset(&stuck, 4), None);
         assert_eq!(next_offset(&json!({"items": []}), 0), None);
         let page = response(200, &doc.to_string(), &[]);
+        let request = Request::get("https://vpn.de-fra.ionos.com/wireguardgateways");
         assert_eq!(
-            next_page(&page).unwrap(),
+            next_page(&request, &page).unwrap(),
             [
                 ("offset".to_string(), "2".to_string()),
                 ("limit".into(), "2".into())
@@ -450,6 +367,7 @@ mod tests {
     #[test]
     fn kinds_parse_and_select() {
         assert_eq!(GatewayKind::selected(None).unwrap(), GatewayKind::ALL);
+        assert_eq!(GatewayKind::parse("ipsec").unwrap().name(), "ipsec");
         assert_eq!(
             GatewayKind::selected(Some("ipsec")).unwrap(),
             [GatewayKind::Ipsec]

@@ -2,12 +2,16 @@
 //!
 //! The noun code builds its requests from this table too, so path templates live in one place.
 
+use portico_adapter_sdk::Method;
 use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
 
 use crate::api;
 
-/// The catalogue, paginated through `_links.next`.
-pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS).with_next_page(api::next_page);
+/// The catalogue, reached through the profile's regional endpoint and paginated through
+/// `_links.next`.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS)
+    .with_api(api::api)
+    .with_next_page(api::next_page);
 
 const GATEWAY_ID: ParamDef = ParamDef::path("gatewayId", "Id (UUID) of the gateway.");
 const PEER_ID: ParamDef = ParamDef::path("peerId", "Id (UUID) of the WireGuard peer.");
@@ -42,28 +46,28 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "WireguardgatewaysPost",
-        "POST",
+        Method::Post,
         WG,
         "Create a WireGuard gateway from {properties} (name, gatewayIP, connections, privateKey, ...).",
         &[],
     ),
     OperationDef::new(
         "WireguardgatewaysFindById",
-        "GET",
+        Method::Get,
         WG_ONE,
         "Read one WireGuard gateway.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "WireguardgatewaysPut",
-        "PUT",
+        Method::Put,
         WG_ONE,
         "Replace a WireGuard gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "WireguardgatewaysDelete",
-        "DELETE",
+        Method::Delete,
         WG_ONE,
         "Delete a WireGuard gateway (accepted, then removed in the background).",
         &[GATEWAY_ID],
@@ -76,28 +80,28 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "WireguardgatewaysPeersPost",
-        "POST",
+        Method::Post,
         WG_PEERS,
         "Add a peer (name, publicKey, allowedIPs, endpoint) to a WireGuard gateway.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "WireguardgatewaysPeersFindById",
-        "GET",
+        Method::Get,
         WG_PEER,
         "Read one peer of a WireGuard gateway.",
         &[GATEWAY_ID, PEER_ID],
     ),
     OperationDef::new(
         "WireguardgatewaysPeersPut",
-        "PUT",
+        Method::Put,
         WG_PEER,
         "Replace a WireGuard peer with {id, properties}, creating it under that id if absent.",
         &[GATEWAY_ID, PEER_ID],
     ),
     OperationDef::new(
         "WireguardgatewaysPeersDelete",
-        "DELETE",
+        Method::Delete,
         WG_PEER,
         "Remove a peer from a WireGuard gateway.",
         &[GATEWAY_ID, PEER_ID],
@@ -110,28 +114,28 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "IpsecgatewaysPost",
-        "POST",
+        Method::Post,
         IPSEC,
         "Create an IPSec (IKEv2) gateway from {properties} (name, gatewayIP, connections, ...).",
         &[],
     ),
     OperationDef::new(
         "IpsecgatewaysFindById",
-        "GET",
+        Method::Get,
         IPSEC_ONE,
         "Read one IPSec gateway.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "IpsecgatewaysPut",
-        "PUT",
+        Method::Put,
         IPSEC_ONE,
         "Replace an IPSec gateway with {id, properties}, creating it under that id if absent; omitted fields reset.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "IpsecgatewaysDelete",
-        "DELETE",
+        Method::Delete,
         IPSEC_ONE,
         "Delete an IPSec gateway (accepted, then removed in the background).",
         &[GATEWAY_ID],
@@ -144,28 +148,28 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "IpsecgatewaysTunnelsPost",
-        "POST",
+        Method::Post,
         IPSEC_TUNNELS,
         "Add a tunnel (remoteHost, auth, ike, esp, cloud and peer CIDRs) to an IPSec gateway.",
         &[GATEWAY_ID],
     ),
     OperationDef::new(
         "IpsecgatewaysTunnelsFindById",
-        "GET",
+        Method::Get,
         IPSEC_TUNNEL,
         "Read one tunnel of an IPSec gateway.",
         &[GATEWAY_ID, TUNNEL_ID],
     ),
     OperationDef::new(
         "IpsecgatewaysTunnelsPut",
-        "PUT",
+        Method::Put,
         IPSEC_TUNNEL,
         "Replace an IPSec tunnel with {id, properties}, creating it under that id if absent.",
         &[GATEWAY_ID, TUNNEL_ID],
     ),
     OperationDef::new(
         "IpsecgatewaysTunnelsDelete",
-        "DELETE",
+        Method::Delete,
         IPSEC_TUNNEL,
         "Remove a tunnel from an IPSec gateway.",
         &[GATEWAY_ID, TUNNEL_ID],
@@ -178,12 +182,11 @@ mod tests {
     use portico_adapter_sdk::Location;
 
     #[test]
-    fn twenty_operations_with_unique_names() {
-        assert_eq!(OPERATIONS.len(), 20);
-        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), 20);
+    fn twenty_well_formed_operations() {
+        assert_eq!(
+            portico_adapter_sdk::testing::assert_catalogue(&CATALOGUE),
+            20
+        );
     }
 
     #[test]
@@ -205,7 +208,7 @@ mod tests {
         for op in OPERATIONS {
             assert_eq!(
                 op.takes_body,
-                matches!(op.method, "POST" | "PUT"),
+                matches!(op.method, Method::Post | Method::Put),
                 "{}",
                 op.name
             );
@@ -216,20 +219,6 @@ mod tests {
                         .any(|p| p.name == "offset" && p.location == Location::Query)
                 );
             }
-        }
-    }
-
-    #[test]
-    fn path_parameters_match_templates() {
-        for op in OPERATIONS {
-            let in_path = portico_adapter_sdk::url::template_names(op.path);
-            let declared: Vec<&str> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .map(|p| p.name)
-                .collect();
-            assert_eq!(in_path, declared, "{}", op.name);
         }
     }
 }

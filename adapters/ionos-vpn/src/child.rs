@@ -3,20 +3,28 @@
 //!
 //! Both nouns list, get, create, update and delete the same way; a [`Child`] descriptor holds
 //! what differs between them: names, catalogue operations, and how specs, documents and pages
-//! convert.
+//! convert. The SDK has checked kind, filters and the parent before these run.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
-use portico_adapter_sdk::{Locator, Query, Result};
+use portico_adapter_sdk::{Locator, Query, Result, Spec, json, noun, spec};
 
 use crate::api;
+use crate::catalog::CATALOGUE;
 
-/// The fields of a child noun's spec that the shared flows read.
-pub trait ChildSpec {
-    /// The spec's `kind`.
-    fn kind(&self) -> Option<&str>;
-    /// The spec's `gateway-id`.
-    fn gateway_id(&self) -> Option<&str>;
+/// The `NounDef` of a child noun implemented by the [`Child`] constant `$child`: every action;
+/// the parent is required; kinds `$kinds`.
+macro_rules! child_noun {
+    ($child:path, $kinds:expr) => {
+        portico_adapter_sdk::NounDef::child(portico_adapter_sdk::ParentRule::Required)
+            .kinds($kinds)
+            .on_list(|query| $child.list(query))
+            .on_get(|target| $child.get(target))
+            .on_create(|spec| $child.create(spec))
+            .on_update(|target, spec| $child.update(target, spec))
+            .on_delete(|target| $child.delete(target))
+    };
 }
+pub(crate) use child_noun;
 
 /// Builds the `properties` to send from `base` (the current properties on update, none on
 /// create) and a spec.
@@ -24,8 +32,6 @@ pub type Properties<S> = fn(Map<String, Value>, &S) -> Result<Map<String, Value>
 
 /// One child noun: spec `S`, record `R` and page `P`.
 pub struct Child<S, R, P> {
-    /// The one gateway kind the noun lives under.
-    pub kind: &'static str,
     /// The noun, as error messages name it.
     pub noun: &'static str,
     /// The path parameter naming one child, next to `gatewayId`.
@@ -40,6 +46,8 @@ pub struct Child<S, R, P> {
     pub put_op: &'static str,
     /// Catalogue operation: item DELETE.
     pub delete_op: &'static str,
+    /// The spec fields an update may clear, and why the others cannot be.
+    pub clearable: (&'static [&'static str], &'static str),
     /// A child document of gateway `gateway_id` as a record.
     pub record: fn(&Value, &str) -> R,
     /// The `properties` to send for a spec.
@@ -48,12 +56,10 @@ pub struct Child<S, R, P> {
     pub page: fn(Vec<R>, Option<String>) -> P,
 }
 
-impl<S: ChildSpec, R, P> Child<S, R, P> {
+impl<S: Spec, R, P> Child<S, R, P> {
     /// List the children of the gateway `query.parent-id`.
     pub fn list(&self, query: Query) -> Result<P> {
-        api::check_no_filters(&query.filters)?;
-        api::check_kind(query.kind.as_deref(), self.kind, self.noun)?;
-        let gateway_id = api::require_gateway_id(query.parent_id.as_deref(), self.noun)?;
+        let gateway_id = query.parent()?;
         let (docs, next) = api::list_page(self.list_op, &[("gatewayId", gateway_id)], &query.page)?;
         let items = docs
             .iter()
@@ -64,18 +70,18 @@ impl<S: ChildSpec, R, P> Child<S, R, P> {
 
     /// Get one child.
     pub fn get(&self, target: Locator) -> Result<R> {
-        api::check_kind(target.kind.as_deref(), self.kind, self.noun)?;
-        let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), self.noun)?;
+        let gateway_id = target.parent()?;
         let doc = self.fetch(gateway_id, &target.id)?;
         Ok((self.record)(&doc, gateway_id))
     }
 
-    /// Create a child under `spec.gateway-id`.
+    /// Create a child under `spec.parent-id`.
     pub fn create(&self, spec: S) -> Result<R> {
-        api::check_kind(spec.kind(), self.kind, self.noun)?;
-        let gateway_id = api::require_gateway_id(spec.gateway_id(), self.noun)?;
+        let gateway_id = json::non_blank(spec.parent_id())
+            .map(str::trim)
+            .ok_or_else(|| noun::missing_parent(self.noun))?;
         let properties = (self.properties)(Map::new(), &spec)?;
-        let doc = api::call_with_body(
+        let doc = CATALOGUE.call_with_body(
             self.create_op,
             &[("gatewayId", gateway_id)],
             &json!({ "properties": properties }),
@@ -88,14 +94,13 @@ impl<S: ChildSpec, R, P> Child<S, R, P> {
 
     /// Update a child: read it, overlay the spec, and replace it.
     pub fn update(&self, target: Locator, spec: S) -> Result<R> {
-        api::check_kind(target.kind.as_deref(), self.kind, self.noun)?;
-        api::check_kind(spec.kind(), self.kind, self.noun)?;
-        let gateway_id =
-            api::update_gateway_id(target.parent_id.as_deref(), spec.gateway_id(), self.noun)?;
+        let (clearable, why) = self.clearable;
+        spec::check_clearable(&spec, clearable, why)?;
+        let gateway_id = target.parent()?;
         let current = self.fetch(gateway_id, &target.id)?;
         let id = api::id_of(&current, &target.id);
         let properties = (self.properties)(api::properties(&current), &spec)?;
-        let doc = api::call_with_body(
+        let doc = CATALOGUE.call_with_body(
             self.put_op,
             &[("gatewayId", gateway_id), (self.id_param, &id)],
             &json!({ "id": id, "properties": properties }),
@@ -108,18 +113,18 @@ impl<S: ChildSpec, R, P> Child<S, R, P> {
 
     /// Delete a child.
     pub fn delete(&self, target: Locator) -> Result<()> {
-        api::check_kind(target.kind.as_deref(), self.kind, self.noun)?;
-        let gateway_id = api::require_gateway_id(target.parent_id.as_deref(), self.noun)?;
-        api::call(
-            self.delete_op,
-            &[("gatewayId", gateway_id), (self.id_param, &target.id)],
-        )
-        .map(drop)
+        let gateway_id = target.parent()?;
+        CATALOGUE
+            .call(
+                self.delete_op,
+                &[("gatewayId", gateway_id), (self.id_param, &target.id)],
+            )
+            .map(drop)
     }
 
     /// The child `id` of gateway `gateway_id`, as IONOS returns it.
     fn fetch(&self, gateway_id: &str, id: &str) -> Result<Value> {
-        api::call(
+        CATALOGUE.call(
             self.get_op,
             &[("gatewayId", gateway_id), (self.id_param, id)],
         )

@@ -1,18 +1,17 @@
-//! What the adapter tells the host about itself: nouns, kinds, hosts, the `ionos` credential,
-//! the profile settings and the secret inputs.
+//! What the adapter tells the host about itself besides its nouns: hosts, the `ionos`
+//! credential, the profile settings, the secret inputs with their placements, and examples.
 
-use portico_adapter_sdk::{
-    BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, KindInfo, Noun,
-    SecretInputSpec, Setting,
+use portico_adapter_sdk::describe::{
+    adapter, basic, bearer, credential, endpoint_setting, example, field, secret_field,
+    secret_input, setting,
 };
+use portico_adapter_sdk::serde_json::{Value, json};
+use portico_adapter_sdk::{Description, Noun};
 
 use crate::api::{CREDENTIAL, DEFAULT_LOCATION, LOCATIONS};
+use crate::catalog::CATALOGUE;
 use crate::gateways::PRIVATE_KEY;
 use crate::tunnels::PRE_SHARED_KEY;
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
 
 fn hosts() -> Vec<String> {
     LOCATIONS
@@ -21,162 +20,145 @@ fn hosts() -> Vec<String> {
         .collect()
 }
 
-fn kind(noun: Noun, kind: &str, description: &str) -> KindInfo {
-    KindInfo {
-        noun,
-        kind: kind.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
-fn field(name: &str, description: &str, secret: bool) -> CredentialField {
-    CredentialField {
-        name: name.to_owned(),
-        description: description.to_owned(),
-        secret,
-    }
-}
+/// Where the private key goes: `properties.privateKey` of a WireGuard gateway create or replace.
+const PRIVATE_KEY_AT: &str = "/properties/privateKey";
+/// Where the pre-shared key goes: `properties.auth.psk.key` of a tunnel create or replace.
+const PRE_SHARED_KEY_AT: &str = "/properties/auth/psk/key";
 
 /// The adapter's description.
 pub fn description() -> Description {
-    Description {
-        name: "ionos-vpn".to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        provider: "IONOS Cloud VPN Gateway".to_owned(),
-        summary: "WireGuard and IPSec gateways, IPSec tunnels and WireGuard peers of IONOS Cloud"
-            .to_owned(),
-        nouns: vec![Noun::Gateway, Noun::Tunnel, Noun::Peer],
-        kinds: vec![
-            kind(
-                Noun::Gateway,
-                "wireguard",
-                "WireGuard gateway attached to LANs of a data center",
-            ),
-            kind(
-                Noun::Gateway,
-                "ipsec",
-                "IPSec (IKEv2) gateway attached to LANs of a data center",
-            ),
-            kind(
-                Noun::Tunnel,
-                "ipsec",
-                "IPSec tunnel of an IPSec gateway to a remote site",
-            ),
-            kind(
-                Noun::Peer,
-                "wireguard",
-                "WireGuard peer of a WireGuard gateway",
-            ),
-        ],
-        hosts: hosts(),
-        credentials: vec![CredentialSpec {
-            name: CREDENTIAL.to_owned(),
-            description: "IONOS Cloud API access: a token, or a user name and password".to_owned(),
-            fields: vec![
-                field("token", "API token (JWT) sent as a bearer token", true),
-                field(
-                    "username",
-                    "IONOS user name (e-mail address) for basic authentication",
-                    false,
-                ),
-                field("password", "IONOS password for basic authentication", true),
-            ],
-            schemes: vec![
-                CredentialScheme::Bearer("token".to_owned()),
-                CredentialScheme::Basic(BasicScheme {
-                    username_field: "username".to_owned(),
-                    password_field: "password".to_owned(),
-                }),
-            ],
-            hosts: hosts(),
-        }],
-        settings: vec![
-            Setting {
-                key: "region".to_owned(),
-                description:
-                    "IONOS location whose VPN endpoint is used; resources live in one location"
-                        .to_owned(),
-                required: false,
-                default_value: Some(DEFAULT_LOCATION.to_owned()),
-                allowed: strings(&LOCATIONS),
-            },
-            Setting {
-                key: "endpoint".to_owned(),
-                description:
-                    "Base URL used instead of the regional endpoint (a proxy or an emulator, \
-                              e.g. http://127.0.0.1:8080)"
-                        .to_owned(),
-                required: false,
-                default_value: None,
-                allowed: Vec::new(),
-            },
-        ],
-        secret_inputs: vec![
-            SecretInputSpec {
-                name: PRIVATE_KEY.to_owned(),
-                description: "WireGuard private key (base64) of a WireGuard gateway; IONOS never \
-                              returns it, so every create and update needs it"
-                    .to_owned(),
-                used_by: strings(&[
-                    "gateway.create",
-                    "gateway.update",
-                    "op:WireguardgatewaysPost",
-                    "op:WireguardgatewaysPut",
-                ]),
-            },
-            SecretInputSpec {
-                name: PRE_SHARED_KEY.to_owned(),
-                description: "Pre-shared key of an IPSec tunnel; IONOS never returns it, so every \
-                              create and update needs it"
-                    .to_owned(),
-                used_by: strings(&[
-                    "tunnel.create",
-                    "tunnel.update",
-                    "op:IpsecgatewaysTunnelsPost",
-                    "op:IpsecgatewaysTunnelsPut",
-                ]),
-            },
-        ],
-    }
+    let hosts = hosts();
+    let host_refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    adapter(
+        "ionos-vpn",
+        env!("CARGO_PKG_VERSION"),
+        "IONOS Cloud VPN Gateway",
+        "WireGuard and IPSec gateways, IPSec tunnels and WireGuard peers of IONOS Cloud",
+    )
+    .with_hosts(&host_refs)
+    .with_credential(
+        credential(
+            CREDENTIAL,
+            "IONOS Cloud API access: a token, or a user name and password",
+            &host_refs,
+        )
+        .with_field(secret_field(
+            "token",
+            "API token (JWT) sent as a bearer token",
+        ))
+        .with_field(field(
+            "username",
+            "IONOS user name (e-mail address) for basic authentication",
+        ))
+        .with_field(secret_field(
+            "password",
+            "IONOS password for basic authentication",
+        ))
+        .with_scheme(bearer("token"))
+        .with_scheme(basic("username", "password")),
+    )
+    .with_setting(
+        setting(
+            "region",
+            "IONOS location whose VPN endpoint is used; resources live in one location",
+        )
+        .with_default(DEFAULT_LOCATION)
+        .with_allowed(&LOCATIONS),
+    )
+    .with_setting(endpoint_setting(
+        "Base URL used instead of the regional endpoint (a proxy or an emulator, e.g. \
+         http://127.0.0.1:8080)",
+    ))
+    .with_secret_input(
+        secret_input(
+            PRIVATE_KEY,
+            "WireGuard private key (base64) of a WireGuard gateway; IONOS never returns it, so \
+             every create and update needs it",
+        )
+        .used_by(&[
+            "gateway.create",
+            "gateway.update",
+            "op:WireguardgatewaysPost",
+            "op:WireguardgatewaysPut",
+        ])
+        .with_placement(CATALOGUE.placement("WireguardgatewaysPost", PRIVATE_KEY_AT))
+        .with_placement(CATALOGUE.placement("WireguardgatewaysPut", PRIVATE_KEY_AT)),
+    )
+    .with_secret_input(
+        secret_input(
+            PRE_SHARED_KEY,
+            "Pre-shared key of an IPSec tunnel; IONOS never returns it, so every create and \
+             update needs it",
+        )
+        .used_by(&[
+            "tunnel.create",
+            "tunnel.update",
+            "op:IpsecgatewaysTunnelsPost",
+            "op:IpsecgatewaysTunnelsPut",
+        ])
+        .with_placement(CATALOGUE.placement("IpsecgatewaysTunnelsPost", PRE_SHARED_KEY_AT))
+        .with_placement(CATALOGUE.placement("IpsecgatewaysTunnelsPut", PRE_SHARED_KEY_AT)),
+    )
+    .with_example(
+        example(
+            Noun::Gateway,
+            Some("wireguard"),
+            json!({
+                "name": "portico-wg",
+                "public-address": "203.0.113.10",
+                "networks": ["10.8.0.1/24"],
+                "properties": {"connections": [connection()]},
+            }),
+            json!({"description": "changed by portico"}),
+        )
+        .with_secrets(&[PRIVATE_KEY]),
+    )
+    .with_example(example(
+        Noun::Gateway,
+        Some("ipsec"),
+        json!({
+            "name": "portico-ipsec",
+            "public-address": "203.0.113.11",
+            "properties": {"connections": [connection()]},
+        }),
+        json!({"description": "changed by portico"}),
+    ))
+    .with_example(
+        example(
+            Noun::Tunnel,
+            Some("ipsec"),
+            json!({
+                "name": "portico-tunnel",
+                "remote-address": "198.51.100.7",
+                "local-networks": ["192.168.1.0/24"],
+                "remote-networks": ["10.1.0.0/16"],
+            }),
+            json!({"description": "changed by portico", "remote-networks": ["10.2.0.0/16"]}),
+        )
+        .with_parent_kind("ipsec")
+        .with_secrets(&[PRE_SHARED_KEY]),
+    )
+    .with_example(
+        example(
+            Noun::Peer,
+            Some("wireguard"),
+            json!({
+                "name": "portico-peer",
+                "public-key": "cGVlci1wdWJsaWMta2V5LWZvci1wb3J0aWNvLXRlc3Q=",
+                "endpoint": "198.51.100.8:51820",
+                "allowed-networks": ["10.8.0.2/32"],
+            }),
+            json!({"description": "changed by portico", "allowed-networks": ["10.8.0.3/32"]}),
+        )
+        .with_parent_kind("wireguard"),
+    )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn describes_nine_regional_hosts_and_one_credential() {
-        let d = description();
-        assert_eq!(d.name, "ionos-vpn");
-        assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
-        assert_eq!(d.hosts.len(), 9);
-        assert!(d.hosts.contains(&"vpn.fr-par.ionos.com".to_owned()));
-        assert_eq!(d.credentials.len(), 1);
-        let credential = &d.credentials[0];
-        assert_eq!(credential.name, "ionos");
-        assert_eq!(credential.hosts, d.hosts);
-        let secret: Vec<(&str, bool)> = credential
-            .fields
-            .iter()
-            .map(|f| (f.name.as_str(), f.secret))
-            .collect();
-        assert_eq!(
-            secret,
-            [("token", true), ("username", false), ("password", true)]
-        );
-        assert_eq!(
-            credential.schemes[0],
-            CredentialScheme::Bearer("token".into())
-        );
-        assert_eq!(d.nouns, [Noun::Gateway, Noun::Tunnel, Noun::Peer]);
-        assert_eq!(d.kinds.len(), 4);
-        assert_eq!(d.settings[0].allowed.len(), 9);
-        assert_eq!(d.settings[0].default_value.as_deref(), Some("de-fra"));
-        assert_eq!(d.secret_inputs.len(), 2);
-        assert!(
-            d.secret_inputs[1]
-                .used_by
-                .contains(&"op:IpsecgatewaysTunnelsPut".to_owned())
-        );
-    }
+/// The LAN connection of the example gateways (the emulator checks its shape, not the LAN).
+fn connection() -> Value {
+    json!({
+        "datacenterId": "5a029f4a-2f52-4d0a-9c5d-0f0a5c3e0a01",
+        "lanId": "1",
+        "ipv4CIDR": "192.168.1.10/24",
+    })
 }

@@ -2,17 +2,39 @@
 //!
 //! Lists walk the WireGuard collection first, then the IPSec one, with one cursor; lookups
 //! without a kind try WireGuard first. Updates read the gateway and send it back whole, because
-//! an IONOS PUT replaces the resource.
+//! an IONOS PUT replaces the resource; only the description can be cleared (name, gateway IP,
+//! connections and a WireGuard interface address are required).
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Gateway, GatewayPage, GatewaySpec, Locator, Query, Result, cursor, error, json as sdk_json,
-    secrets,
+    Gateway, GatewayPage, GatewaySpec, Locator, NounDef, Query, Result, Spec, cursor, error,
+    json as sdk_json, secrets, spec as sdk_spec,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::api::{self, GatewayKind};
+use crate::catalog::CATALOGUE;
 use crate::records;
+use portico_adapter_sdk::noun::KindSet;
+
+/// The gateway noun: two kinds, every action, top-level. IONOS does not say that names are
+/// unique, and gateways have no labels.
+pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .kinds(&[
+        (
+            "wireguard",
+            "WireGuard gateway attached to LANs of a data center",
+        ),
+        (
+            "ipsec",
+            "IPSec (IKEv2) gateway attached to LANs of a data center",
+        ),
+    ])
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
 
 /// The secret input holding a WireGuard gateway's private key.
 pub const PRIVATE_KEY: &str = "private-key";
@@ -25,8 +47,7 @@ struct ListCursor {
 }
 
 /// List gateways of the kinds `query.kind` selects (both by default).
-pub fn list(query: Query) -> Result<GatewayPage> {
-    api::check_no_filters(&query.filters)?;
+fn list(query: Query) -> Result<GatewayPage> {
     let kinds = GatewayKind::selected(query.kind.as_deref())?;
     let limit = api::page_limit(&query.page);
     let (mut index, mut offset) = match query
@@ -41,7 +62,10 @@ pub fn list(query: Query) -> Result<GatewayPage> {
                 .iter()
                 .position(|kind| kind.name() == at.kind)
                 .ok_or_else(|| {
-                    error::invalid_input("`cursor` belongs to a listing of another kind")
+                    error::invalid_input_field(
+                        "cursor",
+                        "`cursor` belongs to a listing of another kind",
+                    )
                 })?;
             (index, at.offset)
         }
@@ -81,19 +105,22 @@ pub fn list(query: Query) -> Result<GatewayPage> {
 }
 
 /// Get one gateway.
-pub fn get(target: Locator) -> Result<Gateway> {
+fn get(target: Locator) -> Result<Gateway> {
     let (kind, doc) = find(&target.id, target.kind.as_deref())?;
     Ok(records::gateway(&doc, kind))
 }
 
 /// Create a gateway of `spec.kind`.
-pub fn create(spec: GatewaySpec) -> Result<Gateway> {
+fn create(spec: GatewaySpec) -> Result<Gateway> {
     let kind = sdk_json::non_blank(spec.kind.as_deref()).ok_or_else(|| {
-        error::invalid_input("missing `kind`: create a `wireguard` or an `ipsec` gateway")
+        error::invalid_input_field(
+            "kind",
+            "missing `kind`: create a `wireguard` or an `ipsec` gateway",
+        )
     })?;
-    let kind = GatewayKind::parse(kind, "kind")?;
+    let kind = GatewayKind::parse(kind)?;
     let properties = properties(kind, Map::new(), &spec)?;
-    let doc = api::call_with_body(
+    let doc = CATALOGUE.call_with_body(
         kind.operations().create,
         &[],
         &json!({ "properties": properties }),
@@ -104,24 +131,19 @@ pub fn create(spec: GatewaySpec) -> Result<Gateway> {
     ))
 }
 
-/// Update a gateway: read it, overlay the spec, and replace it.
-pub fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
-    let hint = match (
-        sdk_json::non_blank(target.kind.as_deref()),
-        sdk_json::non_blank(spec.kind.as_deref()),
-    ) {
-        (Some(a), Some(b)) if a.trim() != b.trim() => {
-            return Err(error::invalid_input(format!(
-                "`kind` cannot change from `{a}` to `{b}`"
-            )));
-        }
-        (a, b) => a.or(b),
-    };
-    let (kind, current) = find(&target.id, hint)?;
+/// Update a gateway: read it, overlay the spec, and replace it. The SDK has put the spec's kind
+/// in the locator when only the spec named one.
+fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
+    sdk_spec::check_clearable(
+        &spec,
+        &["description"],
+        "IONOS requires a gateway's name, gateway IP and, for WireGuard, an interface address",
+    )?;
+    let (kind, current) = find(&target.id, target.kind.as_deref())?;
     let id = api::id_of(&current, &target.id);
     let properties = properties(kind, api::properties(&current), &spec)?;
     let body = json!({ "id": id, "properties": properties });
-    let doc = api::call_with_body(kind.operations().put, &[("gatewayId", &id)], &body)?;
+    let doc = CATALOGUE.call_with_body(kind.operations().put, &[("gatewayId", &id)], &body)?;
     Ok(records::gateway(
         &api::expect_resource(doc, "update")?,
         kind,
@@ -129,16 +151,20 @@ pub fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
 }
 
 /// Delete a gateway; without a kind, whichever collection holds the id.
-pub fn delete(target: Locator) -> Result<()> {
+fn delete(target: Locator) -> Result<()> {
     probe(&target.id, target.kind.as_deref(), |kind| {
-        api::call(kind.operations().delete, &[("gatewayId", &target.id)]).map(drop)
+        CATALOGUE
+            .call(kind.operations().delete, &[("gatewayId", &target.id)])
+            .map(drop)
     })
 }
 
 /// The gateway `id` and its kind, looked up in the collection of `kind`, or in both.
 fn find(id: &str, kind: Option<&str>) -> Result<(GatewayKind, Value)> {
     probe(id, kind, |kind| {
-        api::call(kind.operations().get, &[("gatewayId", id)]).map(|doc| (kind, doc))
+        CATALOGUE
+            .call(kind.operations().get, &[("gatewayId", id)])
+            .map(|doc| (kind, doc))
     })
 }
 
@@ -168,7 +194,8 @@ fn probe<T>(
 }
 
 /// The `properties` to send for a gateway of `kind`: `base` (the current properties on update,
-/// nothing on create), then `spec.properties` as a merge patch, then the typed fields.
+/// nothing on create), then `spec.properties` as a merge patch, then the typed fields (a
+/// cleared description removed).
 pub fn properties(
     kind: GatewayKind,
     mut base: Map<String, Value>,
@@ -176,7 +203,10 @@ pub fn properties(
 ) -> Result<Map<String, Value>> {
     // IONOS never returns the private key in a form worth sending back.
     base.remove("privateKey");
-    let mut props = api::patched(base, &spec.properties)?;
+    let mut props = sdk_json::patched(base, &spec.properties)?;
+    if spec.clears("description") {
+        props.remove("description");
+    }
     sdk_json::set_str(&mut props, "name", spec.name.as_deref());
     sdk_json::set_str(&mut props, "description", spec.description.as_deref());
     sdk_json::set_str(&mut props, "gatewayIP", spec.public_address.as_deref());
@@ -200,7 +230,8 @@ pub fn properties(
         }
         GatewayKind::Ipsec => {
             if spec.networks.iter().any(|n| !n.trim().is_empty()) {
-                return Err(error::invalid_input(
+                return Err(error::invalid_input_field(
+                    "networks",
                     "`networks` do not apply to IPSec gateways: set LAN addresses in `properties.connections`",
                 ));
             }
@@ -214,15 +245,15 @@ pub fn properties(
 fn interface_cidrs(networks: &[String]) -> Result<(Option<&str>, Option<&str>)> {
     let (mut v4, mut v6) = (None, None);
     for network in networks.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let Some((address, prefix)) = network.split_once('/') else {
-            return Err(error::invalid_input(format!(
-                "`networks`: `{network}` is not a CIDR such as 10.8.0.1/24"
-            )));
+        let not_a_cidr = || {
+            error::invalid_input_field(
+                "networks",
+                format!("`networks`: `{network}` is not a CIDR such as 10.8.0.1/24"),
+            )
         };
+        let (address, prefix) = network.split_once('/').ok_or_else(not_a_cidr)?;
         if address.is_empty() || prefix.parse::<u8>().is_err() {
-            return Err(error::invalid_input(format!(
-                "`networks`: `{network}` is not a CIDR such as 10.8.0.1/24"
-            )));
+            return Err(not_a_cidr());
         }
         let slot = if address.contains(':') {
             &mut v6
@@ -230,7 +261,8 @@ fn interface_cidrs(networks: &[String]) -> Result<(Option<&str>, Option<&str>)> 
             &mut v4
         };
         if slot.replace(network).is_some() {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "networks",
                 "`networks` of a WireGuard gateway take at most one IPv4 and one IPv6 interface CIDR",
             ));
         }
@@ -250,6 +282,8 @@ mod tests {
             description: None,
             public_address: None,
             networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: Vec::new(),
         }

@@ -1,15 +1,23 @@
-//! The peer noun: the peers of a WireGuard gateway.
+//! The peer noun: the peers of a WireGuard gateway. The description and the endpoint can be
+//! cleared; the other fields are required.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
-use portico_adapter_sdk::{Peer, PeerPage, PeerSpec, Result, error, json as sdk_json};
+use portico_adapter_sdk::{
+    NounDef, Peer, PeerPage, PeerSpec, Result, Spec, error, json as sdk_json,
+};
 
-use crate::api;
-use crate::child::{Child, ChildSpec};
+use crate::child::{Child, child_noun};
 use crate::records;
 
+/// The peer noun: every action; the parent (a WireGuard gateway) is required. IONOS does not
+/// say that names are unique, and has no labels.
+pub const PEERS: NounDef<Peer> = child_noun!(
+    CHILD,
+    &[("wireguard", "WireGuard peer of a WireGuard gateway")]
+);
+
 /// Peers, at `/wireguardgateways/{gatewayId}/peers/{peerId}`.
-pub const PEERS: Child<PeerSpec, Peer, PeerPage> = Child {
-    kind: "wireguard",
+const CHILD: Child<PeerSpec, Peer, PeerPage> = Child {
     noun: "peer",
     id_param: "peerId",
     list_op: "WireguardgatewaysPeersGet",
@@ -17,24 +25,24 @@ pub const PEERS: Child<PeerSpec, Peer, PeerPage> = Child {
     create_op: "WireguardgatewaysPeersPost",
     put_op: "WireguardgatewaysPeersPut",
     delete_op: "WireguardgatewaysPeersDelete",
+    clearable: (
+        &["description", "endpoint"],
+        "IONOS requires a peer's name, public key and allowed networks",
+    ),
     record: records::peer,
     properties,
     page: |items, next| PeerPage { items, next },
 };
 
-impl ChildSpec for PeerSpec {
-    fn kind(&self) -> Option<&str> {
-        self.kind.as_deref()
-    }
-    fn gateway_id(&self) -> Option<&str> {
-        self.gateway_id.as_deref()
-    }
-}
-
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`
-/// as a merge patch, then the typed fields.
+/// as a merge patch, then the typed fields; cleared fields are removed.
 pub fn properties(base: Map<String, Value>, spec: &PeerSpec) -> Result<Map<String, Value>> {
-    let mut props = api::patched(base, &spec.properties)?;
+    let mut props = sdk_json::patched(base, &spec.properties)?;
+    for (field, key) in [("description", "description"), ("endpoint", "endpoint")] {
+        if spec.clears(field) {
+            props.remove(key);
+        }
+    }
     sdk_json::set_str(&mut props, "name", spec.name.as_deref());
     sdk_json::set_str(&mut props, "description", spec.description.as_deref());
     sdk_json::set_str(&mut props, "publicKey", spec.public_key.as_deref());
@@ -49,9 +57,12 @@ pub fn properties(base: Map<String, Value>, spec: &PeerSpec) -> Result<Map<Strin
 pub fn endpoint_json(text: &str) -> Result<Value> {
     let text = text.trim();
     let invalid = || {
-        error::invalid_input(format!(
-            "`endpoint` must be `host` or `host:port` with a port from 1 to 65535, got `{text}`"
-        ))
+        error::invalid_input_field(
+            "endpoint",
+            format!(
+                "`endpoint` must be `host` or `host:port` with a port from 1 to 65535, got `{text}`"
+            ),
+        )
     };
     let (host, port) = if let Some(rest) = text.strip_prefix('[') {
         let (host, after) = rest.split_once(']').ok_or_else(invalid)?;
@@ -89,12 +100,14 @@ mod tests {
     fn spec() -> PeerSpec {
         PeerSpec {
             kind: None,
-            gateway_id: Some("gw".into()),
+            parent_id: Some("gw".into()),
             name: None,
             description: None,
             public_key: None,
             endpoint: None,
             allowed_networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: Vec::new(),
         }

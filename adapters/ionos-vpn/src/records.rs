@@ -8,6 +8,7 @@ use portico_adapter_sdk::serde_json::Value;
 use portico_adapter_sdk::{Gateway, Peer, State, Tunnel};
 
 use crate::api::GatewayKind;
+use portico_adapter_sdk::noun::KindSet;
 
 /// The normalised state and the provider's own word for it.
 pub fn state(doc: &Value) -> (State, String) {
@@ -56,6 +57,7 @@ pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/properties/gatewayIP").into_iter().collect(),
         networks,
+        labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
     }
@@ -66,7 +68,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
     let (state, provider_state) = state(doc);
     Tunnel {
         id: id(doc),
-        gateway_id: Some(gateway_id.to_owned()),
+        parent_id: Some(gateway_id.to_owned()),
         kind: "ipsec".to_owned(),
         name: str_at(doc, "/properties/name"),
         description: str_at(doc, "/properties/description"),
@@ -75,6 +77,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: str_at(doc, "/properties/remoteHost"),
         local_networks: strings_at(doc, "/properties/cloudNetworkCIDRs"),
         remote_networks: strings_at(doc, "/properties/peerNetworkCIDRs"),
+        labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
     }
@@ -96,7 +99,7 @@ pub fn peer(doc: &Value, gateway_id: &str) -> Peer {
     });
     Peer {
         id: id(doc),
-        gateway_id: Some(gateway_id.to_owned()),
+        parent_id: Some(gateway_id.to_owned()),
         kind: "wireguard".to_owned(),
         name: str_at(doc, "/properties/name"),
         description: str_at(doc, "/properties/description"),
@@ -105,6 +108,7 @@ pub fn peer(doc: &Value, gateway_id: &str) -> Peer {
         public_key: str_at(doc, "/properties/publicKey"),
         endpoint,
         allowed_networks: strings_at(doc, "/properties/allowedIPs"),
+        labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
     }
@@ -209,7 +213,7 @@ mod tests {
         });
         let t = tunnel(&doc, "gw-2");
         assert_eq!(t.id, "t-1");
-        assert_eq!(t.gateway_id.as_deref(), Some("gw-2"));
+        assert_eq!(t.parent_id.as_deref(), Some("gw-2"));
         assert_eq!(t.kind, "ipsec");
         assert_eq!(t.state, State::Failed);
         assert_eq!(t.remote_address.as_deref(), Some("198.51.100.7"));

@@ -1,59 +1,31 @@
 //! Flow tests of the nouns and the catalogue against a fake IONOS API (the SDK's native test
 //! host): which requests go out, with which bodies, and how answers become records and errors.
 
-use portico_adapter_sdk::http::{Response, WireRequest};
+use portico_adapter_sdk::http::Response;
 use portico_adapter_sdk::serde_json::{self, Value, json};
 use portico_adapter_sdk::testing::{self, MockGuard, empty_response, json_response};
 use portico_adapter_sdk::{
-    Error, GatewaySpec, Gateways, Locator, Operations, Page, PeerSpec, Peers, Query, SecretInput,
-    State, TunnelSpec, Tunnels,
+    Error, GatewaySpec, Locator, Page, PeerSpec, Query, SecretInput, State, TunnelSpec,
 };
 
 use crate::IonosVpn;
+use crate::gateways::GATEWAYS;
+use crate::peers::PEERS;
+use crate::tunnels::TUNNELS;
 
 const BASE: &str = "https://vpn.de-fra.ionos.com";
 
-/// Answer requests with `route(method, path-and-query, body)`.
-fn fake(mut route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
-    testing::mock_http(move |request: &WireRequest| {
-        assert_eq!(
-            request.credential.as_deref(),
-            Some("ionos"),
-            "{}",
-            request.url
-        );
-        assert!(
-            !request
-                .headers
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case("authorization")),
-            "the adapter must not set Authorization"
-        );
-        let path = request.url.strip_prefix(BASE).unwrap_or(&request.url);
-        let body = request
-            .body
-            .as_ref()
-            .map(|b| serde_json::from_slice(b).unwrap());
-        Ok(route(&request.method, path, body))
-    })
+/// Answer requests with `route(method, path-and-query, body)`; every request names `ionos`.
+fn fake(route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
+    testing::fake_api(BASE, Some("ionos"), route)
 }
 
 fn requests() -> Vec<String> {
-    testing::sent()
-        .into_iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.method,
-                r.url.strip_prefix(BASE).unwrap_or(&r.url)
-            )
-        })
-        .collect()
+    testing::requests(BASE)
 }
 
 fn body_of(index: usize) -> Value {
-    let request = &testing::sent()[index];
-    serde_json::from_slice(request.body.as_deref().unwrap()).unwrap()
+    testing::body_of(index)
 }
 
 fn resource(id: &str, kind: &str, properties: Value) -> Value {
@@ -136,7 +108,7 @@ fn gateway_list_walks_wireguard_then_ipsec_with_one_cursor() {
         }
         other => panic!("unexpected {other}"),
     });
-    let first = <IonosVpn as Gateways>::list(query(None, Some(3), None)).unwrap();
+    let first = GATEWAYS.list(query(None, Some(3), None)).unwrap();
     let ids: Vec<(&str, &str)> = first
         .items
         .iter()
@@ -147,7 +119,7 @@ fn gateway_list_walks_wireguard_then_ipsec_with_one_cursor() {
         [("w1", "wireguard"), ("w2", "wireguard"), ("i1", "ipsec")]
     );
     assert_eq!(first.items[2].networks, ["192.168.1.1/24"]);
-    let second = <IonosVpn as Gateways>::list(query(None, Some(3), first.next)).unwrap();
+    let second = GATEWAYS.list(query(None, Some(3), first.next)).unwrap();
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.items[0].id, "i2");
     assert_eq!(second.next, None);
@@ -165,19 +137,23 @@ fn gateway_list_stops_at_a_full_page_and_filters_by_kind() {
         }
         other => panic!("unexpected {other}"),
     });
-    let page = <IonosVpn as Gateways>::list(query(None, Some(2), None)).unwrap();
+    let page = GATEWAYS.list(query(None, Some(2), None)).unwrap();
     assert_eq!(page.items.len(), 2);
     // The WireGuard collection is exhausted; the cursor moves on to IPSec without a request.
     assert_eq!(requests(), ["GET /wireguardgateways?offset=0&limit=2"]);
-    let rest = <IonosVpn as Gateways>::list(query(None, None, page.next)).unwrap();
+    let rest = GATEWAYS.list(query(None, None, page.next)).unwrap();
     assert_eq!(rest.items[0].id, "i1");
 
-    let only = <IonosVpn as Gateways>::list(query(Some("ipsec"), None, None)).unwrap();
+    let only = GATEWAYS.list(query(Some("ipsec"), None, None)).unwrap();
     assert_eq!(only.items.len(), 1);
-    let err = <IonosVpn as Gateways>::list(query(Some("openvpn"), None, None)).unwrap_err();
+    let err = GATEWAYS
+        .list(query(Some("openvpn"), None, None))
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
     assert!(err.message().contains("`kind`"));
-    let err = <IonosVpn as Gateways>::list(query(None, None, Some("garbage".into()))).unwrap_err();
+    let err = GATEWAYS
+        .list(query(None, None, Some("garbage".into())))
+        .unwrap_err();
     assert!(err.message().contains("cursor"));
 }
 
@@ -188,17 +164,19 @@ fn gateway_get_tries_wireguard_then_ipsec() {
         "/ipsecgateways/i1" => json_response(200, &ipsec("i1")),
         _ => not_found(),
     });
-    let gw = <IonosVpn as Gateways>::get(locator("i1", None, None)).unwrap();
+    let gw = GATEWAYS.get(locator("i1", None, None)).unwrap();
     assert_eq!(gw.kind, "ipsec");
     assert_eq!(gw.state, State::Available);
     assert_eq!(gw.public_addresses, ["203.0.113.2"]);
     assert_eq!(serde_json::from_str::<Value>(&gw.raw).unwrap(), ipsec("i1"));
 
-    let err = <IonosVpn as Gateways>::get(locator("nope", None, None)).unwrap_err();
+    let err = GATEWAYS.get(locator("nope", None, None)).unwrap_err();
     assert!(err.is_not_found());
     assert!(err.message().contains("`nope`"));
     // With a kind, the provider's own not-found comes back, code and all.
-    let err = <IonosVpn as Gateways>::get(locator("nope", None, Some("wireguard"))).unwrap_err();
+    let err = GATEWAYS
+        .get(locator("nope", None, Some("wireguard")))
+        .unwrap_err();
     assert_eq!(
         err.problem().and_then(|p| p.code.as_deref()),
         Some("notfound")
@@ -214,7 +192,7 @@ fn gateway_lookup_stops_at_other_errors() {
             &json!({"httpStatus": 401, "messages": [{"errorCode": "auth", "message": "Unauthorized"}]}),
         )
     });
-    let err = <IonosVpn as Gateways>::get(locator("g", None, None)).unwrap_err();
+    let err = GATEWAYS.get(locator("g", None, None)).unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)));
     assert_eq!(requests().len(), 1);
 }
@@ -237,10 +215,12 @@ fn gateway_create_posts_properties_to_the_kind_collection() {
         description: None,
         public_address: Some("203.0.113.9".into()),
         networks: vec!["10.8.0.1/24".into()],
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: r#"{"connections": [{"datacenterId": "dc", "lanId": "1", "ipv4CIDR": "192.168.1.9/24"}]}"#.into(),
         secrets: secret("private-key"),
     };
-    let gw = <IonosVpn as Gateways>::create(spec).unwrap();
+    let gw = GATEWAYS.create(spec).unwrap();
     assert_eq!(gw.id, "new");
     assert_eq!(gw.state, State::Provisioning);
     assert_eq!(gw.networks, ["10.8.0.1/24", "192.168.1.9/24"]);
@@ -265,22 +245,26 @@ fn gateway_create_checks_kind_and_key_before_sending() {
         description: None,
         public_address: None,
         networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: "{}".into(),
         secrets: Vec::new(),
     };
-    let err = <IonosVpn as Gateways>::create(base.clone()).unwrap_err();
+    let err = GATEWAYS.create(base.clone()).unwrap_err();
     assert!(err.message().contains("`kind`"));
-    let err = <IonosVpn as Gateways>::create(GatewaySpec {
-        kind: Some("gre".into()),
-        ..base.clone()
-    })
-    .unwrap_err();
+    let err = GATEWAYS
+        .create(GatewaySpec {
+            kind: Some("gre".into()),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert!(err.message().contains("`kind`"));
-    let err = <IonosVpn as Gateways>::create(GatewaySpec {
-        kind: Some("wireguard".into()),
-        ..base
-    })
-    .unwrap_err();
+    let err = GATEWAYS
+        .create(GatewaySpec {
+            kind: Some("wireguard".into()),
+            ..base
+        })
+        .unwrap_err();
     assert!(err.message().contains("`private-key`"));
 }
 
@@ -308,10 +292,13 @@ fn gateway_update_reads_then_replaces_the_whole_resource() {
         description: Some("updated".into()),
         public_address: None,
         networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: secret("private-key"),
     };
-    let gw = <IonosVpn as Gateways>::update(locator("w1", None, Some("wireguard")), spec.clone())
+    let gw = GATEWAYS
+        .update(locator("w1", None, Some("wireguard")), spec.clone())
         .unwrap();
     assert_eq!(gw.description.as_deref(), Some("updated"));
     assert_eq!(
@@ -325,25 +312,27 @@ fn gateway_update_reads_then_replaces_the_whole_resource() {
     assert_eq!(body["properties"]["privateKey"], json!("<<private-key>>"));
 
     let before = requests().len();
-    let err = <IonosVpn as Gateways>::update(
-        locator("w1", None, None),
-        GatewaySpec {
-            secrets: Vec::new(),
-            ..spec.clone()
-        },
-    )
-    .unwrap_err();
+    let err = GATEWAYS
+        .update(
+            locator("w1", None, None),
+            GatewaySpec {
+                secrets: Vec::new(),
+                ..spec.clone()
+            },
+        )
+        .unwrap_err();
     assert!(err.message().contains("`private-key`"));
     assert_eq!(requests()[before..], ["GET /wireguardgateways/w1"]);
 
-    let err = <IonosVpn as Gateways>::update(
-        locator("w1", None, Some("wireguard")),
-        GatewaySpec {
-            kind: Some("ipsec".into()),
-            ..spec
-        },
-    )
-    .unwrap_err();
+    let err = GATEWAYS
+        .update(
+            locator("w1", None, Some("wireguard")),
+            GatewaySpec {
+                kind: Some("ipsec".into()),
+                ..spec
+            },
+        )
+        .unwrap_err();
     assert!(err.message().contains("`kind`"));
 }
 
@@ -353,12 +342,12 @@ fn gateway_delete_finds_the_collection() {
         ("DELETE", "/ipsecgateways/i1") => empty_response(202),
         _ => not_found(),
     });
-    <IonosVpn as Gateways>::delete(locator("i1", None, None)).unwrap();
+    GATEWAYS.delete(locator("i1", None, None)).unwrap();
     assert_eq!(
         requests(),
         ["DELETE /wireguardgateways/i1", "DELETE /ipsecgateways/i1"]
     );
-    let err = <IonosVpn as Gateways>::delete(locator("", None, None)).unwrap_err();
+    let err = GATEWAYS.delete(locator("", None, None)).unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
 }
 
@@ -394,34 +383,38 @@ fn tunnels_live_under_their_gateway() {
         ("DELETE", "/ipsecgateways/g1/tunnels/t1") => empty_response(202),
         _ => not_found(),
     });
-    let page = <IonosVpn as Tunnels>::list(Query {
-        parent_id: Some("g1".into()),
-        ..query(None, None, None)
-    })
-    .unwrap();
-    assert_eq!(page.items[0].gateway_id.as_deref(), Some("g1"));
+    let page = TUNNELS
+        .list(Query {
+            parent_id: Some("g1".into()),
+            ..query(None, None, None)
+        })
+        .unwrap();
+    assert_eq!(page.items[0].parent_id.as_deref(), Some("g1"));
     assert_eq!(page.items[0].remote_networks, ["10.1.0.0/16"]);
-    let rest = <IonosVpn as Tunnels>::list(Query {
-        parent_id: Some("g1".into()),
-        ..query(None, None, page.next)
-    })
-    .unwrap();
+    let rest = TUNNELS
+        .list(Query {
+            parent_id: Some("g1".into()),
+            ..query(None, None, page.next)
+        })
+        .unwrap();
     assert!(rest.items.is_empty() && rest.next.is_none());
-    let err = <IonosVpn as Tunnels>::list(query(None, None, None)).unwrap_err();
-    assert!(err.message().contains("`gateway-id`"));
+    let err = TUNNELS.list(query(None, None, None)).unwrap_err();
+    assert!(err.message().contains("`parent-id`"));
 
     let spec = TunnelSpec {
         kind: Some("ipsec".into()),
-        gateway_id: Some("g1".into()),
+        parent_id: Some("g1".into()),
         name: Some("t1".into()),
         description: None,
         remote_address: Some("198.51.100.8".into()),
         local_networks: vec!["192.168.1.0/24".into()],
         remote_networks: vec!["10.1.0.0/16".into()],
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: secret("pre-shared-key"),
     };
-    let created = <IonosVpn as Tunnels>::create(spec.clone()).unwrap();
+    let created = TUNNELS.create(spec.clone()).unwrap();
     assert_eq!(created.remote_address.as_deref(), Some("198.51.100.8"));
     let post = body_of(2);
     assert_eq!(
@@ -436,7 +429,9 @@ fn tunnels_live_under_their_gateway() {
         local_networks: vec![],
         ..spec.clone()
     };
-    <IonosVpn as Tunnels>::update(locator("t1", Some("g1"), None), update).unwrap();
+    TUNNELS
+        .update(locator("t1", Some("g1"), None), update)
+        .unwrap();
     let put = body_of(4);
     assert_eq!(put["id"], json!("t1"));
     assert_eq!(put["properties"]["ike"], json!({"lifetime": 86400}));
@@ -446,28 +441,32 @@ fn tunnels_live_under_their_gateway() {
         json!("<<pre-shared-key>>")
     );
 
-    let err = <IonosVpn as Tunnels>::create(TunnelSpec {
-        secrets: vec![],
-        ..spec.clone()
-    })
-    .unwrap_err();
+    let err = TUNNELS
+        .create(TunnelSpec {
+            secrets: vec![],
+            ..spec.clone()
+        })
+        .unwrap_err();
     assert!(err.message().contains("`pre-shared-key`"));
-    let err = <IonosVpn as Tunnels>::create(TunnelSpec {
-        gateway_id: None,
-        ..spec.clone()
-    })
-    .unwrap_err();
-    assert!(err.message().contains("`gateway-id`"));
-    let err = <IonosVpn as Tunnels>::create(TunnelSpec {
-        kind: Some("wireguard".into()),
-        ..spec
-    })
-    .unwrap_err();
+    let err = TUNNELS
+        .create(TunnelSpec {
+            parent_id: None,
+            ..spec.clone()
+        })
+        .unwrap_err();
+    assert!(err.message().contains("`parent-id`"));
+    let err = TUNNELS
+        .create(TunnelSpec {
+            kind: Some("wireguard".into()),
+            ..spec
+        })
+        .unwrap_err();
     assert!(err.message().contains("`kind`"));
 
-    <IonosVpn as Tunnels>::delete(locator("t1", Some("g1"), None)).unwrap();
+    TUNNELS.delete(locator("t1", Some("g1"), None)).unwrap();
     assert!(
-        <IonosVpn as Tunnels>::get(locator("t2", Some("g1"), None))
+        TUNNELS
+            .get(locator("t2", Some("g1"), None))
             .unwrap_err()
             .is_not_found()
     );
@@ -495,16 +494,18 @@ fn peers_live_under_their_gateway() {
     });
     let spec = PeerSpec {
         kind: None,
-        gateway_id: Some("w1".into()),
+        parent_id: Some("w1".into()),
         name: Some("laptop".into()),
         description: None,
         public_key: Some("cHVi".into()),
         endpoint: Some("vpn.example.com:51821".into()),
         allowed_networks: vec!["10.8.0.2/32".into()],
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     };
-    let peer = <IonosVpn as Peers>::create(spec.clone()).unwrap();
+    let peer = PEERS.create(spec.clone()).unwrap();
     assert_eq!(peer.endpoint.as_deref(), Some("vpn.example.com:51821"));
     assert_eq!(
         body_of(0)["properties"]["endpoint"],
@@ -512,26 +513,28 @@ fn peers_live_under_their_gateway() {
     );
 
     let update = PeerSpec {
-        gateway_id: None,
+        parent_id: None,
         name: None,
         public_key: None,
         endpoint: None,
         ..spec.clone()
     };
-    let peer =
-        <IonosVpn as Peers>::update(locator("p1", Some("w1"), Some("wireguard")), update).unwrap();
+    let peer = PEERS
+        .update(locator("p1", Some("w1"), Some("wireguard")), update)
+        .unwrap();
     assert_eq!(peer.endpoint.as_deref(), Some("198.51.100.7:51820"));
     assert_eq!(body_of(2)["properties"]["name"], json!("p1"));
 
-    let err = <IonosVpn as Peers>::update(
-        locator("p1", Some("w1"), None),
-        PeerSpec {
-            gateway_id: Some("w2".into()),
-            ..spec
-        },
-    )
-    .unwrap_err();
-    assert!(err.message().contains("`gateway-id`"));
+    let err = PEERS
+        .update(
+            locator("p1", Some("w1"), None),
+            PeerSpec {
+                parent_id: Some("w2".into()),
+                ..spec
+            },
+        )
+        .unwrap_err();
+    assert!(err.message().contains("`parent-id`"));
 }
 
 fn peer(id: &str) -> Value {
@@ -552,18 +555,21 @@ fn peers_list_get_and_delete_under_their_gateway() {
         ("DELETE", "/wireguardgateways/w1/peers/p1") => empty_response(202),
         _ => not_found(),
     });
-    let page = <IonosVpn as Peers>::list(Query {
-        parent_id: Some("w1".into()),
-        ..query(Some("wireguard"), Some(2), None)
-    })
-    .unwrap();
+    let page = PEERS
+        .list(Query {
+            parent_id: Some("w1".into()),
+            ..query(Some("wireguard"), Some(2), None)
+        })
+        .unwrap();
     assert_eq!(page.items.len(), 1);
-    assert_eq!(page.items[0].gateway_id.as_deref(), Some("w1"));
+    assert_eq!(page.items[0].parent_id.as_deref(), Some("w1"));
     assert!(page.next.is_none());
-    let got = <IonosVpn as Peers>::get(locator("p1", Some("w1"), None)).unwrap();
+    let got = PEERS.get(locator("p1", Some("w1"), None)).unwrap();
     assert_eq!(got.id, "p1");
     assert_eq!(got.allowed_networks, ["10.8.0.2/32"]);
-    <IonosVpn as Peers>::delete(locator("p1", Some("w1"), Some("wireguard"))).unwrap();
+    PEERS
+        .delete(locator("p1", Some("w1"), Some("wireguard")))
+        .unwrap();
     assert_eq!(
         requests(),
         [
@@ -589,94 +595,85 @@ fn child_nouns_check_filters_kind_and_gateway_before_sending() {
         ..query(Some("ipsec"), None, None)
     };
     assert_eq!(
-        invalid(<IonosVpn as Peers>::list(filtered)),
-        "`filters` are not supported by IONOS VPN lists (got `name`)"
+        invalid(PEERS.list(filtered)),
+        "`filters` are not supported when listing peers (got `name`)"
     );
     assert_eq!(
-        invalid(<IonosVpn as Peers>::list(query(Some("ipsec"), None, None))),
+        invalid(PEERS.list(query(Some("ipsec"), None, None))),
         "`kind` of a peer must be `wireguard`, got `ipsec`"
     );
     assert_eq!(
-        invalid(<IonosVpn as Tunnels>::list(query(None, None, None))),
-        "missing `gateway-id`: every tunnel belongs to a gateway (give its id as the parent)"
+        invalid(TUNNELS.list(query(None, None, None))),
+        "missing `parent-id`: every tunnel belongs to a gateway (give its id as the parent)"
     );
     assert_eq!(
-        invalid(<IonosVpn as Tunnels>::get(locator(
-            "t1",
-            None,
-            Some("wireguard")
-        ))),
+        invalid(TUNNELS.get(locator("t1", None, Some("wireguard")))),
         "`kind` of a tunnel must be `ipsec`, got `wireguard`"
     );
     assert_eq!(
-        invalid(<IonosVpn as Peers>::delete(locator("p1", None, None))),
-        "missing `gateway-id`: every peer belongs to a gateway (give its id as the parent)"
+        invalid(PEERS.delete(locator("p1", None, None))),
+        "missing `parent-id`: every peer belongs to a gateway (give its id as the parent)"
     );
 
     let tunnel = TunnelSpec {
         kind: Some("wireguard".into()),
-        gateway_id: None,
+        parent_id: None,
         name: None,
         description: None,
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     };
     assert_eq!(
-        invalid(<IonosVpn as Tunnels>::create(tunnel.clone())),
+        invalid(TUNNELS.create(tunnel.clone())),
         "`kind` of a tunnel must be `ipsec`, got `wireguard`"
     );
     assert_eq!(
-        invalid(<IonosVpn as Tunnels>::create(TunnelSpec {
+        invalid(TUNNELS.create(TunnelSpec {
             kind: None,
             ..tunnel.clone()
         })),
-        "missing `gateway-id`: every tunnel belongs to a gateway (give its id as the parent)"
+        "missing `parent-id`: every tunnel belongs to a gateway (give its id as the parent)"
     );
     assert_eq!(
-        invalid(<IonosVpn as Tunnels>::update(
-            locator("t1", Some("g1"), Some("ipsec")),
-            tunnel
-        )),
+        invalid(TUNNELS.update(locator("t1", Some("g1"), Some("ipsec")), tunnel)),
         "`kind` of a tunnel must be `ipsec`, got `wireguard`"
     );
 
     let peer = PeerSpec {
         kind: None,
-        gateway_id: Some("w2".into()),
+        parent_id: Some("w2".into()),
         name: None,
         description: None,
         public_key: None,
         endpoint: None,
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     };
     assert_eq!(
-        invalid(<IonosVpn as Peers>::update(
-            locator("p1", None, Some("ipsec")),
-            peer.clone()
-        )),
+        invalid(PEERS.update(locator("p1", None, Some("ipsec")), peer.clone())),
         "`kind` of a peer must be `wireguard`, got `ipsec`"
     );
     assert_eq!(
-        invalid(<IonosVpn as Peers>::update(
-            locator("p1", Some("w1"), None),
-            peer.clone()
-        )),
-        "`gateway-id` `w2` differs from the parent `w1`: a peer cannot move to another gateway"
+        invalid(PEERS.update(locator("p1", Some("w1"), None), peer.clone())),
+        "`parent-id` `w2` differs from the parent `w1`: a peer cannot move to another gateway"
     );
     assert_eq!(
-        invalid(<IonosVpn as Peers>::update(
+        invalid(PEERS.update(
             locator("p1", None, None),
             PeerSpec {
-                gateway_id: None,
+                parent_id: None,
                 ..peer
             }
         )),
-        "missing `gateway-id`: every peer belongs to a gateway (give its id as the parent)"
+        "missing `parent-id`: every peer belongs to a gateway (give its id as the parent)"
     );
     assert!(requests().is_empty(), "{:?}", requests());
 }
@@ -700,58 +697,72 @@ fn catalogue_invokes_by_name_and_pages() {
         }
         _ => not_found(),
     });
-    assert_eq!(IonosVpn::catalog().len(), 20);
+    assert_eq!(IonosVpn::ADAPTER.operations.catalog().len(), 20);
     let params = vec![("limit".to_owned(), "1".to_owned())];
-    let first = IonosVpn::invoke(
-        "WireguardgatewaysGet".into(),
-        params.clone(),
-        None,
-        None,
-        vec![],
-    )
-    .unwrap();
+    let first = IonosVpn::ADAPTER
+        .operations
+        .invoke(
+            "WireguardgatewaysGet".into(),
+            params.clone(),
+            None,
+            None,
+            vec![],
+        )
+        .unwrap();
     assert_eq!(first.status, 200);
-    let second = IonosVpn::invoke(
-        "WireguardgatewaysGet".into(),
-        params,
-        None,
-        first.next,
-        vec![],
-    )
-    .unwrap();
-    assert!(second.body.unwrap().contains("w2"));
+    let second = IonosVpn::ADAPTER
+        .operations
+        .invoke(
+            "WireguardgatewaysGet".into(),
+            params,
+            None,
+            first.next,
+            vec![],
+        )
+        .unwrap();
+    assert!(second.body.unwrap().as_str().contains("w2"));
     assert_eq!(second.next, None);
 
     let body = r#"{"properties": {"name": "t9", "auth": {"method": "PSK", "psk": {"key": "<<pre-shared-key>>"}}}}"#;
-    let created = IonosVpn::invoke(
-        "IpsecgatewaysTunnelsPost".into(),
-        vec![("gatewayId".into(), "g1".into())],
-        Some(body.into()),
-        None,
-        secret("pre-shared-key"),
-    )
-    .unwrap();
+    let created = IonosVpn::ADAPTER
+        .operations
+        .invoke(
+            "IpsecgatewaysTunnelsPost".into(),
+            vec![("gatewayId".into(), "g1".into())],
+            Some(body.into()),
+            None,
+            secret("pre-shared-key"),
+        )
+        .unwrap();
     assert_eq!(created.status, 201);
 
-    let err = IonosVpn::invoke(
-        "IpsecgatewaysFindById".into(),
-        vec![("id".into(), "x".into())],
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    let err = IonosVpn::ADAPTER
+        .operations
+        .invoke(
+            "IpsecgatewaysFindById".into(),
+            vec![("id".into(), "x".into())],
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert!(err.message().contains("`id`") && err.message().contains("`gatewayId`"));
-    let err = IonosVpn::invoke("Nope".into(), vec![], None, None, vec![]).unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)));
-    let err = IonosVpn::invoke(
-        "IpsecgatewaysFindById".into(),
-        vec![("gatewayId".into(), "x".into())],
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    let err = IonosVpn::ADAPTER
+        .operations
+        .invoke("Nope".into(), vec![], None, None, vec![])
+        .unwrap_err();
+    // Contract 0.2.0: an unknown operation name is `unsupported` (0.1.0's SDK said invalid-input).
+    assert!(matches!(err, Error::Unsupported(_)));
+    let err = IonosVpn::ADAPTER
+        .operations
+        .invoke(
+            "IpsecgatewaysFindById".into(),
+            vec![("gatewayId".into(), "x".into())],
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert!(err.is_not_found());
 }
 
@@ -768,9 +779,15 @@ fn profile_settings_pick_the_endpoint() {
         Ok(json_response(200, &wg("w1")))
     });
     testing::set_config("endpoint", "http://127.0.0.1:4010/");
-    <IonosVpn as Gateways>::get(locator("w1", None, Some("wireguard"))).unwrap();
+    GATEWAYS
+        .get(locator("w1", None, Some("wireguard")))
+        .unwrap();
     testing::set_config("endpoint", "");
     testing::set_config("region", "mars");
-    let err = <IonosVpn as Gateways>::get(locator("w1", None, Some("wireguard"))).unwrap_err();
+    let err = GATEWAYS
+        .get(locator("w1", None, Some("wireguard")))
+        .unwrap_err();
     assert!(err.message().contains("`region`"));
 }
+
+mod contract;

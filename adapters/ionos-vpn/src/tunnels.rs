@@ -1,23 +1,29 @@
 //! The tunnel noun: the IPSec tunnels of an IPSec gateway.
 //!
 //! The pre-shared key is write-only at IONOS, so every create and update sends it again, as the
-//! placeholder of the `pre-shared-key` secret input.
+//! placeholder of the `pre-shared-key` secret input. Only the description can be cleared: the
+//! other fields are required.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
+    NounDef, Result, Spec, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
 };
 
-use crate::api;
-use crate::child::{Child, ChildSpec};
+use crate::child::{Child, child_noun};
 use crate::records;
 
 /// The secret input holding a tunnel's pre-shared key.
 pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 
+/// The tunnel noun: every action; the parent (an IPSec gateway) is required. IONOS does not
+/// say that names are unique, and has no labels.
+pub const TUNNELS: NounDef<Tunnel> = child_noun!(
+    CHILD,
+    &[("ipsec", "IPSec tunnel of an IPSec gateway to a remote site")]
+);
+
 /// Tunnels, at `/ipsecgateways/{gatewayId}/tunnels/{tunnelId}`.
-pub const TUNNELS: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
-    kind: "ipsec",
+const CHILD: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
     noun: "tunnel",
     id_param: "tunnelId",
     list_op: "IpsecgatewaysTunnelsGet",
@@ -25,27 +31,25 @@ pub const TUNNELS: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
     create_op: "IpsecgatewaysTunnelsPost",
     put_op: "IpsecgatewaysTunnelsPut",
     delete_op: "IpsecgatewaysTunnelsDelete",
+    clearable: (
+        &["description"],
+        "IONOS requires a tunnel's name, remote host and networks",
+    ),
     record: records::tunnel,
     properties,
     page: |items, next| TunnelPage { items, next },
 };
 
-impl ChildSpec for TunnelSpec {
-    fn kind(&self) -> Option<&str> {
-        self.kind.as_deref()
-    }
-    fn gateway_id(&self) -> Option<&str> {
-        self.gateway_id.as_deref()
-    }
-}
-
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`
-/// as a merge patch, then the typed fields, the pre-shared key, and empty `ike`/`esp` objects
-/// when none are set (IONOS fills in its defaults).
+/// as a merge patch, then the typed fields (a cleared description removed), the pre-shared key,
+/// and empty `ike`/`esp` objects when none are set (IONOS fills in its defaults).
 pub fn properties(mut base: Map<String, Value>, spec: &TunnelSpec) -> Result<Map<String, Value>> {
     // The stored key is never sent back; the caller supplies it again.
     base.remove("auth");
-    let mut props = api::patched(base, &spec.properties)?;
+    let mut props = sdk_json::patched(base, &spec.properties)?;
+    if spec.clears("description") {
+        props.remove("description");
+    }
     sdk_json::set_str(&mut props, "name", spec.name.as_deref());
     sdk_json::set_str(&mut props, "description", spec.description.as_deref());
     sdk_json::set_str(&mut props, "remoteHost", spec.remote_address.as_deref());
@@ -88,12 +92,14 @@ mod tests {
     fn spec() -> TunnelSpec {
         TunnelSpec {
             kind: None,
-            gateway_id: Some("gw".into()),
+            parent_id: Some("gw".into()),
             name: None,
             description: None,
             remote_address: None,
             local_networks: Vec::new(),
             remote_networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: vec![SecretInput {
                 name: PRE_SHARED_KEY.into(),

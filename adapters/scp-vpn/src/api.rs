@@ -15,7 +15,7 @@ use portico_adapter_sdk::credentials::{self, Algorithm, SignRequest};
 use portico_adapter_sdk::http::{Api, Request, Response, SignatureEncoding};
 use portico_adapter_sdk::operations::Catalogue;
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Error, Outcome, Result, config, cursor, error, json};
+use portico_adapter_sdk::{Error, Result, config, error, json};
 
 use crate::catalog::OPERATIONS;
 
@@ -43,8 +43,11 @@ pub const DEFAULT_ENVIRONMENT: &str = "s";
 const DEFAULT_SIZE: u32 = 20;
 const MAX_SIZE: u32 = 100;
 
-/// The operation catalogue (its own `invoke` is not used: requests must be signed last).
-pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS);
+/// The operation catalogue, reached through the profile's signed [`api`]; lists page with
+/// `page`/`size` read from the answer.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS)
+    .with_api(api)
+    .with_next_page(next_page_query);
 
 /// The API version a profile speaks, chosen by the `api-version` setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,25 +79,23 @@ impl ApiVersion {
     }
 }
 
-/// The API of the active profile: base URL, error mapper and version.
-pub struct Scp {
-    /// Base URL and error mapping.
-    pub api: Api,
-    /// Version every request asks for.
-    pub version: ApiVersion,
-}
-
-/// The client for the active profile.
-pub fn client() -> Result<Scp> {
+/// The API of the active profile: its base URL, SCP's error mapper, and a signing hook that
+/// adds the SCP headers and has the host sign every request just before it is sent.
+pub fn api() -> Result<Api> {
     let base = base_url(
         config::get("endpoint").as_deref(),
         config::get("region").as_deref(),
         config::get("environment").as_deref(),
     )?;
-    Ok(Scp {
-        api: Api::new(base).with_error_mapper(map_error),
-        version: ApiVersion::parse(config::get("api-version").as_deref())?,
-    })
+    let version = version()?;
+    Ok(Api::new(base)
+        .with_error_mapper(map_error)
+        .with_signer(move |request| Ok(sign(request, version, &identity()?, now_ms()))))
+}
+
+/// The API version of the active profile (`api-version`).
+pub fn version() -> Result<ApiVersion> {
+    ApiVersion::parse(config::get("api-version").as_deref())
 }
 
 /// The base URL: the `endpoint` setting when set (an emulator, a proxy), else
@@ -175,7 +176,12 @@ pub fn sign(
     timestamp: u128,
 ) -> Request {
     let timestamp = timestamp.to_string();
-    let message = string_to_sign(request.method(), &request.url(), &timestamp, identity);
+    let message = string_to_sign(
+        request.method().as_str(),
+        &request.url(),
+        &timestamp,
+        identity,
+    );
     request
         .header("Scp-AccessKey", identity.access_key.clone())
         .header("Scp-Timestamp", timestamp)
@@ -198,90 +204,14 @@ pub fn sign(
         )
 }
 
-impl Scp {
-    /// Sign and send `request`; a non-2xx answer becomes an error.
-    pub fn execute(&self, request: Request) -> Result<Response> {
-        let signed = sign(request, self.version, &identity()?, now_ms());
-        self.api.execute(signed)
-    }
-
-    /// Sign and send `request`, parsing the answer as JSON (`null` when empty).
-    pub fn fetch_json(&self, request: Request) -> Result<Value> {
-        self.execute(request)?.json()
-    }
-
-    /// Call catalogue operation `name` with `params` and an optional JSON body.
-    pub fn call(&self, name: &str, params: &[(&str, &str)], body: Option<&Value>) -> Result<Value> {
-        let mut request = CATALOGUE.request(&self.api, name, params)?;
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        self.fetch_json(request)
-    }
-
-    /// `operations.invoke`: the catalogue builds the request, the cursor sets `page`/`size`, the
-    /// body goes verbatim (secret placeholders are inside it), and the request is signed last.
-    pub fn invoke(
-        &self,
-        name: &str,
-        params: &[(String, String)],
-        body: Option<&str>,
-        cursor: Option<&str>,
-    ) -> Result<Outcome> {
-        let op = CATALOGUE.find(name)?;
-        let mut request = op.request(&self.api, params)?;
-        if let Some(cursor) = cursor.filter(|c| !c.trim().is_empty()) {
-            if !op.paginated {
-                return Err(error::invalid_input(format!(
-                    "operation `{name}` is not paginated and takes no `cursor`"
-                )));
-            }
-            let pairs: Vec<(String, String)> = cursor::decode(cursor)?;
-            for (key, value) in pairs {
-                request = request.set_query(key, value);
-            }
-        }
-        match (body, op.takes_body) {
-            (Some(text), true) => {
-                portico_adapter_sdk::serde_json::from_str::<Value>(text)
-                    .map_err(|e| error::invalid_input(format!("`body` is not valid JSON: {e}")))?;
-                request = request.json_text(text);
-            }
-            (None, true) => {
-                return Err(error::invalid_input(format!(
-                    "operation `{name}` needs a JSON `body`"
-                )));
-            }
-            (Some(_), false) => {
-                return Err(error::invalid_input(format!(
-                    "operation `{name}` takes no `body`"
-                )));
-            }
-            (None, false) => {}
-        }
-        let response = self.execute(request)?;
-        let next = if op.paginated {
-            response
-                .json()
-                .ok()
-                .and_then(|doc| next_page(&doc))
-                .map(|(page, size)| {
-                    cursor::encode(&vec![
-                        ("page".to_owned(), page.to_string()),
-                        ("size".to_owned(), size.to_string()),
-                    ])
-                })
-                .transpose()?
-        } else {
-            None
-        };
-        let body = (!response.body.is_empty()).then(|| response.text());
-        Ok(Outcome {
-            status: response.status,
-            body,
-            next,
-        })
-    }
+/// The query of the page after a paginated catalogue answer: `page` and `size` from
+/// [`next_page`].
+pub fn next_page_query(_request: &Request, response: &Response) -> Option<Vec<(String, String)>> {
+    let (page, size) = next_page(&response.json().ok()?)?;
+    Some(vec![
+        ("page".to_owned(), page.to_string()),
+        ("size".to_owned(), size.to_string()),
+    ])
 }
 
 /// `(page, size)` of the page after a list response `{count, page, size, ...}`, when `count`
@@ -359,7 +289,7 @@ fn parse_error_body(body: &Value) -> Option<(String, Option<String>)> {
 mod tests {
     use super::*;
     use portico_adapter_sdk::serde_json::json;
-    use portico_adapter_sdk::testing;
+    use portico_adapter_sdk::{Operations, testing};
 
     fn test_identity() -> Identity {
         Identity {
@@ -518,6 +448,7 @@ mod tests {
             status,
             headers: Vec::new(),
             body: body.as_bytes().to_vec(),
+            attempts: 1,
         }
     }
 
@@ -582,6 +513,7 @@ mod tests {
     fn invoke_signs_pages_by_cursor_and_checks_bodies() {
         testing::reset();
         testing::set_identity("scp", "access-key", "AK");
+        testing::set_config("endpoint", "http://127.0.0.1:9");
         let _host = testing::mock_http(|request| {
             let page = if request.url.contains("page=1") { 1 } else { 0 };
             Ok(testing::json_response(
@@ -589,16 +521,22 @@ mod tests {
                 &json!({"count": 3, "page": page, "size": 2, "vpn_gateways": []}),
             ))
         });
-        let scp = Scp {
-            api: Api::new("http://127.0.0.1:9").with_error_mapper(map_error),
-            version: ApiVersion::V1_1,
-        };
-        let params = vec![("size".to_owned(), "2".to_owned())];
-        let first = scp.invoke("listVpnGateways", &params, None, None).unwrap();
+        let invoke =
+            |name: &str, params: &[(&str, &str)], body: Option<&str>, cursor: Option<String>| {
+                CATALOGUE.invoke(
+                    name.into(),
+                    params
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                    body.map(str::to_owned),
+                    cursor,
+                    vec![],
+                )
+            };
+        let first = invoke("listVpnGateways", &[("size", "2")], None, None).unwrap();
         let next = first.next.expect("a second page");
-        let second = scp
-            .invoke("listVpnGateways", &params, None, Some(&next))
-            .unwrap();
+        let second = invoke("listVpnGateways", &[("size", "2")], None, Some(next)).unwrap();
         assert_eq!(second.next, None);
         let sent = testing::sent();
         assert_eq!(sent[0].url, "http://127.0.0.1:9/v1/vpn-gateways?size=2");
@@ -609,12 +547,9 @@ mod tests {
         // The signature covers the URL with the cursor applied.
         let message = String::from_utf8(sent[1].signatures[0].sign.message.clone()).unwrap();
         assert!(message.starts_with("GEThttp://127.0.0.1:9/v1/vpn-gateways?page=1&size=2"));
-        assert!(scp.invoke("createVpnGateway", &[], None, None).is_err());
-        assert!(scp.invoke("showVpnGateway", &[], None, None).is_err());
-        assert!(
-            scp.invoke("listVpnGateways", &[], Some("{}"), None)
-                .is_err()
-        );
+        assert!(invoke("createVpnGateway", &[], None, None).is_err());
+        assert!(invoke("showVpnGateway", &[], None, None).is_err());
+        assert!(invoke("listVpnGateways", &[], Some("{}"), None).is_err());
         assert_eq!(testing::sent().len(), 2);
         testing::reset();
     }

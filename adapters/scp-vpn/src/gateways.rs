@@ -2,24 +2,39 @@
 //!
 //! A gateway needs a VPC and a public IP resource, which have no typed spec field: give them in
 //! `properties` (`vpc_id`, `ip_id`); `public-address` is `ip_address`. Only the description can
-//! change afterwards, so an update refuses every other field.
+//! change afterwards, so an update refuses every other field; `clear` may name `description`.
+//! SCP gateway tags are write-only (never returned), so gateways declare no labels; SCP does
+//! not say that names are unique.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Gateway, GatewayPage, GatewaySpec, Locator, Query, Result, error, json as sdk_json,
+    Gateway, GatewayPage, GatewaySpec, Locator, NounDef, Query, Result, Spec, error,
+    json as sdk_json, spec as sdk_spec,
 };
 
-use crate::api;
+use crate::api::CATALOGUE;
 use crate::list;
 use crate::records::{self, KIND};
 
-/// Filters a gateway list accepts (passed to SCP as query parameters).
-const FILTERS: [&str; 5] = ["name", "ip_address", "vpc_id", "vpc_name", "sort"];
+/// The gateway noun: every action, top-level, with the list filters SCP takes.
+pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .kinds(&[(KIND, "VPN gateway: one public IP bound to a VPC")])
+    .filters(&[
+        ("name", "gateways whose name contains VALUE"),
+        ("ip_address", "the gateway with this public IP"),
+        ("vpc_id", "gateways of this VPC"),
+        ("vpc_name", "gateways of VPCs with this name"),
+        ("sort", "sort order, e.g. `created_at:desc`"),
+    ])
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
 
 /// List one page of gateways.
-pub fn list(query: Query) -> Result<GatewayPage> {
-    check_kind(query.kind.as_deref())?;
-    let (items, next) = list::page("listVpnGateways", "vpn_gateways", &[], &FILTERS, &query)?;
+fn list(query: Query) -> Result<GatewayPage> {
+    let (items, next) = list::page("listVpnGateways", "vpn_gateways", &[], &query)?;
     Ok(GatewayPage {
         items: items.iter().map(records::gateway).collect(),
         next,
@@ -27,38 +42,33 @@ pub fn list(query: Query) -> Result<GatewayPage> {
 }
 
 /// Get one gateway.
-pub fn get(target: Locator) -> Result<Gateway> {
-    let scp = api::client()?;
-    let doc = scp.call("showVpnGateway", &[("vpn_gateway_id", &target.id)], None)?;
+fn get(target: Locator) -> Result<Gateway> {
+    let doc = CATALOGUE.call("showVpnGateway", &[("vpn_gateway_id", &target.id)])?;
     Ok(records::gateway(unwrap(&doc)?))
 }
 
 /// Create a gateway; SCP accepts it (202) in state `CREATING`.
-pub fn create(spec: GatewaySpec) -> Result<Gateway> {
-    check_kind(spec.kind.as_deref())?;
+fn create(spec: GatewaySpec) -> Result<Gateway> {
     let body = create_body(&spec)?;
-    let scp = api::client()?;
-    let doc = scp.call("createVpnGateway", &[], Some(&Value::Object(body)))?;
+    let doc = CATALOGUE.call_with_body("createVpnGateway", &[], &Value::Object(body))?;
     Ok(records::gateway(unwrap(&doc)?))
 }
 
 /// Change a gateway's description.
-pub fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
-    check_kind(spec.kind.as_deref())?;
+fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
     let body = update_body(&spec)?;
-    let scp = api::client()?;
-    let doc = scp.call(
+    let doc = CATALOGUE.call_with_body(
         "setVpnGateway",
         &[("vpn_gateway_id", &target.id)],
-        Some(&Value::Object(body)),
+        &Value::Object(body),
     )?;
     Ok(records::gateway(unwrap(&doc)?))
 }
 
 /// Delete a gateway (SCP answers 409 while tunnels use it).
-pub fn delete(target: Locator) -> Result<()> {
-    let scp = api::client()?;
-    scp.call("deleteVpnGateway", &[("vpn_gateway_id", &target.id)], None)
+fn delete(target: Locator) -> Result<()> {
+    CATALOGUE
+        .call("deleteVpnGateway", &[("vpn_gateway_id", &target.id)])
         .map(drop)
 }
 
@@ -66,7 +76,8 @@ pub fn delete(target: Locator) -> Result<()> {
 /// (`ip_type: PUBLIC`, no tags).
 pub fn create_body(spec: &GatewaySpec) -> Result<Map<String, Value>> {
     if !spec.networks.is_empty() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "networks",
             "an SCP VPN gateway has no networks: it serves the VPC named by `vpc_id` in `properties`",
         ));
     }
@@ -76,39 +87,49 @@ pub fn create_body(spec: &GatewaySpec) -> Result<Map<String, Value>> {
     sdk_json::set_str(&mut body, "ip_address", spec.public_address.as_deref());
     body.entry("ip_type").or_insert_with(|| json!("PUBLIC"));
     body.entry("tags").or_insert_with(|| json!([]));
-    let missing: Vec<&str> = [
-        ("name", "`name`"),
-        ("ip_address", "`public-address`"),
-        ("vpc_id", "`vpc_id` in `properties`"),
-        ("ip_id", "`ip_id` (the public IP resource) in `properties`"),
+    let missing: Vec<(&str, &str)> = [
+        ("name", "name", "`name`"),
+        ("ip_address", "public-address", "`public-address`"),
+        ("vpc_id", "properties/vpc_id", "`vpc_id` in `properties`"),
+        (
+            "ip_id",
+            "properties/ip_id",
+            "`ip_id` (the public IP resource) in `properties`",
+        ),
     ]
     .into_iter()
-    .filter(|(key, _)| body.get(*key).is_none_or(Value::is_null))
-    .map(|(_, what)| what)
+    .filter(|(key, _, _)| body.get(*key).is_none_or(Value::is_null))
+    .map(|(_, field, what)| (field, what))
     .collect();
-    if !missing.is_empty() {
-        return Err(error::invalid_input(format!(
-            "an SCP VPN gateway needs {}",
-            missing.join(", ")
-        )));
+    if let Some((field, _)) = missing.first() {
+        let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
+        return Err(error::invalid_input_field(
+            *field,
+            format!("an SCP VPN gateway needs {}", what.join(", ")),
+        ));
     }
     Ok(body)
 }
 
-/// The body of `setVpnGateway`: only `description` may change.
+/// The body of `setVpnGateway`: only `description` may change (`null` clears it).
 pub fn update_body(spec: &GatewaySpec) -> Result<Map<String, Value>> {
-    if sdk_json::non_blank(spec.name.as_deref()).is_some()
-        || sdk_json::non_blank(spec.public_address.as_deref()).is_some()
-        || !spec.networks.is_empty()
+    const FIXED: &str =
+        "only the description of an SCP VPN gateway can change (name, address and VPC are fixed)";
+    if let Some(field) = ["name", "public-address", "networks"]
+        .into_iter()
+        .find(|f| spec.is_set(f))
     {
-        return Err(error::invalid_input(
-            "only the description of an SCP VPN gateway can change (name, address and VPC are fixed)",
-        ));
+        return Err(error::invalid_input_field(field, FIXED));
     }
+    sdk_spec::check_clearable(spec, &["description"], FIXED)?;
     let mut body = sdk_json::parse_object(&spec.properties, "properties")?;
     sdk_json::set_str(&mut body, "description", spec.description.as_deref());
+    if spec.clears("description") {
+        body.insert("description".into(), Value::Null);
+    }
     if body.is_empty() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "description",
             "nothing to change: give a `description`",
         ));
     }
@@ -122,16 +143,6 @@ fn unwrap(doc: &Value) -> Result<&Value> {
         .ok_or_else(|| error::provider("SCP answered without a `vpn_gateway` document"))
 }
 
-/// Refuse a kind other than `ipsec`.
-pub fn check_kind(kind: Option<&str>) -> Result<()> {
-    match sdk_json::non_blank(kind) {
-        Some(kind) if kind.trim() != KIND => Err(error::invalid_input(format!(
-            "SCP VPN has one kind, `{KIND}`; got `{kind}`"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +154,8 @@ mod tests {
             description: None,
             public_address: Some("123.0.0.1".into()),
             networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: r#"{"vpc_id": "v1", "ip_id": "ip1"}"#.into(),
             secrets: Vec::new(),
         }
@@ -193,7 +206,14 @@ mod tests {
                 .message()
                 .contains("nothing to change")
         );
-        assert!(check_kind(Some("wireguard")).is_err());
-        assert!(check_kind(Some("ipsec")).is_ok());
+        // The SDK refuses a kind other than `ipsec` before the adapter runs.
+        let wireguard = GatewaySpec {
+            kind: Some("wireguard".into()),
+            ..spec()
+        };
+        assert_eq!(
+            GATEWAYS.create(wireguard).unwrap_err().field(),
+            Some("kind")
+        );
     }
 }

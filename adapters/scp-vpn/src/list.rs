@@ -1,10 +1,10 @@
 //! Noun lists: SCP's zero-based `page`/`size` paging behind the contract's opaque cursor.
 
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Query, Result, cursor, error};
+use portico_adapter_sdk::{Query, Result, cursor};
 use serde::{Deserialize, Serialize};
 
-use crate::api;
+use crate::api::{self, CATALOGUE};
 
 /// Where a noun listing continues.
 #[derive(Serialize, Deserialize)]
@@ -13,25 +13,14 @@ struct PageCursor {
 }
 
 /// One page of collection operation `op`: the items under `key` and the `next` cursor.
-/// `fixed` are query parameters the noun adds (a parent gateway); `query.filters` may use only
-/// the keys in `allowed`.
+/// `fixed` are query parameters the noun adds (a parent gateway); `query.filters` go to SCP as
+/// they are (the SDK has refused keys the noun does not declare).
 pub fn page(
     op: &str,
     key: &str,
     fixed: &[(&str, &str)],
-    allowed: &[&str],
     query: &Query,
 ) -> Result<(Vec<Value>, Option<String>)> {
-    if let Some((bad, _)) = query
-        .filters
-        .iter()
-        .find(|(k, _)| !allowed.contains(&k.as_str()))
-    {
-        return Err(error::invalid_input(format!(
-            "unknown filter `{bad}` (known: {})",
-            allowed.join(", ")
-        )));
-    }
     let page = match query
         .page
         .cursor
@@ -46,8 +35,7 @@ pub fn page(
     let mut params: Vec<(&str, &str)> = vec![("page", &page_text), ("size", &size)];
     params.extend_from_slice(fixed);
     params.extend(query.filters.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let scp = api::client()?;
-    let doc = scp.call(op, &params, None)?;
+    let doc = CATALOGUE.call(op, &params)?;
     let items = doc
         .get(key)
         .and_then(Value::as_array)
@@ -87,23 +75,9 @@ mod tests {
                 &json!({"count": 3, "page": page, "size": 2, "items": [{"id": page}]}),
             ))
         });
-        let (items, next) = page(
-            "listVpnGateways",
-            "items",
-            &[],
-            &["name"],
-            &query(Some(2), None),
-        )
-        .unwrap();
+        let (items, next) = page("listVpnGateways", "items", &[], &query(Some(2), None)).unwrap();
         assert_eq!(items, [json!({"id": 0})]);
-        let (_, last) = page(
-            "listVpnGateways",
-            "items",
-            &[],
-            &["name"],
-            &query(Some(2), next),
-        )
-        .unwrap();
+        let (_, last) = page("listVpnGateways", "items", &[], &query(Some(2), next)).unwrap();
         assert_eq!(last, None);
         let urls: Vec<String> = testing::sent().into_iter().map(|r| r.url).collect();
         assert_eq!(
@@ -113,15 +87,12 @@ mod tests {
                 "http://127.0.0.1:9/v1/vpn-gateways?page=1&size=2&name=a%20b",
             ]
         );
-        let err = page(
-            "listVpnGateways",
-            "items",
-            &[],
-            &["sort"],
-            &query(None, None),
-        )
-        .unwrap_err();
-        assert!(err.message().contains("`name`"));
+        // A filter the noun does not declare is refused by the SDK before anything is sent.
+        let mut bad = query(None, None);
+        bad.filters = vec![("colour".into(), "red".into())];
+        let err = crate::gateways::GATEWAYS.list(bad).unwrap_err();
+        assert!(err.message().contains("`colour`"));
+        assert_eq!(err.field(), Some("filters.colour"));
         testing::reset();
     }
 }

@@ -34,6 +34,7 @@ pub fn gateway(doc: &Value) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/ip_address").into_iter().collect(),
         networks: Vec::new(),
+        labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),
     }
@@ -49,7 +50,7 @@ pub fn tunnel(doc: &Value) -> Tunnel {
     }
     Tunnel {
         id: str_at(doc, "/id").unwrap_or_default(),
-        gateway_id: str_at(doc, "/vpn_gateway_id"),
+        parent_id: str_at(doc, "/vpn_gateway_id"),
         kind: KIND.to_owned(),
         name: str_at(doc, "/name"),
         description: str_at(doc, "/description"),
@@ -58,6 +59,7 @@ pub fn tunnel(doc: &Value) -> Tunnel {
         remote_address: str_at(doc, "/phase1/peer_gateway_ip"),
         local_networks: Vec::new(),
         remote_networks,
+        labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),
     }
@@ -98,7 +100,7 @@ mod tests {
             "phase1": {"peer_gateway_ip": "198.51.100.2"},
             "phase2": {"remote_subnets": ["10.1.0.0/16", "10.2.0.0/16"]}
         }));
-        assert_eq!(v11.gateway_id.as_deref(), Some("g"));
+        assert_eq!(v11.parent_id.as_deref(), Some("g"));
         assert_eq!(v11.remote_address.as_deref(), Some("198.51.100.2"));
         assert_eq!(v11.remote_networks, ["10.1.0.0/16", "10.2.0.0/16"]);
         let v10 = tunnel(&json!({"phase2": {"remote_subnet": "10.9.0.0/16"}}));

@@ -2,7 +2,7 @@
 //!
 //! | spec field | SCP field |
 //! |---|---|
-//! | `gateway-id` | `vpn_gateway_id` |
+//! | `parent-id` | `vpn_gateway_id` |
 //! | `name`, `description` | `name`, `description` |
 //! | `remote-address` | `phase1.peer_gateway_ip` |
 //! | `remote-networks` | `phase2.remote_subnets` (1.1) or the single `phase2.remote_subnet` (1.0) |
@@ -13,39 +13,48 @@
 //! none): IKEv2, DPD 60 s, lifetimes 86400 s / 43200 s, Diffie-Hellman group 14,
 //! `aes256-sha256` proposals and perfect forward secrecy enabled. SCP tunnels carry the
 //! gateway's VPC, so `local-networks` cannot be set. An update sends only what changes (the
-//! SCP set request is partial); the name is fixed.
+//! SCP set request is partial); the name is fixed, and `clear` may name `description` (sent as
+//! `null`). Tunnels are a top-level collection at SCP, so the parent is optional: get, update
+//! and delete work by id alone, and a list with a parent lists that gateway's tunnels.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Locator, Query, Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
+    Locator, NounDef, ParentRule, Query, Result, Spec, Tunnel, TunnelPage, TunnelSpec, error,
+    json as sdk_json, secrets, spec as sdk_spec,
 };
 
-use crate::api::{self, ApiVersion};
-use crate::gateways::check_kind;
+use crate::api::{self, ApiVersion, CATALOGUE};
 use crate::list;
-use crate::records;
+use crate::records::{self, KIND};
 
 /// The secret input holding a tunnel's pre-shared key.
 pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 
-/// Filters a tunnel list accepts besides the parent gateway.
-const FILTERS: [&str; 5] = [
-    "name",
-    "vpn_gateway_name",
-    "peer_gateway_ip",
-    "remote_subnet",
-    "sort",
-];
+/// The tunnel noun: every action; the parent gateway is optional.
+pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Optional)
+    .kinds(&[(KIND, "VPN tunnel: IKE phase 1/2 settings towards one peer")])
+    .filters(&[
+        ("name", "tunnels whose name contains VALUE"),
+        ("vpn_gateway_name", "tunnels of gateways with this name"),
+        ("peer_gateway_ip", "tunnels towards this peer address"),
+        ("remote_subnet", "tunnels with this remote subnet"),
+        ("sort", "sort order, e.g. `created_at:desc`"),
+    ])
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
 
 /// List one page of tunnels, of one gateway when the query has a parent.
-pub fn list(query: Query) -> Result<TunnelPage> {
-    check_kind(query.kind.as_deref())?;
-    let parent = sdk_json::non_blank(query.parent_id.as_deref()).map(str::trim);
-    let fixed: Vec<(&str, &str)> = parent
+fn list(query: Query) -> Result<TunnelPage> {
+    let fixed: Vec<(&str, &str)> = query
+        .parent_id
+        .as_deref()
         .map(|id| ("vpn_gateway_id", id))
         .into_iter()
         .collect();
-    let (items, next) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &FILTERS, &query)?;
+    let (items, next) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
     Ok(TunnelPage {
         items: items.iter().map(records::tunnel).collect(),
         next,
@@ -53,47 +62,34 @@ pub fn list(query: Query) -> Result<TunnelPage> {
 }
 
 /// Get one tunnel.
-pub fn get(target: Locator) -> Result<Tunnel> {
-    let scp = api::client()?;
-    let doc = scp.call("showVpnTunnel", &[("vpn_tunnel_id", &target.id)], None)?;
+fn get(target: Locator) -> Result<Tunnel> {
+    let doc = CATALOGUE.call("showVpnTunnel", &[("vpn_tunnel_id", &target.id)])?;
     Ok(records::tunnel(unwrap(&doc)?))
 }
 
 /// Create a tunnel; SCP accepts it (202) in state `CREATING`.
-pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
-    check_kind(spec.kind.as_deref())?;
-    let scp = api::client()?;
-    let body = create_body(&spec, scp.version)?;
-    let doc = scp.call("createVpnTunnel", &[], Some(&Value::Object(body)))?;
+fn create(spec: TunnelSpec) -> Result<Tunnel> {
+    let body = create_body(&spec, api::version()?)?;
+    let doc = CATALOGUE.call_with_body("createVpnTunnel", &[], &Value::Object(body))?;
     Ok(records::tunnel(unwrap(&doc)?))
 }
 
-/// Change a tunnel; SCP accepts it (202) in state `EDITING`.
-pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
-    check_kind(spec.kind.as_deref())?;
-    let scp = api::client()?;
-    let body = update_body(&spec, scp.version)?;
-    if let (Some(parent), Some(given)) = (
-        sdk_json::non_blank(target.parent_id.as_deref()),
-        sdk_json::non_blank(spec.gateway_id.as_deref()),
-    ) && parent.trim() != given.trim()
-    {
-        return Err(error::invalid_input(
-            "`gateway-id` differs from the tunnel's gateway: a tunnel cannot move",
-        ));
-    }
-    let doc = scp.call(
+/// Change a tunnel; SCP accepts it (202) in state `EDITING`. The SDK has refused a spec
+/// parent that differs from the locator's.
+fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
+    let body = update_body(&spec, api::version()?)?;
+    let doc = CATALOGUE.call_with_body(
         "setVpnTunnel",
         &[("vpn_tunnel_id", &target.id)],
-        Some(&Value::Object(body)),
+        &Value::Object(body),
     )?;
     Ok(records::tunnel(unwrap(&doc)?))
 }
 
 /// Delete a tunnel.
-pub fn delete(target: Locator) -> Result<()> {
-    let scp = api::client()?;
-    scp.call("deleteVpnTunnel", &[("vpn_tunnel_id", &target.id)], None)
+fn delete(target: Locator) -> Result<()> {
+    CATALOGUE
+        .call("deleteVpnTunnel", &[("vpn_tunnel_id", &target.id)])
         .map(drop)
 }
 
@@ -103,11 +99,14 @@ fn remote_subnets(networks: &[String], version: ApiVersion) -> Result<(&'static 
         ApiVersion::V1_1 => Ok(("remote_subnets", json!(networks))),
         ApiVersion::V1_0 => match networks {
             [one] => Ok(("remote_subnet", json!(one))),
-            _ => Err(error::invalid_input(format!(
-                "SCP VPN API 1.0 takes exactly one remote network per tunnel, got {} \
-                 (set `api-version = 1.1` for several)",
-                networks.len()
-            ))),
+            _ => Err(error::invalid_input_field(
+                "remote-networks",
+                format!(
+                    "SCP VPN API 1.0 takes exactly one remote network per tunnel, got {} \
+                     (set `api-version = 1.1` for several)",
+                    networks.len()
+                ),
+            )),
         },
     }
 }
@@ -116,7 +115,8 @@ fn check_no_local_networks(spec: &TunnelSpec) -> Result<()> {
     if spec.local_networks.is_empty() {
         Ok(())
     } else {
-        Err(error::invalid_input(
+        Err(error::invalid_input_field(
+            "local-networks",
             "SCP VPN tunnels carry the gateway's VPC: `local-networks` cannot be set",
         ))
     }
@@ -170,7 +170,7 @@ pub fn create_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String,
         let map = object(&mut body);
         sdk_json::set_str(map, "name", spec.name.as_deref());
         sdk_json::set_str(map, "description", spec.description.as_deref());
-        sdk_json::set_str(map, "vpn_gateway_id", spec.gateway_id.as_deref());
+        sdk_json::set_str(map, "vpn_gateway_id", spec.parent_id.as_deref());
     }
     let phase1 = object(object(&mut body).entry("phase1").or_insert(Value::Null));
     sdk_json::set_str(phase1, "peer_gateway_ip", spec.remote_address.as_deref());
@@ -184,7 +184,7 @@ pub fn create_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String,
     let mut missing = Vec::new();
     for (pointer, what) in [
         ("/name", "`name`"),
-        ("/vpn_gateway_id", "`gateway-id`"),
+        ("/vpn_gateway_id", "`parent-id`"),
         ("/phase1/peer_gateway_ip", "`remote-address`"),
         (subnet_key, "`remote-networks`"),
     ] {
@@ -214,12 +214,21 @@ pub fn create_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String,
 pub fn update_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String, Value>> {
     check_no_local_networks(spec)?;
     if sdk_json::non_blank(spec.name.as_deref()).is_some() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "name",
             "the name of an SCP VPN tunnel cannot change",
         ));
     }
+    sdk_spec::check_clearable(
+        spec,
+        &["description"],
+        "SCP requires a tunnel's name, peer address and remote networks",
+    )?;
     let mut body = Map::new();
     sdk_json::set_str(&mut body, "description", spec.description.as_deref());
+    if spec.clears("description") {
+        body.insert("description".into(), Value::Null);
+    }
     let mut phase1 = Map::new();
     sdk_json::set_str(
         &mut phase1,
@@ -261,12 +270,14 @@ mod tests {
     fn spec() -> TunnelSpec {
         TunnelSpec {
             kind: None,
-            gateway_id: Some("gw".into()),
+            parent_id: Some("gw".into()),
             name: Some("t1".into()),
             description: None,
             remote_address: Some("198.51.100.2".into()),
             local_networks: Vec::new(),
             remote_networks: vec!["10.1.0.0/16".into()],
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: vec![SecretInput {
                 name: PRE_SHARED_KEY.into(),
@@ -360,7 +371,7 @@ mod tests {
     fn update_body_is_partial() {
         let change = TunnelSpec {
             name: None,
-            gateway_id: None,
+            parent_id: None,
             remote_address: None,
             remote_networks: vec!["10.3.0.0/16".into()],
             secrets: Vec::new(),

@@ -3,7 +3,7 @@
 //! The host answers with the profile's value, or the default declared in `describe()` when the
 //! profile does not set one. Blank values count as unset.
 
-use crate::{Result, error};
+use crate::{Result, error, host};
 
 /// The setting `key`, or `None` when it is unset or blank.
 ///
@@ -25,14 +25,8 @@ pub fn require(key: &str) -> Result<String> {
         .ok_or_else(|| error::invalid_input(format!("setting `{key}` is not set in the profile")))
 }
 
-#[cfg(target_arch = "wasm32")]
 fn raw(key: &str) -> Option<String> {
-    crate::bindings::portico::adapter::config::get(key)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn raw(key: &str) -> Option<String> {
-    crate::testing::config(key)
+    host::config(key)
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{Result, error};
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const STANDARD_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Serialise `state` into an opaque cursor.
 pub fn encode<T: Serialize + ?Sized>(state: &T) -> Result<String> {
@@ -37,8 +39,52 @@ pub fn decode<T: DeserializeOwned>(cursor: &str) -> Result<T> {
     serde_json::from_slice(&bytes).map_err(|_| malformed())
 }
 
+/// Where an offset-paged listing continues.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OffsetCursor {
+    offset: usize,
+}
+
+/// One page of `items` (a collection the provider returns whole) from the offset `cursor`
+/// carries: at most `limit` of them (all when `None`), and the cursor of the rest when there
+/// is more.
+///
+/// ```
+/// use portico_adapter_sdk::cursor::slice;
+/// let (page, next) = slice(vec![1, 2, 3], Some(2), None).unwrap();
+/// assert_eq!(page, [1, 2]);
+/// let (page, next) = slice(vec![1, 2, 3], Some(2), next.as_deref()).unwrap();
+/// assert_eq!((page, next), (vec![3], None));
+/// ```
+pub fn slice<T>(
+    items: Vec<T>,
+    limit: Option<usize>,
+    cursor: Option<&str>,
+) -> Result<(Vec<T>, Option<String>)> {
+    let offset = match cursor.filter(|c| !c.trim().is_empty()) {
+        Some(text) => decode::<OffsetCursor>(text)?.offset,
+        None => 0,
+    };
+    let total = items.len();
+    let end = offset
+        .saturating_add(limit.map_or(usize::MAX, |l| l.max(1)))
+        .min(total);
+    let page: Vec<T> = items
+        .into_iter()
+        .skip(offset)
+        .take(end.saturating_sub(offset))
+        .collect();
+    let next = (end < total)
+        .then(|| encode(&OffsetCursor { offset: end }))
+        .transpose()?;
+    Ok((page, next))
+}
+
 fn malformed() -> crate::Error {
-    error::invalid_input("malformed `cursor`: pass back the `next` value of the previous page")
+    error::invalid_input_field(
+        "cursor",
+        "malformed `cursor`: pass back the `next` value of the previous page",
+    )
 }
 
 /// Base64url (RFC 4648 §5) without padding.
@@ -47,6 +93,19 @@ fn malformed() -> crate::Error {
 /// assert_eq!(portico_adapter_sdk::cursor::base64url_encode(b"\xfb\xff"), "-_8");
 /// ```
 pub fn base64url_encode(bytes: &[u8]) -> String {
+    encode_with(bytes, URL_ALPHABET, false)
+}
+
+/// Standard Base64 (RFC 4648 §4) with padding, as signature headers carry it.
+///
+/// ```
+/// assert_eq!(portico_adapter_sdk::cursor::base64_encode(b"\xfb\xff"), "+/8=");
+/// ```
+pub fn base64_encode(bytes: &[u8]) -> String {
+    encode_with(bytes, STANDARD_ALPHABET, true)
+}
+
+fn encode_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -57,7 +116,10 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let sextets = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
         for sextet in sextets.iter().take(chunk.len() + 1) {
-            out.push(char::from(ALPHABET[*sextet as usize]));
+            out.push(char::from(alphabet[*sextet as usize]));
+        }
+        if pad {
+            out.extend(std::iter::repeat_n('=', 3 - chunk.len()));
         }
     }
     out
@@ -120,6 +182,8 @@ mod tests {
         ];
         for (raw, text) in vectors {
             assert_eq!(base64url_encode(raw), text);
+            assert_eq!(base64_encode(raw).trim_end_matches('='), text);
+            assert_eq!(base64_encode(raw).len() % 4, 0);
             assert_eq!(base64url_decode(text).unwrap(), raw);
         }
     }

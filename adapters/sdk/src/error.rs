@@ -1,42 +1,62 @@
 //! Building the contract's [`Error`] values.
 //!
-//! Adapters report two sorts of failure: input they refuse before sending anything (use
-//! [`invalid_input`] and friends, naming the offending field), and provider responses that are not
-//! 2xx (parse the provider's error body, then call [`from_status`] to pick the variant).
+//! Adapters report three sorts of failure: input they refuse before sending anything (use
+//! [`invalid_input_field`] and friends, naming the offending field), provider responses that are
+//! not 2xx (parse the provider's error body, then call [`from_status`] to pick the variant), and
+//! what the host decided ([`HostError`]: a refusal, a transport failure, a limit), which `?`
+//! passes on unchanged as [`Error::Host`] through the `From` impl.
 
 use core::fmt::Display;
 
-use crate::{Error, Problem, RateLimit};
+use crate::{Error, HostError, Problem, RateLimit};
 
 /// A [`Problem`] with just a message.
 ///
 /// ```
 /// let p = portico_adapter_sdk::error::problem("gateway busy");
 /// assert_eq!(p.message, "gateway busy");
-/// assert_eq!(p.status, None);
+/// assert_eq!((p.status, p.field), (None, None));
 /// ```
 pub fn problem(message: impl Into<String>) -> Problem {
     Problem {
         message: message.into(),
         status: None,
         code: None,
+        field: None,
     }
 }
 
-/// `invalid-input`: the adapter or the provider refused the input. Name the field in the message.
+/// `invalid-input` without a field (prefer [`invalid_input_field`]).
 pub fn invalid_input(message: impl Into<String>) -> Error {
     Error::InvalidInput(problem(message))
+}
+
+/// `invalid-input` naming the input at fault: a typed field in kebab-case (`public-address`), a
+/// JSON pointer into `properties` (`properties/connections/0/lanId`), `filters.KEY`,
+/// `param:NAME` or `body`.
+///
+/// ```
+/// use portico_adapter_sdk::error;
+/// let e = error::invalid_input_field("networks", "`networks` takes one CIDR");
+/// assert_eq!(e.field(), Some("networks"));
+/// ```
+pub fn invalid_input_field(field: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::InvalidInput(Problem {
+        field: Some(field.into()),
+        ..problem(message)
+    })
 }
 
 /// `invalid-input` for a required value that was not given, naming it.
 ///
 /// ```
 /// use portico_adapter_sdk::{error, Error};
-/// let Error::InvalidInput(p) = error::missing("gateway-id") else { unreachable!() };
-/// assert_eq!(p.message, "missing `gateway-id`");
+/// let Error::InvalidInput(p) = error::missing("name") else { unreachable!() };
+/// assert_eq!(p.message, "missing `name`");
+/// assert_eq!(p.field.as_deref(), Some("name"));
 /// ```
 pub fn missing(name: &str) -> Error {
-    invalid_input(format!("missing `{name}`"))
+    invalid_input_field(name, format!("missing `{name}`"))
 }
 
 /// `not-found`.
@@ -55,7 +75,7 @@ pub fn provider(message: impl Into<String>) -> Error {
     Error::Provider(problem(message))
 }
 
-/// `unsupported`, saying what is not supported (`gateway.create`, `kind ipsec`, ...).
+/// `unsupported`, saying what is not supported (`gateway.create`, `operation X`, ...).
 pub fn unsupported(what: impl Display) -> Error {
     Error::Unsupported(format!("{what} is not supported by this adapter"))
 }
@@ -96,6 +116,7 @@ pub fn from_status(
         message,
         status: Some(status),
         code,
+        field: None,
     };
     match status {
         400 | 422 => Error::InvalidInput(problem),
@@ -125,6 +146,31 @@ pub fn from_response(response: &crate::http::Response) -> Error {
     from_status(response.status, message, None, response.retry_after())
 }
 
+impl From<HostError> for Error {
+    fn from(err: HostError) -> Self {
+        Error::Host(err)
+    }
+}
+
+impl HostError {
+    /// What the host said, for the user.
+    pub fn message(&self) -> &str {
+        match self {
+            HostError::Denied(denial) => &denial.message,
+            HostError::Transport(failure) => &failure.message,
+            HostError::Limit(limit) => &limit.message,
+        }
+    }
+
+    fn message_mut(&mut self) -> &mut String {
+        match self {
+            HostError::Denied(denial) => &mut denial.message,
+            HostError::Transport(failure) => &mut failure.message,
+            HostError::Limit(limit) => &mut limit.message,
+        }
+    }
+}
+
 impl Error {
     /// The problem carried by the variants that have one.
     pub fn problem(&self) -> Option<&Problem> {
@@ -136,7 +182,20 @@ impl Error {
             | Error::Conflict(p)
             | Error::Provider(p) => Some(p),
             Error::RateLimited(r) => Some(&r.problem),
-            Error::Unsupported(_) | Error::Transport(_) | Error::Denied(_) => None,
+            Error::Unsupported(_) | Error::Host(_) => None,
+        }
+    }
+
+    fn problem_mut(&mut self) -> Option<&mut Problem> {
+        match self {
+            Error::NotFound(p)
+            | Error::InvalidInput(p)
+            | Error::Unauthorized(p)
+            | Error::Forbidden(p)
+            | Error::Conflict(p)
+            | Error::Provider(p) => Some(p),
+            Error::RateLimited(r) => Some(&mut r.problem),
+            Error::Unsupported(_) | Error::Host(_) => None,
         }
     }
 
@@ -145,18 +204,40 @@ impl Error {
         matches!(self, Error::NotFound(_))
     }
 
+    /// The input at fault, when the error names one.
+    pub fn field(&self) -> Option<&str> {
+        self.problem().and_then(|p| p.field.as_deref())
+    }
+
     /// The error's message, whatever the variant.
     pub fn message(&self) -> &str {
         match self {
-            Error::Unsupported(m) | Error::Transport(m) | Error::Denied(m) => m,
+            Error::Unsupported(m) => m,
+            Error::Host(host) => host.message(),
             other => other.problem().map_or("", |p| p.message.as_str()),
         }
+    }
+
+    /// The same error, its message followed by `; note`. The variant (and a host error's kind)
+    /// is kept, so callers still tell a host refusal from a provider answer.
+    pub fn with_note(mut self, note: impl Display) -> Self {
+        let message = match &mut self {
+            Error::Unsupported(m) => m,
+            Error::Host(host) => host.message_mut(),
+            other => match other.problem_mut() {
+                Some(problem) => &mut problem.message,
+                None => return self,
+            },
+        };
+        *message = format!("{message}; {note}");
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Denial, DenialReason};
 
     #[test]
     fn statuses_map_to_variants() {
@@ -191,6 +272,7 @@ mod tests {
                 message: "busy".into(),
                 status: Some(409),
                 code: Some("E1".into()),
+                field: None,
             })
         );
         assert_eq!(e.message(), "busy");
@@ -216,12 +298,14 @@ mod tests {
             status: 404,
             headers: vec![],
             body: br#"{"message":"no such thing"}"#.to_vec(),
+            attempts: 1,
         };
         assert_eq!(from_response(&response).message(), "no such thing");
         let response = crate::http::Response {
             status: 500,
             headers: vec![],
             body: b"<html>oops</html>".to_vec(),
+            attempts: 1,
         };
         let e = from_response(&response);
         assert_eq!(e.message(), "<html>oops</html>");
@@ -231,9 +315,36 @@ mod tests {
     #[test]
     fn helpers_build_expected_variants() {
         assert!(missing("x").message().contains("`x`"));
+        assert_eq!(missing("x").field(), Some("x"));
         assert!(not_found("gone").is_not_found());
         assert!(
             matches!(unsupported("mapping.list"), Error::Unsupported(m) if m.contains("mapping.list"))
         );
+    }
+
+    #[test]
+    fn host_errors_pass_through_question_mark_unchanged() {
+        let denial = HostError::Denied(Denial {
+            reason: DenialReason::HostNotGranted,
+            message: "host `x` is not granted".into(),
+        });
+        let through = || -> crate::Result<()> { Err(denial.clone())? };
+        let err = through().unwrap_err();
+        assert_eq!(err, Error::Host(denial));
+        assert_eq!(err.message(), "host `x` is not granted");
+        assert_eq!(err.field(), None);
+    }
+
+    #[test]
+    fn notes_keep_the_variant() {
+        let noted = Error::Host(crate::testing::lost_response()).with_note("looked it up");
+        let Error::Host(HostError::Transport(failure)) = &noted else {
+            panic!("{noted:?}");
+        };
+        assert!(failure.maybe_processed);
+        assert!(noted.message().ends_with("; looked it up"), "{noted:?}");
+        let noted = from_status(503, "down".into(), None, None).with_note("n");
+        assert_eq!(noted.message(), "down; n");
+        assert_eq!(noted.problem().and_then(|p| p.status), Some(503));
     }
 }

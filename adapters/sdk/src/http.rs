@@ -1,13 +1,14 @@
 //! HTTP through the host broker.
 //!
-//! The `http.send` import is the only network access an adapter has. The host checks the URL
-//! against the granted hosts, applies the named credential, and refuses credential-bearing
-//! headers set by the guest, so adapters never set `Authorization` themselves: they name a
-//! credential with [`Request::credential`].
+//! The `http.send` and `http.send-all` imports are the only network access an adapter has. The
+//! host checks the URL against the granted hosts, applies the named credential, refuses
+//! credential-bearing headers set by the guest, and retries idempotent requests itself (429,
+//! 502-504, connection failures; see [`Request::idempotent`]), so adapters never set
+//! `Authorization` and never retry: they name a credential with [`Request::credential`].
 //!
 //! [`Request`] builds one request (query parameters percent-encoded, `Accept: application/json`
-//! by default, `Content-Type` set by the body helpers); [`Api`] adds a base URL, a credential and an
-//! error mapper shared by every call to one provider.
+//! by default, `Content-Type` set by the body helpers); [`Api`] adds a base URL, a credential, an
+//! error mapper and an optional signing hook shared by every call to one provider.
 //!
 //! ```no_run
 //! use portico_adapter_sdk::http::Api;
@@ -17,64 +18,120 @@
 //! # Ok::<(), portico_adapter_sdk::Error>(())
 //! ```
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::bindings::portico::adapter::http as wire;
-use crate::{Error, Result, error, url};
+use crate::{Error, Method, Result, error, host, url};
 
-/// The request as it crosses to the host: method, absolute URL, headers, body, credential name.
+/// The request as it crosses to the host: method, absolute URL, headers, body, credential name,
+/// signatures, idempotence.
 pub use wire::Request as WireRequest;
 
 /// A header the host fills with a signature (see [`Request::signature`]).
 pub use wire::{HeaderSignature, SignatureEncoding};
 
-/// A response received from the host: status, headers (names lower case) and body bytes.
+/// A response received from the host: status, headers (names lower case), body bytes and how
+/// many attempts the host made.
 pub use wire::Response;
+
+impl Method {
+    /// Every method.
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Options,
+    ];
+
+    /// The method as HTTP spells it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// Parse a method name in any case; `None` for anything else.
+    ///
+    /// ```
+    /// use portico_adapter_sdk::Method;
+    /// assert_eq!(Method::parse("patch"), Some(Method::Patch));
+    /// assert_eq!(Method::parse("BREW"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Whether the method is idempotent by definition (what the host assumes when a request
+    /// does not say).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
 
 /// A request being built. Finish it with [`Request::send`] or [`Api::execute`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Request {
-    method: String,
+    method: Method,
     url: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
     credential: Option<String>,
     signatures: Vec<HeaderSignature>,
+    idempotent: Option<bool>,
 }
 
 impl Request {
-    /// A request with `method` (upper-cased) to an absolute `url`, accepting JSON.
-    pub fn new(method: &str, url: impl Into<String>) -> Self {
+    /// A request with `method` to an absolute `url`, accepting JSON.
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
         Self {
-            method: method.to_ascii_uppercase(),
+            method,
             url: url.into(),
             query: Vec::new(),
             headers: vec![("Accept".into(), "application/json".into())],
             body: None,
             credential: None,
             signatures: Vec::new(),
+            idempotent: None,
         }
     }
 
     /// A `GET` request.
     pub fn get(url: impl Into<String>) -> Self {
-        Self::new("GET", url)
+        Self::new(Method::Get, url)
     }
 
     /// A `POST` request.
     pub fn post(url: impl Into<String>) -> Self {
-        Self::new("POST", url)
+        Self::new(Method::Post, url)
     }
 
     /// A `PUT` request.
     pub fn put(url: impl Into<String>) -> Self {
-        Self::new("PUT", url)
+        Self::new(Method::Put, url)
+    }
+
+    /// A `PATCH` request.
+    pub fn patch(url: impl Into<String>) -> Self {
+        Self::new(Method::Patch, url)
     }
 
     /// A `DELETE` request.
     pub fn delete(url: impl Into<String>) -> Self {
-        Self::new("DELETE", url)
+        Self::new(Method::Delete, url)
     }
 
     /// Add a query parameter; key and value are percent-encoded when the URL is built.
@@ -121,9 +178,16 @@ impl Request {
         self
     }
 
+    /// Tell the host whether it may send the request again after a failure, overriding the
+    /// method's default (a POST that is a put by key may say `true`; the host then retries it).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
     /// The HTTP method.
-    pub fn method(&self) -> &str {
-        &self.method
+    pub fn method(&self) -> Method {
+        self.method
     }
 
     /// The full URL, with the query string appended.
@@ -134,12 +198,13 @@ impl Request {
     /// The request as it will be handed to the host.
     pub fn to_wire(&self) -> WireRequest {
         WireRequest {
-            method: self.method.clone(),
+            method: self.method,
             url: self.url(),
             headers: self.headers.clone(),
             body: self.body.clone(),
             credential: self.credential.clone(),
             signatures: self.signatures.clone(),
+            idempotent: self.idempotent,
         }
     }
 
@@ -163,28 +228,31 @@ impl Request {
         self
     }
 
-    /// Send the request and return the response, whatever its status. Only a transport failure
-    /// or a policy refusal by the host is an error here.
+    /// Send the request and return the response, whatever its status. Only what the host
+    /// decided (a refusal, a transport failure, a limit) is an error here, as [`Error::Host`].
     pub fn send(&self) -> Result<Response> {
         let wire = self.to_wire();
-        crate::log::debug(&format!("{} {}", wire.method, wire.url));
-        let response = send_wire(&wire)?;
+        crate::log::debug(&format!("{} {}", wire.method.as_str(), wire.url));
+        let response = host::send(&wire)?;
         crate::log::debug(&format!(
-            "{} {} -> {}",
-            wire.method, wire.url, response.status
+            "{} {} -> {} ({} attempt(s))",
+            wire.method.as_str(),
+            wire.url,
+            response.status,
+            response.attempts
         ));
         Ok(response)
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-fn send_wire(request: &WireRequest) -> Result<Response> {
-    wire::send(request)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn send_wire(request: &WireRequest) -> Result<Response> {
-    crate::testing::send(request)
+/// Send several requests concurrently (`http.send-all`); the answers are in the order of
+/// `requests`, each as [`Request::send`] would give it.
+pub fn send_all(requests: &[Request]) -> Vec<Result<Response>> {
+    let wire: Vec<WireRequest> = requests.iter().map(Request::to_wire).collect();
+    host::send_all(&wire)
+        .into_iter()
+        .map(|answer| answer.map_err(Error::from))
+        .collect()
 }
 
 impl Response {
@@ -199,6 +267,15 @@ impl Response {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the content type is JSON (`application/json`, `application/problem+json`, ...).
+    pub fn is_json(&self) -> bool {
+        self.header("content-type").is_some_and(|ct| {
+            let ct = ct.split(';').next().unwrap_or_default().trim();
+            ct.eq_ignore_ascii_case("application/json")
+                || ct.to_ascii_lowercase().ends_with("+json")
+        })
     }
 
     /// `Retry-After` as seconds, when it is given as a number.
@@ -241,13 +318,28 @@ impl Response {
 /// Maps a non-2xx response to an [`Error`]; each provider parses its own error body.
 pub type ErrorMapper = fn(&Response) -> Error;
 
-/// One provider API: a base URL, the credential every request names, and how error responses
-/// are read.
-#[derive(Clone, Debug)]
+/// Finishes a request just before it is sent (adds signature headers, timestamps). It sees the
+/// request as it will go out, query included.
+pub type Signer = Rc<dyn Fn(Request) -> Result<Request>>;
+
+/// One provider API: a base URL, the credential every request names, how error responses are
+/// read, and an optional signing hook.
+#[derive(Clone)]
 pub struct Api {
     base_url: String,
     credential: Option<String>,
     error_mapper: ErrorMapper,
+    signer: Option<Signer>,
+}
+
+impl core::fmt::Debug for Api {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Api")
+            .field("base_url", &self.base_url)
+            .field("credential", &self.credential)
+            .field("signer", &self.signer.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Api {
@@ -262,6 +354,7 @@ impl Api {
             base_url,
             credential: None,
             error_mapper: error::from_response,
+            signer: None,
         }
     }
 
@@ -277,6 +370,20 @@ impl Api {
         self
     }
 
+    /// Pass every request through `signer` just before it is sent (by [`Api::send`],
+    /// [`Api::execute`], [`Api::execute_all`] and the catalogue's `invoke`).
+    ///
+    /// ```
+    /// use portico_adapter_sdk::http::Api;
+    /// let api = Api::new("https://h").with_signer(|r| Ok(r.header("X-Signed", "yes")));
+    /// let signed = api.sign(api.get("/x")).unwrap().to_wire();
+    /// assert!(signed.headers.contains(&("X-Signed".into(), "yes".into())));
+    /// ```
+    pub fn with_signer(mut self, signer: impl Fn(Request) -> Result<Request> + 'static) -> Self {
+        self.signer = Some(Rc::new(signer));
+        self
+    }
+
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -284,7 +391,7 @@ impl Api {
 
     /// A request to `path` (already encoded, starting with `/`) under the base URL, carrying the
     /// API's credential.
-    pub fn request(&self, method: &str, path: &str) -> Request {
+    pub fn request(&self, method: Method, path: &str) -> Request {
         let request = Request::new(method, format!("{}{path}", self.base_url));
         match &self.credential {
             Some(name) => request.credential(name.clone()),
@@ -294,22 +401,22 @@ impl Api {
 
     /// A `GET` of `path`.
     pub fn get(&self, path: &str) -> Request {
-        self.request("GET", path)
+        self.request(Method::Get, path)
     }
 
     /// A `POST` to `path`.
     pub fn post(&self, path: &str) -> Request {
-        self.request("POST", path)
+        self.request(Method::Post, path)
     }
 
     /// A `PUT` to `path`.
     pub fn put(&self, path: &str) -> Request {
-        self.request("PUT", path)
+        self.request(Method::Put, path)
     }
 
     /// A `DELETE` of `path`.
     pub fn delete(&self, path: &str) -> Request {
-        self.request("DELETE", path)
+        self.request(Method::Delete, path)
     }
 
     /// Turn a response into an error with this API's mapper.
@@ -317,14 +424,56 @@ impl Api {
         (self.error_mapper)(response)
     }
 
-    /// Send `request`; a non-2xx response becomes an error through the error mapper.
+    /// `request` as it will be sent: passed through the signing hook, if any.
+    pub fn sign(&self, request: Request) -> Result<Request> {
+        match &self.signer {
+            Some(signer) => signer(request),
+            None => Ok(request),
+        }
+    }
+
+    /// Sign and send `request`, whatever the status of the answer.
+    pub fn send(&self, request: Request) -> Result<Response> {
+        self.sign(request)?.send()
+    }
+
+    /// Sign and send `request`; a non-2xx response becomes an error through the error mapper.
     pub fn execute(&self, request: Request) -> Result<Response> {
-        let response = request.send()?;
+        let response = self.send(request)?;
         if response.is_success() {
             Ok(response)
         } else {
             Err(self.map_error(&response))
         }
+    }
+
+    /// Sign and send `requests` concurrently (`http.send-all`), each answer as [`Api::execute`]
+    /// gives it, in order.
+    pub fn execute_all(&self, requests: Vec<Request>) -> Vec<Result<Response>> {
+        let mut signed = Vec::with_capacity(requests.len());
+        let mut refused: Vec<(usize, Error)> = Vec::new();
+        for (i, request) in requests.into_iter().enumerate() {
+            match self.sign(request) {
+                Ok(request) => signed.push(request),
+                Err(err) => refused.push((i, err)),
+            }
+        }
+        let mut answers = send_all(&signed).into_iter();
+        let total = signed.len() + refused.len();
+        let mut refused = refused.into_iter().peekable();
+        (0..total)
+            .map(|i| match refused.next_if(|(at, _)| *at == i) {
+                Some((_, err)) => Err(err),
+                None => match answers.next() {
+                    Some(Ok(response)) if response.is_success() => Ok(response),
+                    Some(Ok(response)) => Err(self.map_error(&response)),
+                    Some(Err(err)) => Err(err),
+                    None => Err(error::provider(
+                        "the host answered fewer requests than sent",
+                    )),
+                },
+            })
+            .collect()
     }
 
     /// Send `request` and parse the 2xx response as JSON (`null` when the body is empty).
@@ -347,13 +496,14 @@ mod tests {
             .query("limit", "5")
             .json(&json!({"a": 1}));
         let wire = request.to_wire();
-        assert_eq!(wire.method, "POST");
+        assert_eq!(wire.method, Method::Post);
         assert_eq!(
             wire.url,
             "https://api.example.com/items/a%2Fb?name=x%20y&limit=5"
         );
         assert_eq!(wire.credential.as_deref(), Some("main"));
         assert_eq!(wire.body.as_deref(), Some(&br#"{"a":1}"#[..]));
+        assert_eq!(wire.idempotent, None);
         assert!(
             wire.headers
                 .contains(&("Accept".into(), "application/json".into()))
@@ -362,6 +512,7 @@ mod tests {
             wire.headers
                 .contains(&("Content-Type".into(), "application/json".into()))
         );
+        assert_eq!(request.idempotent(true).to_wire().idempotent, Some(true));
     }
 
     #[test]
@@ -381,39 +532,54 @@ mod tests {
     }
 
     #[test]
+    fn methods_spell_and_parse() {
+        for method in Method::ALL {
+            assert_eq!(Method::parse(method.as_str()), Some(method));
+        }
+        assert!(Method::Put.is_idempotent() && !Method::Post.is_idempotent());
+    }
+
+    #[test]
     fn response_helpers() {
         let response = Response {
             status: 429,
             headers: vec![("retry-after".into(), " 30 ".into())],
             body: b"  ".to_vec(),
+            attempts: 3,
         };
         assert!(!response.is_success());
         assert_eq!(response.retry_after(), Some(30));
         assert_eq!(response.header("Retry-After"), Some(" 30 "));
         assert_eq!(response.json().unwrap(), Value::Null);
+        assert!(!response.is_json());
         let bad = Response {
             status: 200,
-            headers: vec![],
+            headers: vec![(
+                "content-type".into(),
+                "application/problem+json; charset=utf-8".into(),
+            )],
             body: b"<xml/>".to_vec(),
+            attempts: 1,
         };
+        assert!(bad.is_json());
         assert!(matches!(bad.json(), Err(Error::Provider(_))));
     }
 
     #[test]
-    fn execute_maps_errors_with_the_mapper() {
+    fn execute_maps_errors_with_the_mapper_and_passes_host_errors_on() {
         fn mapper(response: &Response) -> Error {
             error::conflict(format!("mapped {}", response.status))
         }
         let _guard = crate::testing::mock_http(|request| {
-            Ok(Response {
-                status: if request.url.ends_with("/ok") {
-                    200
-                } else {
-                    418
-                },
-                headers: vec![],
-                body: br#"{"ok":true}"#.to_vec(),
-            })
+            if request.url.ends_with("/lost") {
+                return Err(crate::testing::lost_response());
+            }
+            let status = if request.url.ends_with("/ok") {
+                200
+            } else {
+                418
+            };
+            Ok(crate::testing::json_response(status, &json!({"ok": true})))
         });
         let api = Api::new("https://h").with_error_mapper(mapper);
         assert_eq!(api.fetch_json(api.get("/ok")).unwrap(), json!({"ok": true}));
@@ -421,5 +587,36 @@ mod tests {
             api.execute(api.get("/no")).unwrap_err().message(),
             "mapped 418"
         );
+        assert_eq!(
+            api.execute(api.get("/lost")).unwrap_err(),
+            Error::Host(crate::testing::lost_response())
+        );
+        let all = api.execute_all(vec![api.get("/ok"), api.get("/no"), api.get("/lost")]);
+        assert!(all[0].is_ok());
+        assert_eq!(all[1].as_ref().unwrap_err().message(), "mapped 418");
+        assert!(matches!(all[2], Err(Error::Host(_))));
+    }
+
+    #[test]
+    fn the_signer_sees_the_final_request() {
+        let _guard = crate::testing::mock_http(|_| Ok(crate::testing::empty_response(204)));
+        let api = Api::new("https://h").with_signer(|request: Request| {
+            let url = request.url();
+            if url.contains("refuse") {
+                return Err(error::invalid_input("no"));
+            }
+            Ok(request.header("X-Signed-Url", url))
+        });
+        api.execute(api.get("/x").query("page", "2")).unwrap();
+        let sent = crate::testing::sent();
+        assert!(
+            sent[0]
+                .headers
+                .contains(&("X-Signed-Url".into(), "https://h/x?page=2".into()))
+        );
+        let all = api.execute_all(vec![api.get("/refuse"), api.get("/y")]);
+        assert!(matches!(all[0], Err(Error::InvalidInput(_))));
+        assert!(all[1].is_ok());
+        assert_eq!(crate::testing::sent().len(), 2);
     }
 }

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use crate::{Result, error};
 
 /// Parse a spec's JSON object field (`properties`, a body). Blank text and `null` give an empty
-/// object; anything that is not a JSON object is `invalid-input` naming `field`.
+/// object (the host always sends `{}`; direct callers may not); anything that is not a JSON
+/// object is `invalid-input` naming `field`.
 ///
 /// ```
 /// use portico_adapter_sdk::json::parse_object;
@@ -26,12 +27,14 @@ pub fn parse_object(text: &str, field: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Ok(Map::new()),
-        Ok(_) => Err(error::invalid_input(format!(
-            "`{field}` must be a JSON object"
-        ))),
-        Err(e) => Err(error::invalid_input(format!(
-            "`{field}` is not valid JSON: {e}"
-        ))),
+        Ok(_) => Err(error::invalid_input_field(
+            field,
+            format!("`{field}` must be a JSON object"),
+        )),
+        Err(e) => Err(error::invalid_input_field(
+            field,
+            format!("`{field}` is not valid JSON: {e}"),
+        )),
     }
 }
 
@@ -60,6 +63,39 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
                 merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
             }
         }
+    }
+}
+
+/// A spec's `properties` (JSON object text) applied as a merge patch over `base`: the request
+/// body of a create (`base` empty) or of a full-replace update (`base` the current document).
+///
+/// ```
+/// use portico_adapter_sdk::{json::patched, serde_json::{json, Map}};
+/// let mut base = Map::new();
+/// base.insert("name".into(), json!("a"));
+/// base.insert("tier".into(), json!("STANDARD"));
+/// let body = patched(base, r#"{"tier": null, "port": 1}"#).unwrap();
+/// assert_eq!(serde_json::Value::Object(body), json!({"name": "a", "port": 1}));
+/// ```
+pub fn patched(base: Map<String, Value>, properties: &str) -> Result<Map<String, Value>> {
+    let patch = parse_object(properties, "properties")?;
+    let mut doc = Value::Object(base);
+    merge_patch(&mut doc, &Value::Object(patch));
+    Ok(match doc {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    })
+}
+
+/// The items of a JSON array answer (`null`, an empty body, is no items); anything else is a
+/// `provider` error naming `what` was asked for.
+pub fn array(doc: Value, what: &str) -> Result<Vec<Value>> {
+    match doc {
+        Value::Array(items) => Ok(items),
+        Value::Null => Ok(Vec::new()),
+        _ => Err(error::provider(format!(
+            "the provider answered the {what} request with something other than a JSON array"
+        ))),
     }
 }
 
@@ -120,6 +156,7 @@ mod tests {
         assert!(parse_object("null", "properties").unwrap().is_empty());
         let err = parse_object("{nope", "properties").unwrap_err();
         assert!(matches!(err, crate::Error::InvalidInput(_)));
+        assert_eq!(err.field(), Some("properties"));
         assert!(err.message().contains("`properties`"));
         let err = parse_object("\"text\"", "body").unwrap_err();
         assert!(err.message().contains("`body`"));
@@ -180,6 +217,15 @@ mod tests {
         set_str(&mut object, "name", Some("gw"));
         set_strings(&mut object, "list", &["a".into()]);
         assert_eq!(Value::Object(object), json!({"name": "gw", "list": ["a"]}));
+    }
+
+    #[test]
+    fn arrays_are_required() {
+        assert_eq!(array(json!([1]), "x").unwrap(), [json!(1)]);
+        assert!(array(Value::Null, "x").unwrap().is_empty());
+        let err = array(json!({}), "the list").unwrap_err();
+        assert!(matches!(err, crate::Error::Provider(_)));
+        assert!(err.message().contains("the list"));
     }
 
     #[test]

@@ -6,10 +6,7 @@ pub use crate::bindings::portico::adapter::log::Level;
 
 /// Write a log line at `level`.
 pub fn log(level: Level, message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    crate::bindings::portico::adapter::log::log(level, message);
-    #[cfg(not(target_arch = "wasm32"))]
-    crate::testing::log(level, message);
+    crate::host::log(level, message);
 }
 
 /// Write a `trace` line.

@@ -2,12 +2,16 @@
 //!
 //! The noun code builds its requests from this table too, so the paths live in one place.
 
+use portico_adapter_sdk::Method;
 use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
 
 use crate::api;
 
-/// The catalogue; `listPortMappings` pages through the `x-soracom-next-key` header.
-pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS).with_next_page(api::next_page);
+/// The catalogue, reached through the profile's Soracom endpoint; `listPortMappings` pages
+/// through the `x-soracom-next-key` header.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS)
+    .with_api(api::api)
+    .with_next_page(api::next_page);
 
 /// `GET /port_mappings`.
 pub const LIST: &str = "listPortMappings";
@@ -28,7 +32,7 @@ const SIM_ID: ParamDef = ParamDef::path("sim_id", "SIM ID of the target IoT SIM.
 pub static OPERATIONS: &[OperationDef] = &[
     OperationDef {
         name: LIST,
-        method: "GET",
+        method: Method::Get,
         path: "/port_mappings",
         summary: "List the Napter On-Demand Remote Access entries, one page at a time.",
         params: &[
@@ -46,20 +50,24 @@ pub static OPERATIONS: &[OperationDef] = &[
         ],
         takes_body: false,
         paginated: true,
+        default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: CREATE,
-        method: "POST",
+        method: Method::Post,
         path: "/port_mappings",
         summary: "Create an entry from {destination: {simId, service | imsi, port}, duration, \
                   source: {ipRanges}, tlsRequired}.",
         params: &[],
         takes_body: true,
         paginated: false,
+        default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: DELETE,
-        method: "DELETE",
+        method: Method::Delete,
         path: "/port_mappings/{ip_address}/{port}",
         summary: "Delete the entry published at ip_address:port.",
         params: &[
@@ -68,34 +76,42 @@ pub static OPERATIONS: &[OperationDef] = &[
         ],
         takes_body: false,
         paginated: false,
+        default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: LIST_FOR_SIM,
-        method: "GET",
+        method: Method::Get,
         path: "/port_mappings/sims/{sim_id}",
         summary: "List the entries created for a SIM ID (404 when there are none).",
         params: &[SIM_ID],
         takes_body: false,
         paginated: false,
+        default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: CREATE_FOR_SIM,
-        method: "POST",
+        method: Method::Post,
         path: "/port_mappings/sims/{sim_id}",
         summary: "Create an entry for a SIM ID from {destination: {port, service}, duration, \
                   source: {ipRanges}, tlsRequired}.",
         params: &[SIM_ID],
         takes_body: true,
         paginated: false,
+        default_body: None,
+        idempotent: None,
     },
     OperationDef {
         name: LIST_FOR_SUBSCRIBER,
-        method: "GET",
+        method: Method::Get,
         path: "/port_mappings/subscribers/{imsi}",
         summary: "List the entries created for an IMSI (IMSI_PRIORITIZED; 404 when there are none).",
         params: &[ParamDef::path("imsi", "IMSI of the target.")],
         takes_body: false,
         paginated: false,
+        default_body: None,
+        idempotent: None,
     },
 ];
 

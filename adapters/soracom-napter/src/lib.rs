@@ -18,7 +18,6 @@
 //! | spec field | meaning | Soracom field |
 //! |---|---|---|
 //! | `destination` | `sim:<simId>[:port]` or `imsi:<imsi>[:port]`: the device and its port | `destination.simId` / `destination.imsi`, `destination.port` |
-//! | `parent-id` | a SIM id (the same as `destination` `sim:<simId>`) | `destination.simId` |
 //! | `allowed-networks` | CIDRs (IPv4 or IPv6, with a prefix length) allowed to connect | `source.ipRanges` |
 //! | `properties.simId`, `properties.imsi`, `properties.port` | the same as in `destination` | `destination.*` |
 //! | `properties.service` | `air` or `arc`: which session of the SIM; SIM ids only | `destination.service` |
@@ -26,7 +25,8 @@
 //! | `properties.tlsRequired` | `true`: Soracom terminates TLS on the public side | `tlsRequired` |
 //! | `kind` | must be `port-mapping` when given | — |
 //!
-//! Where several fields name the SIM id, IMSI or port they must agree. Exactly one of a SIM id
+//! Entries are top-level: a `parent-id` is refused (the SIM is named in `destination`, and
+//! lists filter by it). Where several fields name the SIM id, IMSI or port they must agree. Exactly one of a SIM id
 //! and an IMSI is required, and a port. Numbers may be given as JSON numbers or strings of
 //! digits. `name` and `source` are refused (entries have no name, and Soracom picks the public
 //! endpoint), and so is any other `properties` key. Every rule is checked before a request is
@@ -38,21 +38,23 @@
 //! # Records
 //!
 //! The id is the public endpoint `ipAddress:port` (`[ipAddress]:port` for IPv6): Napter has no
-//! other id, no GET by id and no update. `get` therefore lists (the SIM's entries when the
-//! locator gives a parent, else every page), `delete` calls
-//! `DELETE /port_mappings/{ip_address}/{port}`, and `update` answers `unsupported`. `state` is
+//! other id, no GET by id and no update. `get` therefore walks every page of the list,
+//! `delete` calls `DELETE /port_mappings/{ip_address}/{port}`, and `update` is not implemented
+//! (not declared; called anyway, it answers `unsupported`). `state` is
 //! `available` (provider state `active`), or `inactive` (`expired`) when the entry says
 //! `expired: true`. `source` is `hostname:port` (or the endpoint), `destination` the device in
-//! the create syntax, `parent-id` the SIM id (absent for IMSI entries), `allowed-networks` the
-//! `source.ipRanges`, and the times come from `createdTime` / `expiredTime` (Unix ms).
+//! the create syntax, `allowed-networks` the `source.ipRanges`, and the times come from
+//! `createdTime` / `expiredTime` (Unix ms). Entries have no labels and no name, so a create
+//! whose outcome is unknown cannot be looked up again: the error says so.
 //!
 //! # Lists
 //!
 //! Without filters, `list` pages through `GET /port_mappings`: `page.limit` becomes `limit` (none
 //! sent when absent) and the cursor wraps the `x-soracom-next-key` header, sent back as
-//! `last_evaluated_key`. Filter `sim-id` (or a parent id) lists `GET /port_mappings/sims/{sim_id}`
+//! `last_evaluated_key`. Filter `sim-id` lists `GET /port_mappings/sims/{sim_id}`
 //! and filter `imsi` lists `GET /port_mappings/subscribers/{imsi}` (entries created by IMSI
 //! only), in one page; those two answer 404 when there are no entries, which is an empty list.
+//! Any other filter key is refused (`invalid-input`, field `filters.KEY`).
 //!
 //! # Errors
 //!
@@ -60,8 +62,7 @@
 //! the error variant of the HTTP status, with the message and the code kept.
 //!
 //! Invented where the facts are silent: the kind name `port-mapping`; refusing `service` with an
-//! IMSI; accepting a SIM id as `parent-id`; the `sim-id` / `imsi` filter names; not clamping
-//! `limit` (Soracom states no maximum).
+//! IMSI; the `sim-id` / `imsi` filter names; not clamping `limit` (Soracom states no maximum).
 
 mod api;
 mod catalog;
@@ -70,73 +71,11 @@ mod mappings;
 mod records;
 mod spec;
 
-use portico_adapter_sdk::{
-    Adapter, Description, Gateways, Json, Locator, Mapping, MappingPage, MappingSpec, Mappings,
-    Operation, Operations, Outcome, Peers, Query, Result, SecretInput, Tunnels,
-};
-
-use crate::catalog::CATALOGUE;
-
-/// The Soracom Napter adapter.
-pub struct SoracomNapter;
-
-impl Adapter for SoracomNapter {
-    fn describe() -> Description {
-        describe::description()
-    }
-}
-
-/// Napter has no gateways.
-impl Gateways for SoracomNapter {}
-
-/// Napter has no tunnels.
-impl Tunnels for SoracomNapter {}
-
-/// Napter has no peers.
-impl Peers for SoracomNapter {}
-
-impl Mappings for SoracomNapter {
-    fn list(query: Query) -> Result<MappingPage> {
-        mappings::list(query)
-    }
-    fn get(target: Locator) -> Result<Mapping> {
-        mappings::get(target)
-    }
-    fn create(spec: MappingSpec) -> Result<Mapping> {
-        mappings::create(spec)
-    }
-    fn update(target: Locator, _spec: MappingSpec) -> Result<Mapping> {
-        mappings::update(target)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        mappings::delete(target)
-    }
-}
-
-impl Operations for SoracomNapter {
-    fn catalog() -> Vec<Operation> {
-        CATALOGUE.catalog()
-    }
-
-    /// No operation takes secret inputs; the body is sent as written.
-    fn invoke(
-        name: String,
-        params: Vec<(String, String)>,
-        body: Option<Json>,
-        cursor: Option<String>,
-        _secrets: Vec<SecretInput>,
-    ) -> Result<Outcome> {
-        CATALOGUE.invoke(
-            &api::api()?,
-            &name,
-            &params,
-            body.as_deref(),
-            cursor.as_deref(),
-        )
-    }
-}
-
-portico_adapter_sdk::export!(SoracomNapter);
+portico_adapter_sdk::export!(SoracomNapter {
+    describe: describe::description,
+    mappings: mappings::MAPPINGS,
+    operations: catalog::CATALOGUE,
+});
 
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,36 @@
 //! The mapping noun: Napter port mappings (On-Demand Remote Access entries).
+//!
+//! Entries are top-level (a SIM is named with the `sim-id` filter, not as a parent), cannot be
+//! changed, have no labels and no name: a create whose outcome is unknown cannot be looked up,
+//! and the error says so.
 
 use portico_adapter_sdk::serde_json::Value;
 use portico_adapter_sdk::{
-    Error, Locator, Mapping, MappingPage, MappingSpec, Query, Result, cursor, error, json,
+    Error, Locator, Mapping, MappingPage, MappingSpec, NounDef, Query, Result, cursor, error, json,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::api;
-use crate::catalog::{CREATE, DELETE, LIST, LIST_FOR_SIM, LIST_FOR_SUBSCRIBER};
+use crate::catalog::{CATALOGUE, CREATE, DELETE, LIST, LIST_FOR_SIM, LIST_FOR_SUBSCRIBER};
 use crate::records::{self, EntryId};
-use crate::spec;
+use crate::spec::{self, KIND};
+
+/// The mapping noun: list, get, create and delete.
+pub const MAPPINGS: NounDef<Mapping> = NounDef::top_level()
+    .kinds(&[(
+        KIND,
+        "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up \
+         to 8 hours",
+    )])
+    .filters(&[
+        ("sim-id", "entries created for this SIM id (one page)"),
+        ("imsi", "entries created for this IMSI (one page)"),
+    ])
+    .unsupported_note("Soracom Napter cannot change an entry: delete it and create a new one")
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_delete(delete);
 
 /// Most pages a lookup by id walks before giving up, as a guard against a key that never ends.
 const MAX_LOOKUP_PAGES: usize = 1000;
@@ -28,37 +49,42 @@ enum Filter {
     Imsi(String),
 }
 
-/// Read the query's filters: `sim-id` (or the parent id) or `imsi`, at most one of them.
+/// Read the query's filters: `sim-id` or `imsi`, at most one of them (the SDK has refused any
+/// other key).
 fn filter(query: &Query) -> Result<Filter> {
-    let mut sim = json::non_blank(query.parent_id.as_deref()).map(|s| s.trim().to_owned());
+    let mut sim: Option<String> = None;
     let mut imsi = None;
     for (key, value) in &query.filters {
+        let key = key.trim();
         let value = value.trim();
         if value.is_empty() {
-            return Err(error::invalid_input(format!(
-                "filter `{key}` needs a value"
-            )));
+            return Err(error::invalid_input_field(
+                format!("filters.{key}"),
+                format!("filter `{key}` needs a value"),
+            ));
         }
-        match key.trim() {
+        match key {
             "sim-id" => {
                 if sim.as_deref().is_some_and(|s| s != value) {
-                    return Err(error::invalid_input(format!(
-                        "filter `sim-id` `{value}` differs from the parent `{}`",
-                        sim.as_deref().unwrap_or_default()
-                    )));
+                    return Err(error::invalid_input_field(
+                        "filters.sim-id",
+                        "filter `sim-id` is given twice with different values",
+                    ));
                 }
                 sim = Some(value.to_owned());
             }
             "imsi" => imsi = Some(value.to_owned()),
             other => {
-                return Err(error::invalid_input(format!(
-                    "unknown filter `{other}` (known: sim-id, imsi)"
-                )));
+                return Err(error::invalid_input_field(
+                    format!("filters.{other}"),
+                    format!("unknown filter `{other}` (known: sim-id, imsi)"),
+                ));
             }
         }
     }
     match (sim, imsi) {
-        (Some(_), Some(_)) => Err(error::invalid_input(
+        (Some(_), Some(_)) => Err(error::invalid_input_field(
+            "filters.imsi",
             "filters `sim-id` and `imsi` cannot be combined: give one of them",
         )),
         (Some(sim), None) => Ok(Filter::Sim(sim)),
@@ -68,8 +94,7 @@ fn filter(query: &Query) -> Result<Filter> {
 }
 
 /// One page of entries: all of them page by page, or those of one SIM or IMSI in one page.
-pub fn list(query: Query) -> Result<MappingPage> {
-    spec::check_kind(query.kind.as_deref())?;
+fn list(query: Query) -> Result<MappingPage> {
     let cursor = json::non_blank(query.page.cursor.as_deref());
     match filter(&query)? {
         Filter::All => {
@@ -87,7 +112,8 @@ pub fn list(query: Query) -> Result<MappingPage> {
         }
         filtered => {
             if cursor.is_some() {
-                return Err(error::invalid_input(
+                return Err(error::invalid_input_field(
+                    "cursor",
                     "a `cursor` does not apply to a list filtered by `sim-id` or `imsi`: \
                      those lists have one page",
                 ));
@@ -115,36 +141,27 @@ fn list_page(limit: Option<u32>, key: Option<&str>) -> Result<(Vec<Value>, Optio
     if let Some(key) = key {
         params.push(("last_evaluated_key", key));
     }
-    let response = api::send(LIST, &params, None)?;
+    let response = CATALOGUE.send(LIST, &params, None)?;
     Ok((
-        api::array(&response, "the port mapping list")?,
+        json::array(response.json()?, "port mapping list")?,
         api::next_key(&response),
     ))
 }
 
 /// The entries of one SIM or IMSI; the API answers 404 when there are none.
 fn list_for(op: &str, param: &str, value: &str) -> Result<Vec<Value>> {
-    match api::send(op, &[(param, value)], None) {
-        Ok(response) => api::array(&response, "the port mapping list"),
+    match CATALOGUE.call(op, &[(param, value)]) {
+        Ok(doc) => json::array(doc, "port mapping list"),
         Err(Error::NotFound(_)) => Ok(Vec::new()),
         Err(other) => Err(other),
     }
 }
 
-/// Find an entry by its endpoint: among the SIM's entries when the locator names a parent,
-/// else by walking every page of the full list.
-pub fn get(target: Locator) -> Result<Mapping> {
-    spec::check_kind(target.kind.as_deref())?;
+/// Find an entry by its endpoint, walking every page of the full list (Napter has no GET by
+/// id).
+fn get(target: Locator) -> Result<Mapping> {
     let id = EntryId::parse(&target.id)?;
     let matches = |doc: &&Value| EntryId::of(doc).as_ref() == Some(&id);
-    if let Some(sim) = json::non_blank(target.parent_id.as_deref()) {
-        let docs = list_for(LIST_FOR_SIM, "sim_id", sim.trim())?;
-        return docs
-            .iter()
-            .find(matches)
-            .map(records::mapping)
-            .ok_or_else(|| not_found(&id));
-    }
     let mut key: Option<String> = None;
     for _ in 0..MAX_LOOKUP_PAGES {
         let (docs, next) = list_page(None, key.as_deref())?;
@@ -168,10 +185,9 @@ fn not_found(id: &EntryId) -> Error {
 }
 
 /// Create an entry: the spec is checked completely before the request goes out.
-pub fn create(spec: MappingSpec) -> Result<Mapping> {
+fn create(spec: MappingSpec) -> Result<Mapping> {
     let request = spec::parse(&spec)?;
-    let response = api::send(CREATE, &[], Some(&request.body()))?;
-    let doc = response.json()?;
+    let doc = CATALOGUE.call_with_body(CREATE, &[], &request.body())?;
     if EntryId::of(&doc).is_none() {
         return Err(error::provider(
             "Soracom answered the create request without the entry's ipAddress and port",
@@ -180,21 +196,11 @@ pub fn create(spec: MappingSpec) -> Result<Mapping> {
     Ok(records::mapping(&doc))
 }
 
-/// Napter entries cannot be changed.
-pub fn update(target: Locator) -> Result<Mapping> {
-    Err(Error::Unsupported(format!(
-        "mapping.update is not supported: Soracom Napter cannot change an entry; delete \
-         `{}` and create a new one",
-        target.id.trim()
-    )))
-}
-
 /// Delete an entry by its endpoint.
-pub fn delete(target: Locator) -> Result<()> {
-    spec::check_kind(target.kind.as_deref())?;
+fn delete(target: Locator) -> Result<()> {
     let id = EntryId::parse(&target.id)?;
     let port = id.port_text();
-    api::send(
+    CATALOGUE.send(
         DELETE,
         &[
             ("ip_address", id.ip_address.as_str()),
@@ -233,20 +239,19 @@ mod tests {
             Filter::Sim("89".into())
         );
         assert_eq!(
-            filter(&query(Some("89"), &[])).unwrap(),
+            filter(&query(None, &[("sim-id", "89"), ("sim-id", "89")])).unwrap(),
             Filter::Sim("89".into())
         );
-        assert_eq!(
-            filter(&query(Some("89"), &[("sim-id", "89")])).unwrap(),
-            Filter::Sim("89".into())
-        );
+        // Entries are top-level: a SIM is a filter, and a parent id is refused before `filter`.
+        let err = MAPPINGS.list(query(Some("89"), &[])).unwrap_err();
+        assert_eq!(err.field(), Some("parent-id"));
         assert_eq!(
             filter(&query(None, &[("imsi", "4401")])).unwrap(),
             Filter::Imsi("4401".into())
         );
         for (parent, filters, field) in [
             (None, &[("sim-id", "1"), ("imsi", "2")][..], "`imsi`"),
-            (Some("1"), &[("sim-id", "2")][..], "`sim-id`"),
+            (None, &[("sim-id", "1"), ("sim-id", "2")][..], "`sim-id`"),
             (None, &[("status", "x")][..], "`status`"),
             (None, &[("imsi", " ")][..], "`imsi`"),
         ] {

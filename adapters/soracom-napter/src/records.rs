@@ -87,7 +87,8 @@ fn number(value: &Value) -> Option<i64> {
 
 /// A mapping record. `source` is where clients connect (`hostname:port` when Soracom gave a
 /// hostname, else the endpoint), `destination` the device in the create syntax
-/// (`sim:<simId>:<port>` or `imsi:<imsi>:<port>`), `parent-id` the SIM id.
+/// (`sim:<simId>:<port>` or `imsi:<imsi>:<port>`). Entries are top-level, so there is no
+/// `parent-id`: the SIM is in `destination`.
 pub fn mapping(doc: &Value) -> Mapping {
     let entry = EntryId::of(doc);
     let id = entry
@@ -119,7 +120,7 @@ pub fn mapping(doc: &Value) -> Mapping {
     };
     Mapping {
         id,
-        parent_id: sim_id,
+        parent_id: None,
         kind: KIND.to_owned(),
         name: None,
         state,
@@ -127,6 +128,7 @@ pub fn mapping(doc: &Value) -> Mapping {
         source,
         destination,
         allowed_networks: strings_at(doc, "/source/ipRanges"),
+        labels: Vec::new(),
         expires_at: doc.get("expiredTime").and_then(number).map(rfc3339_from_ms),
         created_at: doc.get("createdTime").and_then(number).map(rfc3339_from_ms),
         raw: doc.to_string(),
@@ -211,7 +213,8 @@ mod tests {
         });
         let m = mapping(&doc);
         assert_eq!(m.id, "203.0.113.9:40001");
-        assert_eq!(m.parent_id.as_deref(), Some("8942"));
+        // Contract 0.2.0: entries are top-level; the SIM is in the destination.
+        assert_eq!(m.parent_id, None);
         assert_eq!(m.kind, "port-mapping");
         assert_eq!(
             (m.state, m.provider_state.as_str()),

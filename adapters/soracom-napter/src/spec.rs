@@ -85,27 +85,33 @@ impl Create {
 
 /// Check a mapping spec and turn it into a create request.
 pub fn parse(spec: &MappingSpec) -> Result<Create> {
-    check_kind(spec.kind.as_deref())?;
     if let Some(name) = sdk_json::non_blank(spec.name.as_deref()) {
-        return Err(error::invalid_input(format!(
-            "`name` is not supported: Napter entries have no name (got `{name}`)"
-        )));
+        return Err(error::invalid_input_field(
+            "name",
+            format!("`name` is not supported: Napter entries have no name (got `{name}`)"),
+        ));
     }
     if let Some(source) = sdk_json::non_blank(spec.source.as_deref()) {
-        return Err(error::invalid_input(format!(
-            "`source` is not supported: Soracom assigns the public endpoint (got `{source}`); \
+        return Err(error::invalid_input_field(
+            "source",
+            format!(
+                "`source` is not supported: Soracom assigns the public endpoint (got `{source}`); \
              restrict who may connect with `allowed-networks`"
-        )));
+            ),
+        ));
     }
     let properties = sdk_json::parse_object(&spec.properties, "properties")?;
     if let Some(key) = properties
         .keys()
         .find(|key| !PROPERTY_KEYS.contains(&key.as_str()))
     {
-        return Err(error::invalid_input(format!(
-            "unknown key `{key}` in `properties` (known: {})",
-            PROPERTY_KEYS.join(", ")
-        )));
+        return Err(error::invalid_input_field(
+            format!("properties/{key}"),
+            format!(
+                "unknown key `{key}` in `properties` (known: {})",
+                PROPERTY_KEYS.join(", ")
+            ),
+        ));
     }
 
     let destination = sdk_json::non_blank(spec.destination.as_deref())
@@ -123,9 +129,6 @@ pub fn parse(spec: &MappingSpec) -> Result<Create> {
             ports.push(("destination", port));
         }
     }
-    if let Some(parent) = sdk_json::non_blank(spec.parent_id.as_deref()) {
-        sims.push(("parent-id", parent.trim().to_owned()));
-    }
     if let Some(sim) = string_property(&properties, "simId")? {
         sims.push(("properties.simId", sim));
     }
@@ -133,7 +136,7 @@ pub fn parse(spec: &MappingSpec) -> Result<Create> {
         imsis.push(("properties.imsi", imsi));
     }
     if let Some(port) = properties.get("port") {
-        ports.push(("properties.port", parse_port(port)?));
+        ports.push(("properties.port", parse_port(port, "properties/port")?));
     }
     let sim = agree(&sims, "SIM id")?;
     let imsi = agree(&imsis, "IMSI")?;
@@ -142,35 +145,40 @@ pub fn parse(spec: &MappingSpec) -> Result<Create> {
     let service = string_property(&properties, "service")?
         .map(|s| match s.as_str() {
             "air" | "arc" => Ok(s),
-            other => Err(error::invalid_input(format!(
-                "`service` must be `air` or `arc`, got `{other}`"
-            ))),
+            other => Err(error::invalid_input_field(
+                "properties/service",
+                format!("`service` must be `air` or `arc`, got `{other}`"),
+            )),
         })
         .transpose()?;
     let target = match (sim, imsi) {
         (Some(_), Some(_)) => {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "destination",
                 "`destination` names both a SIM id and an IMSI: give one of them",
             ));
         }
         (Some(sim_id), None) => Target::Sim { sim_id, service },
         (None, Some(imsi)) => {
             if service.is_some() {
-                return Err(error::invalid_input(
+                return Err(error::invalid_input_field(
+                    "properties/service",
                     "`service` applies only to a SIM id (`sim:<simId>`), not to an IMSI",
                 ));
             }
             Target::Imsi(imsi)
         }
         (None, None) => {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "destination",
                 "missing `destination`: give `sim:<simId>[:port]` or `imsi:<imsi>[:port]` \
                  (or `properties.simId` / `properties.imsi`)",
             ));
         }
     };
     let port = port.ok_or_else(|| {
-        error::invalid_input(
+        error::invalid_input_field(
+            "destination",
             "missing `port`: give the device port in `destination` (`sim:<simId>:<port>`) or \
              as `properties.port`",
         )
@@ -194,16 +202,6 @@ pub fn parse(spec: &MappingSpec) -> Result<Create> {
     })
 }
 
-/// Refuse a `kind` other than [`KIND`].
-pub fn check_kind(kind: Option<&str>) -> Result<()> {
-    match sdk_json::non_blank(kind).map(str::trim) {
-        Some(kind) if kind != KIND => Err(error::invalid_input(format!(
-            "`kind` of a mapping must be `{KIND}`, got `{kind}`"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 enum Device {
     Sim(String),
     Imsi(String),
@@ -218,9 +216,12 @@ struct Destination {
 fn parse_destination(text: &str) -> Result<Destination> {
     let text = text.trim();
     let invalid = || {
-        error::invalid_input(format!(
-            "`destination` must be `sim:<simId>[:port]` or `imsi:<imsi>[:port]`, got `{text}`"
-        ))
+        error::invalid_input_field(
+            "destination",
+            format!(
+                "`destination` must be `sim:<simId>[:port]` or `imsi:<imsi>[:port]`, got `{text}`"
+            ),
+        )
     };
     let (scheme, rest) = text.split_once(':').ok_or_else(invalid)?;
     let (id, port) = match rest.split_once(':') {
@@ -237,7 +238,7 @@ fn parse_destination(text: &str) -> Result<Destination> {
         _ => return Err(invalid()),
     };
     let port = port
-        .map(|p| parse_port(&Value::String(p.to_owned())))
+        .map(|p| parse_port(&Value::String(p.to_owned()), "destination"))
         .transpose()?;
     Ok(Destination { device, port })
 }
@@ -251,9 +252,12 @@ fn agree<T: Clone + PartialEq + std::fmt::Display>(
         return Ok(None);
     };
     if let Some((field, other)) = values.iter().find(|(_, v)| v != first) {
-        return Err(error::invalid_input(format!(
-            "`{first_field}` and `{field}` name different {what}s (`{first}` and `{other}`)"
-        )));
+        return Err(error::invalid_input_field(
+            field.replace('.', "/"),
+            format!(
+                "`{first_field}` and `{field}` name different {what}s (`{first}` and `{other}`)"
+            ),
+        ));
     }
     Ok(Some(first.clone()))
 }
@@ -264,9 +268,10 @@ fn string_property(properties: &Map<String, Value>, key: &str) -> Result<Option<
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
-        Some(other) => Err(error::invalid_input(format!(
-            "`{key}` must be a string, got `{other}`"
-        ))),
+        Some(other) => Err(error::invalid_input_field(
+            format!("properties/{key}"),
+            format!("`{key}` must be a string, got `{other}`"),
+        )),
     }
 }
 
@@ -288,16 +293,19 @@ fn whole_number(value: &Value) -> Option<i128> {
     }
 }
 
-/// A device port, 1..=65535.
-fn parse_port(value: &Value) -> Result<u16> {
+/// A device port, 1..=65535, given in `field`.
+fn parse_port(value: &Value, field: &str) -> Result<u16> {
     whole_number(value)
         .and_then(|n| u16::try_from(n).ok())
         .filter(|port| *port != 0)
         .ok_or_else(|| {
-            error::invalid_input(format!(
-                "`port` must be a whole number from 1 to 65535, got `{}`",
-                shown(value)
-            ))
+            error::invalid_input_field(
+                field,
+                format!(
+                    "`port` must be a whole number from 1 to 65535, got `{}`",
+                    shown(value)
+                ),
+            )
         })
 }
 
@@ -307,11 +315,14 @@ fn parse_duration(value: &Value) -> Result<u64> {
         .and_then(|n| u64::try_from(n).ok())
         .filter(|secs| (1..=MAX_DURATION_SECS).contains(secs))
         .ok_or_else(|| {
-            error::invalid_input(format!(
-                "`duration` must be a whole number of seconds from 1 to {MAX_DURATION_SECS} \
-                 (8 hours), got `{}`",
-                shown(value)
-            ))
+            error::invalid_input_field(
+                "properties/duration",
+                format!(
+                    "`duration` must be a whole number of seconds from 1 to {MAX_DURATION_SECS} \
+                     (8 hours), got `{}`",
+                    shown(value)
+                ),
+            )
         })
 }
 
@@ -320,9 +331,10 @@ fn parse_tls_required(value: &Value) -> Result<bool> {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if s.trim() == "true" => Ok(true),
         Value::String(s) if s.trim() == "false" => Ok(false),
-        other => Err(error::invalid_input(format!(
-            "`tlsRequired` must be true or false, got `{other}`"
-        ))),
+        other => Err(error::invalid_input_field(
+            "properties/tlsRequired",
+            format!("`tlsRequired` must be true or false, got `{other}`"),
+        )),
     }
 }
 
@@ -337,9 +349,10 @@ fn shown(value: &Value) -> String {
 pub fn check_cidr(text: &str) -> Result<String> {
     let cidr = text.trim();
     let invalid = |why: &str| {
-        error::invalid_input(format!(
-            "`allowed-networks` entry `{cidr}` is not a CIDR: {why}"
-        ))
+        error::invalid_input_field(
+            "allowed-networks",
+            format!("`allowed-networks` entry `{cidr}` is not a CIDR: {why}"),
+        )
     };
     let (address, prefix) = cidr
         .split_once('/')
@@ -372,6 +385,8 @@ mod tests {
             source: None,
             destination: destination.map(str::to_owned),
             allowed_networks: networks.iter().map(|s| (*s).to_owned()).collect(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: properties.to_owned(),
             secrets: Vec::new(),
         }
@@ -422,9 +437,8 @@ mod tests {
     }
 
     #[test]
-    fn parent_id_is_a_sim_id() {
-        let mut s = spec(None, r#"{"port": 8080}"#, &[]);
-        s.parent_id = Some("8942".into());
+    fn a_sim_is_named_in_the_destination_not_as_a_parent() {
+        let mut s = spec(None, r#"{"port": 8080, "simId": "8942"}"#, &[]);
         s.kind = Some("port-mapping".into());
         assert_eq!(
             parse(&s).unwrap().body(),
@@ -435,8 +449,13 @@ mod tests {
         s.destination = Some("sim:9999:8080".into());
         assert_eq!(
             refused(&s),
-            "`destination` and `parent-id` name different SIM ids (`9999` and `8942`)"
+            "`destination` and `properties.simId` name different SIM ids (`9999` and `8942`)"
         );
+        // Entries are top-level (contract 0.2.0): a parent id is refused before parsing.
+        s.destination = None;
+        s.parent_id = Some("8942".into());
+        let err = crate::mappings::MAPPINGS.create(s).unwrap_err();
+        assert_eq!(err.field(), Some("parent-id"));
     }
 
     #[test]
@@ -517,9 +536,11 @@ mod tests {
                 "{destination:?} {properties} {networks:?}: {message}"
             );
         }
+        // The SDK refuses an undeclared kind before the adapter parses anything.
         let mut s = spec(Some("sim:1:22"), "", &[]);
         s.kind = Some("route".into());
-        assert!(refused(&s).contains("`kind`"));
+        let err = crate::mappings::MAPPINGS.create(s).unwrap_err();
+        assert!(err.message().contains("`kind`"));
         let mut s = spec(Some("sim:1:22"), "", &[]);
         s.name = Some("ssh".into());
         assert!(refused(&s).contains("`name`"));

@@ -2,60 +2,28 @@
 //! test host): which requests go out, with which bodies, and how answers become records and
 //! errors.
 
-use portico_adapter_sdk::http::{Response, WireRequest};
-use portico_adapter_sdk::serde_json::{self, Value, json};
+use portico_adapter_sdk::http::Response;
+use portico_adapter_sdk::serde_json::{Value, json};
 use portico_adapter_sdk::testing::{self, MockGuard, empty_response, json_response};
-use portico_adapter_sdk::{
-    Adapter, Error, Gateways, Locator, MappingSpec, Mappings, Noun, Operations, Page, Query, State,
-};
+use portico_adapter_sdk::{Body, Error, Locator, MappingSpec, Noun, Page, Query, State};
 
 use crate::SoracomNapter;
+use crate::mappings::MAPPINGS;
 
 const BASE: &str = "https://api.soracom.io/v1";
 
 /// Answer requests with `route(method, path-and-query, body)`; checks every request names the
 /// `soracom` credential and sets no credential header itself.
-fn fake(mut route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
-    testing::mock_http(move |request: &WireRequest| {
-        assert_eq!(
-            request.credential.as_deref(),
-            Some("soracom"),
-            "{}",
-            request.url
-        );
-        assert!(
-            !request.headers.iter().any(|(name, _)| {
-                let name = name.to_ascii_lowercase();
-                name.starts_with("x-soracom") || name == "authorization"
-            }),
-            "the adapter must not set credential headers: {:?}",
-            request.headers
-        );
-        let path = request.url.strip_prefix(BASE).unwrap_or(&request.url);
-        let body = request
-            .body
-            .as_ref()
-            .map(|b| serde_json::from_slice(b).unwrap());
-        Ok(route(&request.method, path, body))
-    })
+fn fake(route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
+    testing::fake_api(BASE, Some("soracom"), route)
 }
 
 fn requests() -> Vec<String> {
-    testing::sent()
-        .into_iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.method,
-                r.url.strip_prefix(BASE).unwrap_or(&r.url)
-            )
-        })
-        .collect()
+    testing::requests(BASE)
 }
 
 fn body_of(index: usize) -> Value {
-    let request = &testing::sent()[index];
-    serde_json::from_slice(request.body.as_deref().unwrap()).unwrap()
+    testing::body_of(index)
 }
 
 fn entry(ip: &str, port: u16, sim: &str, device_port: u16) -> Value {
@@ -112,6 +80,8 @@ fn spec(destination: Option<&str>, properties: &str, networks: &[&str]) -> Mappi
         source: None,
         destination: destination.map(str::to_owned),
         allowed_networks: networks.iter().map(|s| (*s).to_owned()).collect(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: properties.to_owned(),
         secrets: Vec::new(),
     }
@@ -119,10 +89,14 @@ fn spec(destination: Option<&str>, properties: &str, networks: &[&str]) -> Mappi
 
 #[test]
 fn describe_offers_only_mappings() {
-    let d = SoracomNapter::describe();
-    assert_eq!(d.nouns, [Noun::Mapping]);
-    assert_eq!(SoracomNapter::catalog().len(), 6);
-    let err = <SoracomNapter as Gateways>::list(query(&[], None, None)).unwrap_err();
+    let d = SoracomNapter::ADAPTER.describe();
+    let nouns: Vec<Noun> = d.nouns.iter().map(|n| n.noun).collect();
+    assert_eq!(nouns, [Noun::Mapping]);
+    assert_eq!(SoracomNapter::ADAPTER.operations.catalog().len(), 6);
+    let err = SoracomNapter::ADAPTER
+        .gateways
+        .list(query(&[], None, None))
+        .unwrap_err();
     assert!(matches!(err, Error::Unsupported(_)));
 }
 
@@ -135,12 +109,13 @@ fn create_by_sim_posts_destination_sim_id() {
         doc["source"] = body["source"].clone();
         json_response(201, &doc)
     });
-    let created = <SoracomNapter as Mappings>::create(spec(
-        Some("sim:8942:22"),
-        r#"{"service": "air", "duration": 1800, "tlsRequired": true}"#,
-        &["198.51.100.0/24", "2001:db8::/48"],
-    ))
-    .unwrap();
+    let created = MAPPINGS
+        .create(spec(
+            Some("sim:8942:22"),
+            r#"{"service": "air", "duration": 1800, "tlsRequired": true}"#,
+            &["198.51.100.0/24", "2001:db8::/48"],
+        ))
+        .unwrap();
     assert_eq!(
         body_of(0),
         json!({
@@ -163,7 +138,8 @@ fn create_by_sim_posts_destination_sim_id() {
         created.allowed_networks,
         ["198.51.100.0/24", "2001:db8::/48"]
     );
-    assert_eq!(created.parent_id.as_deref(), Some("8942"));
+    // Contract 0.2.0: entries are top-level; the SIM is in the destination.
+    assert_eq!(created.parent_id, None);
 }
 
 #[test]
@@ -179,12 +155,9 @@ fn create_by_imsi_posts_destination_imsi() {
             }),
         )
     });
-    let created = <SoracomNapter as Mappings>::create(spec(
-        Some("imsi:440101234567890"),
-        r#"{"port": 8080}"#,
-        &[],
-    ))
-    .unwrap();
+    let created = MAPPINGS
+        .create(spec(Some("imsi:440101234567890"), r#"{"port": 8080}"#, &[]))
+        .unwrap();
     assert_eq!(
         body_of(0),
         json!({"destination": {"imsi": "440101234567890", "port": 8080}})
@@ -225,7 +198,8 @@ fn create_rejects_bad_specs_before_sending() {
         (Some("sim:1:22"), r#"{"service": "beam"}"#, &[], "`service`"),
     ];
     for (destination, properties, networks, field) in cases {
-        let err = <SoracomNapter as Mappings>::create(spec(*destination, properties, networks))
+        let err = MAPPINGS
+            .create(spec(*destination, properties, networks))
             .unwrap_err();
         let Error::InvalidInput(problem) = &err else {
             panic!("expected invalid-input, got {err:?}");
@@ -257,17 +231,19 @@ fn list_pages_with_limit_and_last_evaluated_key() {
             other => panic!("unexpected {other}"),
         }
     });
-    let first = <SoracomNapter as Mappings>::list(query(&[], Some(2), None)).unwrap();
+    let first = MAPPINGS.list(query(&[], Some(2), None)).unwrap();
     let ids: Vec<&str> = first.items.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["203.0.113.1:40001", "203.0.113.1:40002"]);
     let cursor = first.next.expect("a next cursor");
-    let second = <SoracomNapter as Mappings>::list(query(&[], Some(2), Some(cursor))).unwrap();
+    let second = MAPPINGS.list(query(&[], Some(2), Some(cursor))).unwrap();
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.items[0].destination.as_deref(), Some("sim:c:80"));
     assert_eq!(second.next, None);
     assert_eq!(requests().len(), 2);
 
-    let err = <SoracomNapter as Mappings>::list(query(&[], None, Some("!!".into()))).unwrap_err();
+    let err = MAPPINGS
+        .list(query(&[], None, Some("!!".into())))
+        .unwrap_err();
     assert!(err.message().contains("cursor"));
     assert_eq!(requests().len(), 2);
 }
@@ -286,27 +262,33 @@ fn list_by_sim_and_imsi_turns_404_into_empty() {
             other => panic!("unexpected {other}"),
         }
     });
-    let by_sim =
-        <SoracomNapter as Mappings>::list(query(&[("sim-id", "8942")], None, None)).unwrap();
+    let by_sim = MAPPINGS
+        .list(query(&[("sim-id", "8942")], None, None))
+        .unwrap();
     assert_eq!(by_sim.items.len(), 1);
     assert_eq!(by_sim.next, None);
+    // Contract 0.2.0: entries are top-level; a SIM is named with the `sim-id` filter.
     let mut by_parent = query(&[], None, None);
     by_parent.parent_id = Some("none".into());
-    assert!(
-        <SoracomNapter as Mappings>::list(by_parent)
-            .unwrap()
-            .items
-            .is_empty()
+    assert_eq!(
+        MAPPINGS.list(by_parent).unwrap_err().field(),
+        Some("parent-id")
     );
-    let by_imsi =
-        <SoracomNapter as Mappings>::list(query(&[("imsi", "440101234567890")], None, None))
-            .unwrap();
+    let by_none = MAPPINGS
+        .list(query(&[("sim-id", "none")], None, None))
+        .unwrap();
+    assert!(by_none.items.is_empty());
+    let by_imsi = MAPPINGS
+        .list(query(&[("imsi", "440101234567890")], None, None))
+        .unwrap();
     assert!(by_imsi.items.is_empty());
-    let err = <SoracomNapter as Mappings>::list(query(&[("imsi", "bad")], None, None)).unwrap_err();
+    let err = MAPPINGS
+        .list(query(&[("imsi", "bad")], None, None))
+        .unwrap_err();
     assert!(matches!(&err, Error::Provider(p) if p.code.as_deref() == Some("COM0001")));
-    let err =
-        <SoracomNapter as Mappings>::list(query(&[("sim-id", "8942")], None, Some("e30".into())))
-            .unwrap_err();
+    let err = MAPPINGS
+        .list(query(&[("sim-id", "8942")], None, Some("e30".into())))
+        .unwrap_err();
     assert!(err.message().contains("`cursor`"));
     assert_eq!(requests().len(), 4);
 }
@@ -323,10 +305,9 @@ fn get_walks_the_pages_and_reports_not_found() {
             expired["expired"] = json!(true);
             page(vec![expired], None)
         }
-        "/port_mappings/sims/b" => page(vec![entry("203.0.113.1", 40002, "b", 22)], None),
         other => panic!("unexpected {other}"),
     });
-    let found = <SoracomNapter as Mappings>::get(locator("203.0.113.1:40002", None)).unwrap();
+    let found = MAPPINGS.get(locator("203.0.113.1:40002", None)).unwrap();
     assert_eq!(found.id, "203.0.113.1:40002");
     assert_eq!(
         (found.state, found.provider_state.as_str()),
@@ -334,19 +315,22 @@ fn get_walks_the_pages_and_reports_not_found() {
     );
     assert_eq!(requests().len(), 2);
 
-    let err = <SoracomNapter as Mappings>::get(locator("203.0.113.1:49999", None)).unwrap_err();
+    let err = MAPPINGS
+        .get(locator("203.0.113.1:49999", None))
+        .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert!(err.message().contains("203.0.113.1:49999"));
 
-    let by_parent =
-        <SoracomNapter as Mappings>::get(locator("203.0.113.1:40002", Some("b"))).unwrap();
-    assert_eq!(by_parent.state, State::Available);
-    assert_eq!(requests().last().unwrap(), "GET /port_mappings/sims/b");
+    // Contract 0.2.0: entries are top-level; a parent id is refused before any request.
+    let err = MAPPINGS
+        .get(locator("203.0.113.1:40002", Some("b")))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("parent-id"));
 
-    let err = <SoracomNapter as Mappings>::get(locator("nope", None)).unwrap_err();
+    let err = MAPPINGS.get(locator("nope", None)).unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
     assert!(err.message().contains("`id`"));
-    assert_eq!(requests().len(), 5);
+    assert_eq!(requests().len(), 4);
 }
 
 #[test]
@@ -356,22 +340,25 @@ fn delete_by_endpoint_and_update_is_unsupported() {
         ("DELETE", _) => soracom_error(404, "PMA0001", "No such port mapping"),
         other => panic!("unexpected {other:?}"),
     });
-    <SoracomNapter as Mappings>::delete(locator("203.0.113.1:40001", None)).unwrap();
-    let err = <SoracomNapter as Mappings>::delete(locator("203.0.113.1:40009", None)).unwrap_err();
+    MAPPINGS.delete(locator("203.0.113.1:40001", None)).unwrap();
+    let err = MAPPINGS
+        .delete(locator("203.0.113.1:40009", None))
+        .unwrap_err();
     let Error::NotFound(problem) = &err else {
         panic!("expected not-found, got {err:?}");
     };
     assert_eq!(problem.message, "No such port mapping");
     assert_eq!(problem.code.as_deref(), Some("PMA0001"));
     assert_eq!(problem.status, Some(404));
-    let err = <SoracomNapter as Mappings>::delete(locator("203.0.113.1", None)).unwrap_err();
+    let err = MAPPINGS.delete(locator("203.0.113.1", None)).unwrap_err();
     assert!(err.message().contains("`id`"));
 
-    let err = <SoracomNapter as Mappings>::update(
-        locator("203.0.113.1:40001", None),
-        spec(Some("sim:1:22"), "", &[]),
-    )
-    .unwrap_err();
+    let err = MAPPINGS
+        .update(
+            locator("203.0.113.1:40001", None),
+            spec(Some("sim:1:22"), "", &[]),
+        )
+        .unwrap_err();
     let Error::Unsupported(message) = err else {
         panic!("expected unsupported");
     };
@@ -412,7 +399,7 @@ fn catalogue_invokes_all_six_operations() {
     });
     let invoke =
         |name: &str, params: &[(&str, &str)], body: Option<&str>, cursor: Option<String>| {
-            SoracomNapter::invoke(
+            SoracomNapter::ADAPTER.operations.invoke(
                 name.into(),
                 params
                     .iter()
@@ -427,7 +414,7 @@ fn catalogue_invokes_all_six_operations() {
     assert_eq!(first.status, 200);
     assert!(first.next.is_some());
     let second = invoke("listPortMappings", &[("limit", "1")], None, first.next).unwrap();
-    assert!(second.body.unwrap().contains("40002"));
+    assert!(second.body.unwrap().as_str().contains("40002"));
     assert_eq!(second.next, None);
     let created = invoke(
         "createPortMapping",
@@ -446,7 +433,7 @@ fn catalogue_invokes_all_six_operations() {
     .unwrap();
     assert_eq!(for_sim.status, 201);
     let listed = invoke("listPortMappingsForSim", &[("sim_id", "8942")], None, None).unwrap();
-    assert!(listed.body.unwrap().contains("40004"));
+    assert!(listed.body.unwrap().as_str().contains("40004"));
     let by_imsi = invoke(
         "listPortMappingsForSubscriber",
         &[("imsi", "4401")],
@@ -454,7 +441,7 @@ fn catalogue_invokes_all_six_operations() {
         None,
     )
     .unwrap();
-    assert_eq!(by_imsi.body.as_deref(), Some("[]"));
+    assert_eq!(by_imsi.body.as_ref().map(Body::as_str), Some("[]"));
     let deleted = invoke(
         "deletePortMapping",
         &[("ip_address", "203.0.113.1"), ("port", "40004")],
@@ -485,10 +472,12 @@ fn profile_settings_pick_the_endpoint() {
         Ok(json_response(200, &json!([])))
     });
     testing::set_config("endpoint", "http://127.0.0.1:4010/");
-    <SoracomNapter as Mappings>::list(query(&[], None, None)).unwrap();
+    MAPPINGS.list(query(&[], None, None)).unwrap();
     testing::set_config("endpoint", "");
     testing::set_config("coverage", "eu");
-    let err = <SoracomNapter as Mappings>::list(query(&[], None, None)).unwrap_err();
+    let err = MAPPINGS.list(query(&[], None, None)).unwrap_err();
     assert!(err.message().contains("`coverage`"));
     assert_eq!(testing::sent().len(), 1);
 }
+
+mod contract;

@@ -3,15 +3,16 @@
 //! Paths are relative to the `/v1` base URL. The noun code builds its requests from this table
 //! too, so path templates live in one place.
 
+use portico_adapter_sdk::Method;
 use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
 
 use crate::api;
 
-/// The catalogue; paginated operations continue through the `x-soracom-next-key` header.
-pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS).with_next_page(api::next_page);
-
-/// Operations whose JSON body is optional: invoked without one, they send `{}`.
-pub const OPTIONAL_BODY: [&str; 1] = ["openGate"];
+/// The catalogue, reached through the profile's Soracom endpoint; paginated operations continue
+/// through the `x-soracom-next-key` header.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS)
+    .with_api(api::api)
+    .with_next_page(api::next_page);
 
 const VPG_ID: ParamDef = ParamDef::path("vpg_id", "Id of the VPG.");
 const ROUTE_ID: ParamDef = ParamDef::path("route_id", "Id of the customer route.");
@@ -93,126 +94,126 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "createVirtualPrivateGateway",
-        "POST",
+        Method::Post,
         VPGS,
         "Create a VPG from {type (14, 15 or 242), placement, useInternetGateway, deviceSubnetCidrRange, tags}.",
         &[],
     ).with_body(true),
     OperationDef::new(
         "getVirtualPrivateGateway",
-        "GET",
+        Method::Get,
         VPG,
         "Read one VPG with its Gate, Junction, Canal, Direct and Door settings.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "createCustomerRoute",
-        "POST",
+        Method::Post,
         ROUTES,
         "Add a customer route {destinationCidr, target} to the VPG's routing table.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteCustomerRoute",
-        "DELETE",
+        Method::Delete,
         ROUTE,
         "Remove a customer route from the VPG's routing table.",
         &[VPG_ID, ROUTE_ID],
     ).with_body(false),
     OperationDef::new(
         "updateCustomerRoute",
-        "PUT",
+        Method::Put,
         ROUTE,
         "Change the target {target} of a customer route.",
         &[VPG_ID, ROUTE_ID],
     ).with_body(true),
     OperationDef::new(
         "releaseFixedPublicIpAddresses",
-        "DELETE",
+        Method::Delete,
         FIXED_IPS,
         "Disable the fixed global IP address option of the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "assignFixedPublicIpAddresses",
-        "POST",
+        Method::Post,
         FIXED_IPS,
         "Enable the fixed global IP address option of the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "closeGate",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/close",
         "Close Soracom Gate on the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "disableGatePrivacySeparator",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/disable_privacy_separator",
         "Turn off Gate's privacy separator (devices may talk to each other).",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "enableGatePrivacySeparator",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/enable_privacy_separator",
         "Turn on Gate's privacy separator (devices may not talk to each other).",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "openGate",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/open",
         "Open Soracom Gate on the VPG, optionally with {vxlanId, privacySeparatorEnabled} (body optional).",
         &[VPG_ID],
-    ).with_body(true),
+    ).with_default_body("{}"),
     OperationDef::new(
         "listGatePeers",
-        "GET",
+        Method::Get,
         GATE_PEERS,
         "List the Gate peers registered in the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "registerGatePeer",
-        "POST",
+        Method::Post,
         GATE_PEERS,
         "Register a Gate peer {outerIpAddress, innerIpAddress}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "unregisterGatePeer",
-        "DELETE",
+        Method::Delete,
         GATE_PEER,
         "Unregister a Gate peer by its outer IP address.",
         &[VPG_ID, OUTER_IP],
     ).with_body(false),
     OperationDef::new(
         "disableSimBasedRouting",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/disable",
         "Turn off SIM-based routing on the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "enableSimBasedRouting",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/enable",
         "Turn on SIM-based routing on the VPG (Gate must be open).",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "putSimBasedRoutingRoutes",
-        "PUT",
+        Method::Put,
         "/virtual_private_gateways/{vpg_id}/gate/routing/static/sims/routes",
         "Replace the SIM-based routes: a JSON object from SIM id to the router's LAN CIDR.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "setVirtualPrivateGatewayVxLanId",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/gate/set_vxlan_id",
         "Set the VXLAN id {vxlanId} Gate uses (1 to 16777215).",
         &[VPG_ID],
@@ -225,63 +226,66 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "putVirtualPrivateGatewayIpAddressMapEntry",
-        "POST",
+        Method::Post,
         IP_MAP,
         "Add or update an IP address map entry {key (IMSI), ipAddress}.",
         &[VPG_ID],
-    ).with_body(true),
+    )
+    .with_body(true)
+    // A put by key: sending it again leaves the same entry.
+    .idempotent(true),
     OperationDef::new(
         "deleteVirtualPrivateGatewayIpAddressMapEntry",
-        "DELETE",
+        Method::Delete,
         IP_MAP_ENTRY,
         "Delete an IP address map entry by its key (IMSI).",
         &[VPG_ID, KEY],
     ).with_body(false),
     OperationDef::new(
         "createMirroringPeer",
-        "POST",
+        Method::Post,
         MIRRORING_PEERS,
         "Add a Junction mirroring peer {ipAddress, protocol, enabled, description}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteMirroringPeer",
-        "DELETE",
+        Method::Delete,
         MIRRORING_PEER,
         "Remove a Junction mirroring peer.",
         &[VPG_ID, IPADDR],
     ).with_body(false),
     OperationDef::new(
         "updateMirroringPeer",
-        "PUT",
+        Method::Put,
         MIRRORING_PEER,
         "Change a Junction mirroring peer with a list of {key, value} attribute updates.",
         &[VPG_ID, IPADDR],
     ).with_body(true),
     OperationDef::new(
         "setInspectionConfiguration",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/junction/set_inspection",
         "Configure Junction inspection {enabled, report}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "setRedirectionConfiguration",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/junction/set_redirection",
         "Configure Junction redirection {enabled, gateway, description}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "unsetInspectionConfiguration",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/junction/unset_inspection",
         "Remove the Junction inspection configuration.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "unsetRedirectionConfiguration",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/junction/unset_redirection",
         "Remove the Junction redirection configuration.",
         &[VPG_ID],
@@ -294,133 +298,133 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         "createPacketCaptureSession",
-        "POST",
+        Method::Post,
         CAPTURES,
         "Start a packet capture session {duration (30 to 86400 s), prefix}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deletePacketCaptureSession",
-        "DELETE",
+        Method::Delete,
         CAPTURE,
         "Delete a packet capture session and its capture file.",
         &[VPG_ID, SESSION_ID],
     ).with_body(false),
     OperationDef::new(
         "getPacketCaptureSession",
-        "GET",
+        Method::Get,
         CAPTURE,
         "Read one packet capture session (status, times, download URL).",
         &[VPG_ID, SESSION_ID],
     ).with_body(false),
     OperationDef::new(
         "stopPacketCaptureSession",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/packet_capture_sessions/{session_id}/stop",
         "Stop a packet capture session that is capturing.",
         &[VPG_ID, SESSION_ID],
     ).with_body(false),
     OperationDef::new(
         "setRoutingFilter",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/set_routing_filter",
         "Replace the outbound routing filter with a list of {action, ipRange} entries.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "updateVirtualPrivateGatewayTags",
-        "PUT",
+        Method::Put,
         "/virtual_private_gateways/{vpg_id}/tags",
         "Add or change VPG tags from a list of {tagName, tagValue}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteVirtualPrivateGatewayTag",
-        "DELETE",
+        Method::Delete,
         "/virtual_private_gateways/{vpg_id}/tags/{tag_name}",
         "Delete one VPG tag.",
         &[VPG_ID, TAG_NAME_PATH],
     ).with_body(false),
     OperationDef::new(
         "terminateVirtualPrivateGateway",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/terminate",
         "Terminate the VPG (accepted, then removed in the background).",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "disableTrafficFiltering",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/disable",
         "Turn off traffic filtering on the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "enableTrafficFiltering",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/enable",
         "Turn on traffic filtering on the VPG.",
         &[VPG_ID],
     ).with_body(false),
     OperationDef::new(
         "putFqdnFilterRules",
-        "PUT",
+        Method::Put,
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/fqdn_rules",
         "Replace the traffic filter's domain rules {rules: [{type, protocol, action, fqdnPattern, fromPort, toPort}]}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "putUplinkFilterRules",
-        "PUT",
+        Method::Put,
         "/virtual_private_gateways/{vpg_id}/traffic_filtering/uplink_rules",
         "Replace the traffic filter's IP rules {rules: [{type, protocol, action, cidr, fromPort, toPort}]}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "createTransitGatewayPeeringConnection",
-        "POST",
+        Method::Post,
         TGW_PEERINGS,
         "Peer the VPG's transit gateway with yours {customerAwsAccountId, customerRegion, customerTransitGatewayId, name}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteTransitGatewayPeeringConnection",
-        "DELETE",
+        Method::Delete,
         TGW_PEERING,
         "Delete a transit gateway peering connection.",
         &[VPG_ID, TGW_PEERING_ID],
     ).with_body(false),
     OperationDef::new(
         "createTransitGatewayVpcAttachment",
-        "POST",
+        Method::Post,
         TGW_ATTACHMENTS,
         "Attach a VPC to the VPG's transit gateway {customerAwsAccountId, customerVpcId, name}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteTransitGatewayVpcAttachment",
-        "DELETE",
+        Method::Delete,
         TGW_ATTACHMENT,
         "Delete a transit gateway VPC attachment.",
         &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
     ).with_body(false),
     OperationDef::new(
         "acceptTransitGatewayVpcAttachmentFromCustomer",
-        "POST",
+        Method::Post,
         "/virtual_private_gateways/{vpg_id}/transit_gateway_vpc_attachments/{customer_tgw_vpc_attachment_id}/accept",
         "Accept a transit gateway VPC attachment requested from your AWS account.",
         &[VPG_ID, TGW_VPC_ATTACHMENT_ID],
     ).with_body(false),
     OperationDef::new(
         "createVpcPeeringConnection",
-        "POST",
+        Method::Post,
         PCXS,
         "Create a Canal VPC peering connection {destinationCidrBlock, peerOwnerId, peerRegion, peerVpcId}.",
         &[VPG_ID],
     ).with_body(true),
     OperationDef::new(
         "deleteVpcPeeringConnection",
-        "DELETE",
+        Method::Delete,
         PCX,
         "Delete a Canal VPC peering connection.",
         &[VPG_ID, PCX_ID],
@@ -433,30 +437,25 @@ mod tests {
     use portico_adapter_sdk::Location;
 
     #[test]
-    fn forty_nine_operations_with_unique_names() {
-        assert_eq!(OPERATIONS.len(), 49);
-        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), 49);
-        for name in OPTIONAL_BODY {
-            assert!(CATALOGUE.find(name).unwrap().takes_body, "{name}");
-        }
+    fn forty_nine_well_formed_operations() {
+        assert_eq!(
+            portico_adapter_sdk::testing::assert_catalogue(&CATALOGUE),
+            49
+        );
+        let put = CATALOGUE
+            .find("putVirtualPrivateGatewayIpAddressMapEntry")
+            .unwrap();
+        assert_eq!(put.idempotent, Some(true));
+        let open = CATALOGUE.find("openGate").unwrap();
+        assert!(open.takes_body);
+        assert_eq!(open.default_body, Some("{}"));
     }
 
     #[test]
-    fn path_parameters_match_templates() {
+    fn paths_are_under_the_vpgs() {
         for op in OPERATIONS {
-            let in_path = portico_adapter_sdk::url::template_names(op.path);
-            let declared: Vec<&str> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .map(|p| p.name)
-                .collect();
-            assert_eq!(in_path, declared, "{}", op.name);
             assert!(op.path.starts_with(VPGS), "{}", op.name);
-            assert!(!op.summary.is_empty() && op.summary.ends_with('.'));
+            assert!(op.summary.ends_with('.'), "{}", op.name);
         }
     }
 
@@ -509,7 +508,7 @@ mod tests {
             .collect();
         assert_eq!(with_bodies.len(), 20, "{with_bodies:?}");
         for op in OPERATIONS {
-            if matches!(op.method, "GET" | "DELETE") {
+            if matches!(op.method, Method::Get | Method::Delete) {
                 assert!(!op.takes_body, "{}", op.name);
             }
         }

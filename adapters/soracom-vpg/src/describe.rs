@@ -1,88 +1,68 @@
-//! What the adapter tells the host about itself: nouns and kinds, plus the hosts, the `soracom`
+//! What the adapter tells the host about itself besides its nouns: the hosts, the `soracom`
 //! credential (exchanged by the host for an API key and token) and the profile settings shared
-//! with the Napter adapter (`portico_soracom::describe`).
+//! with the Napter adapter (`portico_soracom::describe`), and one example per noun and kind.
 
-use portico_adapter_sdk::{Description, KindInfo, Noun};
-use portico_soracom::describe::{credential, hosts, settings};
+use portico_adapter_sdk::describe::{adapter, example};
+use portico_adapter_sdk::serde_json::json;
+use portico_adapter_sdk::{Description, Noun};
+use portico_soracom::api::HOSTS;
+use portico_soracom::describe::{credential, settings};
 
 use crate::records::{CUSTOMER_ROUTE, GATE, IP_ADDRESS_MAP, MIRRORING, VPG_KIND};
 
-fn kind(noun: Noun, kind: &str, description: &str) -> KindInfo {
-    KindInfo {
-        noun,
-        kind: kind.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
 /// The adapter's description.
 pub fn description() -> Description {
-    Description {
-        name: "soracom-vpg".to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        provider: "Soracom Virtual Private Gateway".to_owned(),
-        summary: "Soracom VPGs with their Gate and Junction mirroring peers, IP address map \
-                  and customer routes"
-            .to_owned(),
-        nouns: vec![Noun::Gateway, Noun::Peer, Noun::Mapping],
-        kinds: vec![
-            kind(
-                Noun::Gateway,
-                VPG_KIND,
-                "Virtual Private Gateway (Canal, Direct, Door, Gate, Junction and Peek hang off it)",
-            ),
-            kind(
-                Noun::Peer,
-                GATE,
-                "Gate peer of a VPG, named by its outer IP address",
-            ),
-            kind(
-                Noun::Peer,
-                MIRRORING,
-                "Junction mirroring peer of a VPG, named by its IP address",
-            ),
-            kind(
-                Noun::Mapping,
-                IP_ADDRESS_MAP,
-                "IP address map entry of a VPG: a key (SIM IMSI) and its fixed IP address",
-            ),
-            kind(
-                Noun::Mapping,
-                CUSTOMER_ROUTE,
-                "Customer route of a VPG: a destination CIDR and its transit gateway target",
-            ),
-        ],
-        hosts: hosts(),
-        credentials: vec![credential()],
-        settings: settings(),
-        secret_inputs: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn describes_hosts_credential_and_settings() {
-        let d = description();
-        assert_eq!(d.name, "soracom-vpg");
-        assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
-        assert_eq!(d.nouns, [Noun::Gateway, Noun::Peer, Noun::Mapping]);
-        let kinds: Vec<(Noun, &str)> = d.kinds.iter().map(|k| (k.noun, k.kind.as_str())).collect();
-        assert_eq!(
-            kinds,
-            [
-                (Noun::Gateway, "vpg"),
-                (Noun::Peer, "gate"),
-                (Noun::Peer, "mirroring"),
-                (Noun::Mapping, "ip-address-map"),
-                (Noun::Mapping, "customer-route"),
-            ]
-        );
-        assert_eq!(d.hosts, hosts());
-        assert_eq!(d.credentials, [credential()]);
-        assert_eq!(d.settings, settings());
-        assert!(d.secret_inputs.is_empty());
-    }
+    adapter(
+        "soracom-vpg",
+        env!("CARGO_PKG_VERSION"),
+        "Soracom Virtual Private Gateway",
+        "Soracom VPGs with their Gate and Junction mirroring peers, IP address map and customer \
+         routes",
+    )
+    .with_hosts(&HOSTS)
+    .with_credential(credential())
+    .with_settings(settings())
+    .with_example(example(
+        Noun::Gateway,
+        Some(VPG_KIND),
+        json!({"name": "portico-vpg", "labels": [{"key": "team", "value": "portico"}]}),
+        json!({"description": "changed by portico"}),
+    ))
+    // A Gate peer needs Gate open on its VPG (`openGate`) before it can be registered.
+    .with_example(
+        example(
+            Noun::Peer,
+            Some(GATE),
+            json!({"endpoint": "198.51.100.7"}),
+            json!({}),
+        )
+        .with_parent_kind(VPG_KIND),
+    )
+    .with_example(
+        example(
+            Noun::Peer,
+            Some(MIRRORING),
+            json!({"endpoint": "192.0.2.9", "description": "portico tap"}),
+            json!({"description": "changed by portico"}),
+        )
+        .with_parent_kind(VPG_KIND),
+    )
+    .with_example(
+        example(
+            Noun::Mapping,
+            Some(IP_ADDRESS_MAP),
+            json!({"source": "440101234567890", "destination": "10.128.0.10"}),
+            json!({"destination": "10.128.0.11"}),
+        )
+        .with_parent_kind(VPG_KIND),
+    )
+    .with_example(
+        example(
+            Noun::Mapping,
+            Some(CUSTOMER_ROUTE),
+            json!({"source": "172.16.0.0/16", "destination": "tgw-0123456789abcdef0"}),
+            json!({"destination": "tgw-0fedcba9876543210"}),
+        )
+        .with_parent_kind(VPG_KIND),
+    )
 }

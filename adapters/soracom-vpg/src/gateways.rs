@@ -9,20 +9,47 @@
 //!   (Soracom has no description field; the tag is this adapter's choice), one CIDR in `networks`
 //!   → `deviceSubnetCidrRange`. `type` defaults to `14` (Type-E, the smallest type the create
 //!   operation accepts; a choice of this adapter). A public address cannot be chosen.
+//!   `labels` become tags too.
 //! - **update** changes tags only, because Soracom has no operation that changes anything else
-//!   of a VPG in place: `name`, `description` and `properties.tags` (a value sets the tag,
-//!   `null` deletes it). Anything else answers `unsupported`; use the catalogue operations
-//!   (`openGate`, `assignFixedPublicIpAddresses`, ...) for the rest.
+//!   of a VPG in place: `name`, `description`, `labels` (added or overwritten by key) and
+//!   `properties.tags` (a value sets the tag, `null` deletes it). `clear` may name
+//!   `description` (its tag is deleted) and `labels` (every tag but `name` and `description` is
+//!   deleted); the `name` tag always exists. Anything else answers `unsupported`; use the
+//!   catalogue operations (`openGate`, `assignFixedPublicIpAddresses`, ...) for the rest.
 //! - **delete** is `POST /terminate` (accepted, then terminated in the background).
+//!
+//! Labels are the VPG's tags other than `name` and `description`, both ways. Names are tags
+//! and need not be unique, so a create whose outcome is unknown cannot be looked up.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Gateway, GatewayPage, GatewaySpec, Locator, Query, Result, cursor, error, json as sdk_json,
+    Gateway, GatewayPage, GatewaySpec, Locator, NounDef, Query, Result, Spec, cursor, error,
+    json as sdk_json, spec as sdk_spec,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::api;
-use crate::records::{self, VPG_KIND};
+use crate::catalog::CATALOGUE;
+use crate::records::{self, TYPED_TAGS, VPG_KIND};
+
+/// The gateway noun: VPGs, every action, top-level, filtered by tag, labelled with tags.
+pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .kinds(&[(
+        VPG_KIND,
+        "Virtual Private Gateway (Canal, Direct, Door, Gate, Junction and Peek hang off it)",
+    )])
+    .filters(&[
+        ("name", "VPGs whose `name` tag is VALUE"),
+        ("tag_name", "VPGs with the tag TAG_NAME (with `tag_value`)"),
+        ("tag_value", "VPGs whose `tag_name` tag has this value"),
+        ("tag_value_match_mode", "`exact` (default) or `prefix`"),
+    ])
+    .labels()
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
 
 /// The VPG type created when `properties` names none: 14, Type-E.
 pub const DEFAULT_TYPE: u64 = 14;
@@ -35,16 +62,6 @@ const TAG_FILTERS: [&str; 3] = ["tag_name", "tag_value", "tag_value_match_mode"]
 pub struct KeyCursor {
     /// The `last_evaluated_key` of the next request.
     pub key: String,
-}
-
-/// Refuse a `kind` other than `vpg`.
-pub fn check_kind(kind: Option<&str>) -> Result<()> {
-    match sdk_json::non_blank(kind) {
-        Some(kind) if kind.trim() != VPG_KIND => Err(error::invalid_input(format!(
-            "`kind` of a gateway must be `{VPG_KIND}`, got `{kind}`"
-        ))),
-        _ => Ok(()),
-    }
 }
 
 /// The `last_evaluated_key` a cursor carries, if any.
@@ -72,25 +89,31 @@ pub fn filter_params(filters: &[(String, String)]) -> Result<Vec<(String, String
         } else if TAG_FILTERS.contains(&key) {
             params.push((key.to_owned(), value.clone()));
         } else {
-            return Err(error::invalid_input(format!(
-                "unknown filter `{key}`: VPG lists filter by `name`, `tag_name`, `tag_value` \
-                 and `tag_value_match_mode`"
-            )));
+            return Err(error::invalid_input_field(
+                format!("filters.{key}"),
+                format!(
+                    "unknown filter `{key}`: VPG lists filter by `name`, `tag_name`, \
+                     `tag_value` and `tag_value_match_mode`"
+                ),
+            ));
         }
     }
     for name in TAG_FILTERS {
         if params.iter().filter(|(k, _)| k == name).count() > 1 {
-            return Err(error::invalid_input(format!(
-                "filter `{name}` is given more than once (`name` sets `tag_name` and `tag_value`)"
-            )));
+            return Err(error::invalid_input_field(
+                format!("filters.{name}"),
+                format!(
+                    "filter `{name}` is given more than once (`name` sets `tag_name` and \
+                     `tag_value`)"
+                ),
+            ));
         }
     }
     Ok(params)
 }
 
 /// List one page of VPGs.
-pub fn list(query: Query) -> Result<GatewayPage> {
-    check_kind(query.kind.as_deref())?;
+fn list(query: Query) -> Result<GatewayPage> {
     let mut params = filter_params(&query.filters)?;
     if let Some(limit) = query.page.limit {
         params.push(("limit".into(), limit.max(1).to_string()));
@@ -102,8 +125,8 @@ pub fn list(query: Query) -> Result<GatewayPage> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let response = api::call_raw("listVirtualPrivateGateways", &params)?;
-    let items = api::array(response.json()?, "VPG list")?;
+    let response = CATALOGUE.send("listVirtualPrivateGateways", &params, None)?;
+    let items = sdk_json::array(response.json()?, "VPG list")?;
     Ok(GatewayPage {
         items: items.iter().map(records::gateway).collect(),
         next: key_cursor(api::next_key(&response))?,
@@ -111,36 +134,37 @@ pub fn list(query: Query) -> Result<GatewayPage> {
 }
 
 /// Get one VPG.
-pub fn get(target: Locator) -> Result<Gateway> {
-    check_kind(target.kind.as_deref())?;
+fn get(target: Locator) -> Result<Gateway> {
     Ok(records::gateway(&api::get_vpg(target.id.trim())?))
 }
 
 /// The CreateVirtualPrivateGatewayRequest for a spec.
 pub fn create_body(spec: &GatewaySpec) -> Result<Map<String, Value>> {
-    check_kind(spec.kind.as_deref())?;
     if sdk_json::non_blank(spec.public_address.as_deref()).is_some() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "public-address",
             "`public-address` cannot be chosen: Soracom assigns fixed public addresses \
              (operation `assignFixedPublicIpAddresses`)",
         ));
     }
-    let mut body = api::patched(Map::new(), &spec.properties)?;
+    let mut body = sdk_json::patched(Map::new(), &spec.properties)?;
     body.entry("type").or_insert_with(|| json!(DEFAULT_TYPE));
     if let Some(cidr) = device_subnet(&spec.networks)? {
         body.insert("deviceSubnetCidrRange".into(), Value::String(cidr));
     }
     let name = sdk_json::non_blank(spec.name.as_deref());
     let description = sdk_json::non_blank(spec.description.as_deref());
-    if name.is_some() || description.is_some() {
+    if name.is_some() || description.is_some() || !spec.labels.is_empty() {
         let tags = body
             .entry("tags")
             .or_insert_with(|| Value::Object(Map::new()));
         let Value::Object(tags) = tags else {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "properties/tags",
                 "`properties.tags` must be a JSON object of tag names to values",
             ));
         };
+        tags.extend(sdk_spec::labels_to_object(&spec.labels));
         sdk_json::set_str(tags, "name", name);
         sdk_json::set_str(tags, "description", description);
     }
@@ -157,10 +181,12 @@ fn device_subnet(networks: &[String]) -> Result<Option<String>> {
     match given.as_slice() {
         [] => Ok(None),
         [cidr] if looks_like_cidr(cidr) => Ok(Some((*cidr).to_owned())),
-        [bad] => Err(error::invalid_input(format!(
-            "`networks` must be a CIDR such as 10.128.0.0/9, got `{bad}`"
-        ))),
-        _ => Err(error::invalid_input(
+        [bad] => Err(error::invalid_input_field(
+            "networks",
+            format!("`networks` must be a CIDR such as 10.128.0.0/9, got `{bad}`"),
+        )),
+        _ => Err(error::invalid_input_field(
+            "networks",
             "`networks` takes one CIDR, the VPG's device subnet",
         )),
     }
@@ -176,9 +202,9 @@ fn looks_like_cidr(text: &str) -> bool {
 }
 
 /// Create a VPG.
-pub fn create(spec: GatewaySpec) -> Result<Gateway> {
+fn create(spec: GatewaySpec) -> Result<Gateway> {
     let body = create_body(&spec)?;
-    let doc = api::call_with_body("createVirtualPrivateGateway", &[], &Value::Object(body))?;
+    let doc = CATALOGUE.call_with_body("createVirtualPrivateGateway", &[], &Value::Object(body))?;
     if json_has_str(&doc, "vpgId") {
         Ok(records::gateway(&doc))
     } else {
@@ -201,9 +227,14 @@ pub struct TagChanges {
     pub delete: Vec<String>,
 }
 
-/// The tag changes of an update spec; anything but tags is `unsupported`.
+/// The tag changes of an update spec (without `clear` of `labels`, which needs the current
+/// tags); anything but tags is `unsupported`.
 pub fn tag_changes(spec: &GatewaySpec) -> Result<TagChanges> {
-    check_kind(spec.kind.as_deref())?;
+    sdk_spec::check_clearable(
+        spec,
+        &["description", "labels"],
+        "a VPG always has a `name` tag, and its subnet and addresses cannot change",
+    )?;
     if sdk_json::non_blank(spec.public_address.as_deref()).is_some() {
         return Err(error::unsupported(
             "changing the public address of a VPG (use `assignFixedPublicIpAddresses`)",
@@ -235,10 +266,20 @@ pub fn tag_changes(spec: &GatewaySpec) -> Result<TagChanges> {
             }
         }
         Some(_) => {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "properties/tags",
                 "`properties.tags` must be a JSON object of tag names to values (null deletes)",
             ));
         }
+    }
+    for label in &spec.labels {
+        changes.delete.retain(|d| *d != label.key);
+        changes.set.retain(|(n, _)| *n != label.key);
+        changes.set.push((label.key.clone(), label.value.clone()));
+    }
+    if spec.clears("description") {
+        changes.set.retain(|(n, _)| n != "description");
+        changes.delete.push("description".to_owned());
     }
     for (tag, value) in [
         ("name", spec.name.as_deref()),
@@ -254,24 +295,33 @@ pub fn tag_changes(spec: &GatewaySpec) -> Result<TagChanges> {
 }
 
 /// Update a VPG's tags, then read it back.
-pub fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
-    check_kind(target.kind.as_deref())?;
-    let changes = tag_changes(&spec)?;
+fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
+    let mut changes = tag_changes(&spec)?;
     let id = target.id.trim();
+    if spec.clears("labels") {
+        // Every label is a tag other than the typed ones; the current tags say which exist.
+        let current = api::get_vpg(id)?;
+        let kept: Vec<&str> = spec.labels.iter().map(|l| l.key.as_str()).collect();
+        for label in sdk_spec::labels_from_object(current.get("tags"), &TYPED_TAGS) {
+            if !kept.contains(&label.key.as_str()) && !changes.delete.contains(&label.key) {
+                changes.delete.push(label.key);
+            }
+        }
+    }
     if !changes.set.is_empty() {
         let body: Vec<Value> = changes
             .set
             .iter()
             .map(|(name, value)| json!({"tagName": name, "tagValue": value}))
             .collect();
-        api::call_with_body(
+        CATALOGUE.call_with_body(
             "updateVirtualPrivateGatewayTags",
             &[("vpg_id", id)],
             &Value::Array(body),
         )?;
     }
     for name in &changes.delete {
-        match api::call(
+        match CATALOGUE.call(
             "deleteVirtualPrivateGatewayTag",
             &[("vpg_id", id), ("tag_name", name)],
         ) {
@@ -284,13 +334,13 @@ pub fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
 }
 
 /// Terminate a VPG.
-pub fn delete(target: Locator) -> Result<()> {
-    check_kind(target.kind.as_deref())?;
-    api::call(
-        "terminateVirtualPrivateGateway",
-        &[("vpg_id", target.id.trim())],
-    )
-    .map(drop)
+fn delete(target: Locator) -> Result<()> {
+    CATALOGUE
+        .call(
+            "terminateVirtualPrivateGateway",
+            &[("vpg_id", target.id.trim())],
+        )
+        .map(drop)
 }
 
 #[cfg(test)]
@@ -304,6 +354,8 @@ mod tests {
             description: None,
             public_address: None,
             networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: Vec::new(),
         }
@@ -360,11 +412,13 @@ mod tests {
             .unwrap_err();
             assert!(err.message().contains("`networks`"), "{networks:?}");
         }
-        let err = create_body(&GatewaySpec {
-            kind: Some("wireguard".into()),
-            ..spec()
-        })
-        .unwrap_err();
+        // The SDK refuses an undeclared kind before the adapter builds a body.
+        let err = GATEWAYS
+            .create(GatewaySpec {
+                kind: Some("wireguard".into()),
+                ..spec()
+            })
+            .unwrap_err();
         assert!(err.message().contains("`kind`"));
         let err = create_body(&GatewaySpec {
             name: Some("x".into()),

@@ -19,9 +19,12 @@
 //! and the `last_evaluated_key` query parameter. Error bodies are Soracom's flat
 //! `{"code", "message"}`; the code is kept in the error's `problem`.
 //!
-//! The modules say how each noun maps spec fields to Soracom fields: `gateways`, `peers`,
-//! `mappings` and `records`. `openGate` is the one operation whose body is optional; invoked
-//! without one it sends `{}` (Gate's defaults).
+//! The modules say how each noun maps spec fields to Soracom fields, and what `clear`, labels
+//! and filters do: `gateways`, `peers`, `mappings` and `records`. VPGs are labelled with their
+//! tags; peers and mappings have neither labels nor filters. Names are tags and not unique, so
+//! a VPG create whose outcome is unknown cannot be looked up; peers and IP address map entries
+//! are named by their spec (an address, a key) and are looked up with `get`. `openGate` is the
+//! one operation whose body is optional; invoked without one it sends `{}` (Gate's defaults).
 
 mod api;
 mod catalog;
@@ -31,108 +34,13 @@ mod mappings;
 mod peers;
 mod records;
 
-use portico_adapter_sdk::{
-    Adapter, Description, Gateway, GatewayPage, GatewaySpec, Gateways, Json, Locator, Mapping,
-    MappingPage, MappingSpec, Mappings, Operation, Operations, Outcome, Peer, PeerPage, PeerSpec,
-    Peers, Query, Result, SecretInput, Tunnels,
-};
-
-use crate::catalog::{CATALOGUE, OPTIONAL_BODY};
-
-/// The Soracom VPG adapter.
-pub struct SoracomVpg;
-
-impl Adapter for SoracomVpg {
-    fn describe() -> Description {
-        describe::description()
-    }
-}
-
-impl Gateways for SoracomVpg {
-    fn list(query: Query) -> Result<GatewayPage> {
-        gateways::list(query)
-    }
-    fn get(target: Locator) -> Result<Gateway> {
-        gateways::get(target)
-    }
-    fn create(spec: GatewaySpec) -> Result<Gateway> {
-        gateways::create(spec)
-    }
-    fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
-        gateways::update(target, spec)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        gateways::delete(target)
-    }
-}
-
-/// Soracom has no tunnel resource: Canal, Direct and Door are VPG attributes.
-impl Tunnels for SoracomVpg {}
-
-impl Peers for SoracomVpg {
-    fn list(query: Query) -> Result<PeerPage> {
-        peers::list(query)
-    }
-    fn get(target: Locator) -> Result<Peer> {
-        peers::get(target)
-    }
-    fn create(spec: PeerSpec) -> Result<Peer> {
-        peers::create(spec)
-    }
-    fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
-        peers::update(target, spec)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        peers::delete(target)
-    }
-}
-
-impl Mappings for SoracomVpg {
-    fn list(query: Query) -> Result<MappingPage> {
-        mappings::list(query)
-    }
-    fn get(target: Locator) -> Result<Mapping> {
-        mappings::get(target)
-    }
-    fn create(spec: MappingSpec) -> Result<Mapping> {
-        mappings::create(spec)
-    }
-    fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
-        mappings::update(target, spec)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        mappings::delete(target)
-    }
-}
-
-impl Operations for SoracomVpg {
-    fn catalog() -> Vec<Operation> {
-        CATALOGUE.catalog()
-    }
-
-    /// The VPG API takes no secret inputs; placeholders would already be inside `body`.
-    fn invoke(
-        name: String,
-        params: Vec<(String, String)>,
-        body: Option<Json>,
-        cursor: Option<String>,
-        _secrets: Vec<SecretInput>,
-    ) -> Result<Outcome> {
-        let body = match body {
-            None if OPTIONAL_BODY.contains(&name.as_str()) => Some("{}".to_owned()),
-            other => other,
-        };
-        CATALOGUE.invoke(
-            &api::api()?,
-            &name,
-            &params,
-            body.as_deref(),
-            cursor.as_deref(),
-        )
-    }
-}
-
-portico_adapter_sdk::export!(SoracomVpg);
+portico_adapter_sdk::export!(SoracomVpg {
+    describe: describe::description,
+    gateways: gateways::GATEWAYS,
+    peers: peers::PEERS,
+    mappings: mappings::MAPPINGS,
+    operations: catalog::CATALOGUE,
+});
 
 #[cfg(test)]
 mod tests;

@@ -16,16 +16,52 @@
 //! Creating an IP address map entry is Soracom's put, so it also replaces an entry with the same
 //! key. Updates change the `destination` only (`ipAddress`, or a route's `target`). Creating needs
 //! an explicit `kind`; get, update and delete find the kind by id when none is given (customer
-//! routes first: one request, where the IP address map may take several).
+//! routes first: one request, where the IP address map may take several). Nothing can be
+//! cleared: both fields of either kind are required. Mappings have no labels and no filters.
+//!
+//! An IP address map entry's id is its key, which the spec gives: a create whose outcome is
+//! unknown is looked up with `get`. A customer route's id is Soracom's, so it cannot be.
 
+use portico_adapter_sdk::noun::KindSet;
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Locator, Mapping, MappingPage, MappingSpec, Query, Result, cursor, error, json as sdk_json,
+    Locator, Mapping, MappingPage, MappingSpec, NounDef, ParentRule, Query, Result, cursor, error,
+    json as sdk_json, spec as sdk_spec,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::api;
+use crate::catalog::CATALOGUE;
 use crate::records::{self, CUSTOMER_ROUTE, IP_ADDRESS_MAP};
+
+/// The mapping noun: every action; the parent VPG is required.
+pub const MAPPINGS: NounDef<Mapping> = NounDef::child(ParentRule::Required)
+    .kinds(&[
+        (
+            IP_ADDRESS_MAP,
+            "IP address map entry of a VPG: a key (SIM IMSI) and its fixed IP address",
+        ),
+        (
+            CUSTOMER_ROUTE,
+            "Customer route of a VPG: a destination CIDR and its transit gateway target",
+        ),
+    ])
+    .id_from_spec(created_id)
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
+
+/// The id a mapping created from `spec` gets: an IP address map entry's key.
+fn created_id(spec: &MappingSpec) -> Option<String> {
+    match MappingKind::parse(spec.kind.as_deref()?).ok()? {
+        MappingKind::IpAddressMap => create_body(MappingKind::IpAddressMap, spec)
+            .ok()
+            .and_then(|body| sdk_json::str_at(&Value::Object(body), "/key")),
+        MappingKind::CustomerRoute => None,
+    }
+}
 
 /// Pages of the IP address map read at most while looking one entry up.
 const MAX_SCAN_PAGES: usize = 1000;
@@ -39,34 +75,13 @@ pub enum MappingKind {
     CustomerRoute,
 }
 
-impl MappingKind {
-    /// Both kinds, in list order.
-    pub const ALL: [MappingKind; 2] = [MappingKind::IpAddressMap, MappingKind::CustomerRoute];
+impl KindSet for MappingKind {
+    const ALL: &'static [MappingKind] = &[MappingKind::IpAddressMap, MappingKind::CustomerRoute];
 
-    /// The kind's name.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             MappingKind::IpAddressMap => IP_ADDRESS_MAP,
             MappingKind::CustomerRoute => CUSTOMER_ROUTE,
-        }
-    }
-
-    /// Parse a kind; anything but the two names is invalid input.
-    pub fn parse(kind: &str) -> Result<Self> {
-        match kind.trim() {
-            IP_ADDRESS_MAP => Ok(MappingKind::IpAddressMap),
-            CUSTOMER_ROUTE => Ok(MappingKind::CustomerRoute),
-            other => Err(error::invalid_input(format!(
-                "`kind` of a mapping must be `ip-address-map` or `customer-route`, got `{other}`"
-            ))),
-        }
-    }
-
-    /// The kinds a `kind` selects: both when it is absent.
-    pub fn selected(kind: Option<&str>) -> Result<Vec<Self>> {
-        match sdk_json::non_blank(kind) {
-            Some(kind) => Ok(vec![Self::parse(kind)?]),
-            None => Ok(Self::ALL.to_vec()),
         }
     }
 }
@@ -99,8 +114,12 @@ fn ip_map_page(
     if let Some(key) = key {
         params.push((api::LAST_EVALUATED_KEY, key));
     }
-    let response = api::call_raw("listVirtualPrivateGatewayIpAddressMapEntries", &params)?;
-    let docs = api::array(response.json()?, "IP address map")?;
+    let response = CATALOGUE.send(
+        "listVirtualPrivateGatewayIpAddressMapEntries",
+        &params,
+        None,
+    )?;
+    let docs = sdk_json::array(response.json()?, "IP address map")?;
     let next = api::next_key(&response).filter(|next| Some(next.as_str()) != key);
     Ok((docs, next))
 }
@@ -138,10 +157,9 @@ fn route_cursor(offset: usize) -> Result<String> {
 }
 
 /// List one page of the mappings of VPG `query.parent-id`.
-pub fn list(query: Query) -> Result<MappingPage> {
-    api::check_no_filters(&query.filters, "mapping")?;
+fn list(query: Query) -> Result<MappingPage> {
     let kinds = MappingKind::selected(query.kind.as_deref())?;
-    let vpg_id = api::require_vpg_id(query.parent_id.as_deref(), "mapping")?;
+    let vpg_id = query.parent()?;
     let at = match query
         .page
         .cursor
@@ -156,7 +174,8 @@ pub fn list(query: Query) -> Result<MappingPage> {
         None => kinds[0],
     };
     if !kinds.contains(&start) {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "cursor",
             "`cursor` belongs to a listing of another kind",
         ));
     }
@@ -254,19 +273,20 @@ fn find(vpg_id: &str, id: &str, kind: Option<&str>) -> Result<Mapping> {
 }
 
 /// Get one mapping.
-pub fn get(target: Locator) -> Result<Mapping> {
-    let vpg_id = api::require_vpg_id(target.parent_id.as_deref(), "mapping")?;
-    find(vpg_id, target.id.trim(), target.kind.as_deref())
+fn get(target: Locator) -> Result<Mapping> {
+    find(target.parent()?, target.id.trim(), target.kind.as_deref())
 }
 
 fn refuse_unmapped(spec: &MappingSpec) -> Result<()> {
     if sdk_json::non_blank(spec.name.as_deref()).is_some() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "name",
             "`name` does not apply: Soracom mappings have no name",
         ));
     }
     if spec.allowed_networks.iter().any(|n| !n.trim().is_empty()) {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "allowed-networks",
             "`allowed-networks` does not apply to Soracom mappings",
         ));
     }
@@ -276,7 +296,7 @@ fn refuse_unmapped(spec: &MappingSpec) -> Result<()> {
 /// The request body for creating a mapping of `kind` from `spec`.
 pub fn create_body(kind: MappingKind, spec: &MappingSpec) -> Result<Map<String, Value>> {
     refuse_unmapped(spec)?;
-    let mut body = api::patched(Map::new(), &spec.properties)?;
+    let mut body = sdk_json::patched(Map::new(), &spec.properties)?;
     let (source, destination) = match kind {
         MappingKind::IpAddressMap => ("key", "ipAddress"),
         MappingKind::CustomerRoute => ("destinationCidr", "target"),
@@ -285,30 +305,33 @@ pub fn create_body(kind: MappingKind, spec: &MappingSpec) -> Result<Map<String, 
     sdk_json::set_str(&mut body, destination, spec.destination.as_deref());
     for (field, key) in [("source", source), ("destination", destination)] {
         if body.get(key).and_then(Value::as_str).is_none() {
-            return Err(error::invalid_input(format!(
-                "missing `{field}`: a {} needs `{key}`",
-                kind.name()
-            )));
+            return Err(error::invalid_input_field(
+                field,
+                format!("missing `{field}`: a {} needs `{key}`", kind.name()),
+            ));
         }
     }
     Ok(body)
 }
 
 /// Create a mapping of `spec.kind` under `spec.parent-id`.
-pub fn create(spec: MappingSpec) -> Result<Mapping> {
+fn create(spec: MappingSpec) -> Result<Mapping> {
     let kind = sdk_json::non_blank(spec.kind.as_deref()).ok_or_else(|| {
-        error::invalid_input(
+        error::invalid_input_field(
+            "kind",
             "missing `kind`: create an `ip-address-map` entry or a `customer-route`",
         )
     })?;
     let kind = MappingKind::parse(kind)?;
-    let vpg_id = api::require_vpg_id(spec.parent_id.as_deref(), "mapping")?;
+    let vpg_id = sdk_json::non_blank(spec.parent_id.as_deref())
+        .map(str::trim)
+        .ok_or_else(|| portico_adapter_sdk::noun::missing_parent("mapping"))?;
     let body = Value::Object(create_body(kind, &spec)?);
     let (op, id_key) = match kind {
         MappingKind::IpAddressMap => ("putVirtualPrivateGatewayIpAddressMapEntry", "key"),
         MappingKind::CustomerRoute => ("createCustomerRoute", "id"),
     };
-    let doc = api::call_with_body(op, &[("vpg_id", vpg_id)], &body)?;
+    let doc = CATALOGUE.call_with_body(op, &[("vpg_id", vpg_id)], &body)?;
     match kind {
         MappingKind::IpAddressMap => {
             let doc = if doc.get(id_key).is_some() { doc } else { body };
@@ -329,7 +352,7 @@ fn new_destination(kind: MappingKind, spec: &MappingSpec) -> Result<String> {
         MappingKind::IpAddressMap => "ipAddress",
         MappingKind::CustomerRoute => "target",
     };
-    let properties = api::patched(Map::new(), &spec.properties)?;
+    let properties = sdk_json::patched(Map::new(), &spec.properties)?;
     if let Some(other) = properties.keys().find(|k| k.as_str() != key) {
         return Err(error::unsupported(format_args!(
             "changing `{other}` of a {} (only `destination`/`{key}` changes)",
@@ -340,50 +363,44 @@ fn new_destination(kind: MappingKind, spec: &MappingSpec) -> Result<String> {
         .map(str::to_owned)
         .or_else(|| sdk_json::str_at(&Value::Object(properties), &format!("/{key}")))
         .ok_or_else(|| {
-            error::invalid_input(format!(
-                "missing `destination`: an update of a {} sets its `{key}`",
-                kind.name()
-            ))
+            error::invalid_input_field(
+                "destination",
+                format!(
+                    "missing `destination`: an update of a {} sets its `{key}`",
+                    kind.name()
+                ),
+            )
         })
 }
 
-/// Update a mapping's destination.
-pub fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
+/// Update a mapping's destination. The SDK has merged the spec's kind and parent into the
+/// locator.
+fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
     refuse_unmapped(&spec)?;
-    let vpg_id = api::update_vpg_id(
-        target.parent_id.as_deref(),
-        spec.parent_id.as_deref(),
-        "mapping",
+    sdk_spec::check_clearable(
+        &spec,
+        &[],
+        "a mapping's source and destination are both required",
     )?;
+    let vpg_id = target.parent()?;
     let id = target.id.trim();
-    let hint = match (
-        sdk_json::non_blank(target.kind.as_deref()),
-        sdk_json::non_blank(spec.kind.as_deref()),
-    ) {
-        (Some(a), Some(b)) if a.trim() != b.trim() => {
-            return Err(error::invalid_input(format!(
-                "`kind` cannot change from `{a}` to `{b}`"
-            )));
-        }
-        (a, b) => a.or(b),
-    };
-    let kind = match hint {
-        Some(kind) => MappingKind::parse(kind)?,
-        None => MappingKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
+    let kind = MappingKind::given_or(target.kind.as_deref(), || Ok(find(vpg_id, id, None)?.kind))?;
     if let Some(source) = sdk_json::non_blank(spec.source.as_deref())
         && (kind == MappingKind::CustomerRoute || source.trim() != id)
     {
-        return Err(error::invalid_input(format!(
-            "`source` of {} `{id}` cannot change (delete it and create a new one)",
-            kind.name()
-        )));
+        return Err(error::invalid_input_field(
+            "source",
+            format!(
+                "`source` of {} `{id}` cannot change (delete it and create a new one)",
+                kind.name()
+            ),
+        ));
     }
     let destination = new_destination(kind, &spec)?;
     match kind {
         MappingKind::IpAddressMap => {
             let body = json!({"key": id, "ipAddress": destination});
-            let doc = api::call_with_body(
+            let doc = CATALOGUE.call_with_body(
                 "putVirtualPrivateGatewayIpAddressMapEntry",
                 &[("vpg_id", vpg_id)],
                 &body,
@@ -393,7 +410,7 @@ pub fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
         }
         MappingKind::CustomerRoute => {
             let body = json!({"target": destination});
-            let doc = api::call_with_body(
+            let doc = CATALOGUE.call_with_body(
                 "updateCustomerRoute",
                 &[("vpg_id", vpg_id), ("route_id", id)],
                 &body,
@@ -408,18 +425,15 @@ pub fn update(target: Locator, spec: MappingSpec) -> Result<Mapping> {
 }
 
 /// Delete a mapping; without a kind, whichever collection holds the id.
-pub fn delete(target: Locator) -> Result<()> {
-    let vpg_id = api::require_vpg_id(target.parent_id.as_deref(), "mapping")?;
-    let id = target.id.trim();
-    let kind = match sdk_json::non_blank(target.kind.as_deref()) {
-        Some(kind) => MappingKind::parse(kind)?,
-        None => MappingKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
-    let (op, param) = match kind {
-        MappingKind::IpAddressMap => ("deleteVirtualPrivateGatewayIpAddressMapEntry", "key"),
-        MappingKind::CustomerRoute => ("deleteCustomerRoute", "route_id"),
-    };
-    api::call(op, &[("vpg_id", vpg_id), (param, id)]).map(drop)
+fn delete(target: Locator) -> Result<()> {
+    api::delete_child(
+        &target,
+        |kind| match kind {
+            MappingKind::IpAddressMap => ("deleteVirtualPrivateGatewayIpAddressMapEntry", "key"),
+            MappingKind::CustomerRoute => ("deleteCustomerRoute", "route_id"),
+        },
+        |vpg_id, id| Ok(find(vpg_id, id, None)?.kind),
+    )
 }
 
 #[cfg(test)]
@@ -435,6 +449,8 @@ mod tests {
             source: None,
             destination: None,
             allowed_networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: Vec::new(),
         }

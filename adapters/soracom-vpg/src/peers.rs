@@ -17,17 +17,52 @@
 //!
 //! Updates: Soracom has none for Gate peers (`unsupported`); a mirroring peer update sends the
 //! given `description` and each `properties` key as AttributeUpdate `{key, value}` pairs, values
-//! as text. Creating needs an explicit `kind`; get, update and delete find the kind by id when
-//! none is given.
+//! as text; `clear` of `description` sends it empty. Creating needs an explicit `kind`; get,
+//! update and delete find the kind by id when none is given.
+//!
+//! A peer's id is its address, which the spec gives: a create whose outcome is unknown is
+//! looked up with `get`. Peers have no labels, and no list filters.
 
+use portico_adapter_sdk::noun::KindSet;
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Locator, Peer, PeerPage, PeerSpec, Query, Result, cursor, error, json as sdk_json,
+    Locator, NounDef, ParentRule, Peer, PeerPage, PeerSpec, Query, Result, Spec, cursor, error,
+    json as sdk_json, spec as sdk_spec,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::api;
+use crate::catalog::CATALOGUE;
 use crate::records::{self, GATE, MIRRORING};
+
+/// The peer noun: every action of VPG peers (a Gate peer update answers `unsupported`); the
+/// parent VPG is required.
+pub const PEERS: NounDef<Peer> = NounDef::child(ParentRule::Required)
+    .kinds(&[
+        (GATE, "Gate peer of a VPG, named by its outer IP address"),
+        (
+            MIRRORING,
+            "Junction mirroring peer of a VPG, named by its IP address",
+        ),
+    ])
+    .id_from_spec(created_id)
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
+
+/// The id a peer created from `spec` gets: its address.
+fn created_id(spec: &PeerSpec) -> Option<String> {
+    let key = match PeerKind::parse(spec.kind.as_deref()?).ok()? {
+        PeerKind::Gate => "outerIpAddress",
+        PeerKind::Mirroring => "ipAddress",
+    };
+    let properties = sdk_json::parse_object(&spec.properties, "properties").ok()?;
+    address(spec.endpoint.as_deref())
+        .ok()
+        .flatten()
+        .or_else(|| sdk_json::str_at(&Value::Object(properties), &format!("/{key}")))
+}
 
 /// The two peer kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,48 +73,21 @@ pub enum PeerKind {
     Mirroring,
 }
 
-impl PeerKind {
-    /// Both kinds, in list order.
-    pub const ALL: [PeerKind; 2] = [PeerKind::Gate, PeerKind::Mirroring];
+impl KindSet for PeerKind {
+    const ALL: &'static [PeerKind] = &[PeerKind::Gate, PeerKind::Mirroring];
 
-    /// The kind's name.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             PeerKind::Gate => GATE,
             PeerKind::Mirroring => MIRRORING,
         }
     }
-
-    /// Parse a kind; anything but `gate`/`mirroring` is invalid input.
-    pub fn parse(kind: &str) -> Result<Self> {
-        match kind.trim() {
-            GATE => Ok(PeerKind::Gate),
-            MIRRORING => Ok(PeerKind::Mirroring),
-            other => Err(error::invalid_input(format!(
-                "`kind` of a peer must be `gate` or `mirroring`, got `{other}`"
-            ))),
-        }
-    }
-
-    /// The kinds a `kind` selects: both when it is absent.
-    pub fn selected(kind: Option<&str>) -> Result<Vec<Self>> {
-        match sdk_json::non_blank(kind) {
-            Some(kind) => Ok(vec![Self::parse(kind)?]),
-            None => Ok(Self::ALL.to_vec()),
-        }
-    }
-}
-
-/// Where a peer listing continues.
-#[derive(Serialize, Deserialize)]
-struct OffsetCursor {
-    offset: usize,
 }
 
 /// The Gate peer documents of a VPG.
 fn gate_docs(vpg_id: &str) -> Result<Vec<Value>> {
-    api::array(
-        api::call("listGatePeers", &[("vpg_id", vpg_id)])?,
+    sdk_json::array(
+        CATALOGUE.call("listGatePeers", &[("vpg_id", vpg_id)])?,
         "Gate peer list",
     )
 }
@@ -116,39 +124,16 @@ fn all_peers(vpg_id: &str, kinds: &[PeerKind]) -> Result<Vec<Peer>> {
     Ok(peers)
 }
 
-/// One page of `items` from the cursor's offset; the cursor of the rest when there is more.
-pub fn slice<T>(
-    items: Vec<T>,
-    limit: Option<u32>,
-    cursor_text: Option<&str>,
-) -> Result<(Vec<T>, Option<String>)> {
-    let offset = match cursor_text.filter(|c| !c.trim().is_empty()) {
-        Some(text) => cursor::decode::<OffsetCursor>(text)?.offset,
-        None => 0,
-    };
-    let limit = limit.map_or(usize::MAX, |l| {
-        usize::try_from(l.max(1)).unwrap_or(usize::MAX)
-    });
-    let total = items.len();
-    let end = offset.saturating_add(limit).min(total);
-    let page: Vec<T> = items
-        .into_iter()
-        .skip(offset)
-        .take(end.saturating_sub(offset))
-        .collect();
-    let next = (end < total)
-        .then(|| cursor::encode(&OffsetCursor { offset: end }))
-        .transpose()?;
-    Ok((page, next))
-}
-
 /// List one page of the peers of VPG `query.parent-id`.
-pub fn list(query: Query) -> Result<PeerPage> {
-    api::check_no_filters(&query.filters, "peer")?;
+fn list(query: Query) -> Result<PeerPage> {
     let kinds = PeerKind::selected(query.kind.as_deref())?;
-    let vpg_id = api::require_vpg_id(query.parent_id.as_deref(), "peer")?;
+    let vpg_id = query.parent()?;
     let peers = all_peers(vpg_id, &kinds)?;
-    let (items, next) = slice(peers, query.page.limit, query.page.cursor.as_deref())?;
+    let limit = query
+        .page
+        .limit
+        .map(|l| usize::try_from(l).unwrap_or(usize::MAX));
+    let (items, next) = cursor::slice(peers, limit, query.page.cursor.as_deref())?;
     Ok(PeerPage { items, next })
 }
 
@@ -173,18 +158,17 @@ fn find(vpg_id: &str, id: &str, kind: Option<&str>) -> Result<Peer> {
 }
 
 /// Get one peer.
-pub fn get(target: Locator) -> Result<Peer> {
-    let vpg_id = api::require_vpg_id(target.parent_id.as_deref(), "peer")?;
-    find(vpg_id, target.id.trim(), target.kind.as_deref())
+fn get(target: Locator) -> Result<Peer> {
+    find(target.parent()?, target.id.trim(), target.kind.as_deref())
 }
 
 /// Refuse a typed field the kind has no place for.
 fn refuse(value: bool, field: &str, kind: PeerKind) -> Result<()> {
     if value {
-        Err(error::invalid_input(format!(
-            "`{field}` does not apply to a {} peer",
-            kind.name()
-        )))
+        Err(error::invalid_input_field(
+            field,
+            format!("`{field}` does not apply to a {} peer", kind.name()),
+        ))
     } else {
         Ok(())
     }
@@ -194,9 +178,13 @@ fn refuse(value: bool, field: &str, kind: PeerKind) -> Result<()> {
 fn address(endpoint: Option<&str>) -> Result<Option<String>> {
     match sdk_json::non_blank(endpoint).map(str::trim) {
         Some(text) if text.matches(':').count() == 1 || text.contains('/') => {
-            Err(error::invalid_input(format!(
-                "`endpoint` of a Soracom peer is an IP address without port or prefix, got `{text}`"
-            )))
+            Err(error::invalid_input_field(
+                "endpoint",
+                format!(
+                    "`endpoint` of a Soracom peer is an IP address without port or prefix, got \
+                     `{text}`"
+                ),
+            ))
         }
         Some(text) => Ok(Some(text.to_owned())),
         None => Ok(None),
@@ -221,7 +209,7 @@ pub fn gate_body(spec: &PeerSpec) -> Result<Map<String, Value>> {
         "public-key",
         kind,
     )?;
-    let mut body = api::patched(Map::new(), &spec.properties)?;
+    let mut body = sdk_json::patched(Map::new(), &spec.properties)?;
     sdk_json::set_str(
         &mut body,
         "outerIpAddress",
@@ -238,45 +226,45 @@ pub fn gate_body(spec: &PeerSpec) -> Result<Map<String, Value>> {
         [one] => {
             let addr = one.strip_suffix("/32").unwrap_or(one);
             if addr.contains('/') {
-                return Err(error::invalid_input(format!(
-                    "`allowed-networks` of a Gate peer is its one inner IP address (or /32), got `{one}`"
-                )));
+                return Err(error::invalid_input_field(
+                    "allowed-networks",
+                    format!(
+                        "`allowed-networks` of a Gate peer is its one inner IP address (or /32), \
+                         got `{one}`"
+                    ),
+                ));
             }
             body.insert("innerIpAddress".into(), Value::String(addr.to_owned()));
         }
         _ => {
-            return Err(error::invalid_input(
+            return Err(error::invalid_input_field(
+                "allowed-networks",
                 "`allowed-networks` of a Gate peer is its one inner IP address",
             ));
         }
     }
     if sdk_json::str_at(&Value::Object(body.clone()), "/outerIpAddress").is_none() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "endpoint",
             "missing `endpoint`: a Gate peer needs its outer IP address",
         ));
     }
     Ok(body)
 }
 
+/// Refuse the typed fields a mirroring peer has no place for.
+fn refuse_for_mirroring(spec: &PeerSpec) -> Result<()> {
+    let kind = PeerKind::Mirroring;
+    for field in ["name", "public-key", "allowed-networks"] {
+        refuse(spec.is_set(field), field, kind)?;
+    }
+    Ok(())
+}
+
 /// The JunctionMirroringPeer for a spec.
 pub fn mirroring_body(spec: &PeerSpec) -> Result<Map<String, Value>> {
-    let kind = PeerKind::Mirroring;
-    refuse(
-        sdk_json::non_blank(spec.name.as_deref()).is_some(),
-        "name",
-        kind,
-    )?;
-    refuse(
-        sdk_json::non_blank(spec.public_key.as_deref()).is_some(),
-        "public-key",
-        kind,
-    )?;
-    refuse(
-        spec.allowed_networks.iter().any(|n| !n.trim().is_empty()),
-        "allowed-networks",
-        kind,
-    )?;
-    let mut body = api::patched(Map::new(), &spec.properties)?;
+    refuse_for_mirroring(spec)?;
+    let mut body = sdk_json::patched(Map::new(), &spec.properties)?;
     sdk_json::set_str(
         &mut body,
         "ipAddress",
@@ -285,24 +273,30 @@ pub fn mirroring_body(spec: &PeerSpec) -> Result<Map<String, Value>> {
     sdk_json::set_str(&mut body, "description", spec.description.as_deref());
     body.entry("protocol").or_insert_with(|| json!("gre"));
     if sdk_json::str_at(&Value::Object(body.clone()), "/ipAddress").is_none() {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "endpoint",
             "missing `endpoint`: a mirroring peer needs its IP address",
         ));
     }
     Ok(body)
 }
 
-/// Create a peer of `spec.kind` under `spec.gateway-id`.
-pub fn create(spec: PeerSpec) -> Result<Peer> {
+/// Create a peer of `spec.kind` under `spec.parent-id`.
+fn create(spec: PeerSpec) -> Result<Peer> {
     let kind = sdk_json::non_blank(spec.kind.as_deref()).ok_or_else(|| {
-        error::invalid_input("missing `kind`: create a `gate` or a `mirroring` peer")
+        error::invalid_input_field(
+            "kind",
+            "missing `kind`: create a `gate` or a `mirroring` peer",
+        )
     })?;
     let kind = PeerKind::parse(kind)?;
-    let vpg_id = api::require_vpg_id(spec.gateway_id.as_deref(), "peer")?;
+    let vpg_id = sdk_json::non_blank(spec.parent_id.as_deref())
+        .map(str::trim)
+        .ok_or_else(|| portico_adapter_sdk::noun::missing_parent("peer"))?;
     match kind {
         PeerKind::Gate => {
             let body = Value::Object(gate_body(&spec)?);
-            let doc = api::call_with_body("registerGatePeer", &[("vpg_id", vpg_id)], &body)?;
+            let doc = CATALOGUE.call_with_body("registerGatePeer", &[("vpg_id", vpg_id)], &body)?;
             let doc = if doc.get("outerIpAddress").is_some() {
                 doc
             } else {
@@ -312,7 +306,7 @@ pub fn create(spec: PeerSpec) -> Result<Peer> {
         }
         PeerKind::Mirroring => {
             let body = Value::Object(mirroring_body(&spec)?);
-            api::call_with_body("createMirroringPeer", &[("vpg_id", vpg_id)], &body)?;
+            CATALOGUE.call_with_body("createMirroringPeer", &[("vpg_id", vpg_id)], &body)?;
             let ip = sdk_json::str_at(&body, "/ipAddress").unwrap_or_default();
             // Soracom answers 201 without a body: read the peer back, or report what was sent.
             match find(vpg_id, &ip, Some(MIRRORING)) {
@@ -324,34 +318,31 @@ pub fn create(spec: PeerSpec) -> Result<Peer> {
     }
 }
 
-/// The AttributeUpdate list of a mirroring peer update.
+/// The AttributeUpdate list of a mirroring peer update; a cleared description is sent empty.
 pub fn attribute_updates(spec: &PeerSpec, id: &str) -> Result<Vec<Value>> {
-    let kind = PeerKind::Mirroring;
-    refuse(
-        sdk_json::non_blank(spec.name.as_deref()).is_some(),
-        "name",
-        kind,
-    )?;
-    refuse(
-        sdk_json::non_blank(spec.public_key.as_deref()).is_some(),
-        "public-key",
-        kind,
-    )?;
-    refuse(
-        spec.allowed_networks.iter().any(|n| !n.trim().is_empty()),
-        "allowed-networks",
-        kind,
+    refuse_for_mirroring(spec)?;
+    sdk_spec::check_clearable(
+        spec,
+        &["description"],
+        "a mirroring peer is its address; only its description is optional",
     )?;
     if let Some(endpoint) = address(spec.endpoint.as_deref())?
         && endpoint != id
     {
-        return Err(error::invalid_input(format!(
-            "`endpoint` of mirroring peer `{id}` cannot change (delete it and create `{endpoint}`)"
-        )));
+        return Err(error::invalid_input_field(
+            "endpoint",
+            format!(
+                "`endpoint` of mirroring peer `{id}` cannot change (delete it and create \
+                 `{endpoint}`)"
+            ),
+        ));
     }
-    let mut attributes = api::patched(Map::new(), &spec.properties)?;
+    let mut attributes = sdk_json::patched(Map::new(), &spec.properties)?;
     attributes.remove("ipAddress");
     sdk_json::set_str(&mut attributes, "description", spec.description.as_deref());
+    if spec.clears("description") {
+        attributes.insert("description".into(), Value::String(String::new()));
+    }
     Ok(attributes
         .into_iter()
         .map(|(key, value)| {
@@ -364,29 +355,12 @@ pub fn attribute_updates(spec: &PeerSpec, id: &str) -> Result<Vec<Value>> {
         .collect())
 }
 
-/// Update a peer: mirroring peers only.
-pub fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
-    let vpg_id = api::update_vpg_id(
-        target.parent_id.as_deref(),
-        spec.gateway_id.as_deref(),
-        "peer",
-    )?;
+/// Update a peer: mirroring peers only. The SDK has merged the spec's kind and parent into the
+/// locator.
+fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
+    let vpg_id = target.parent()?;
     let id = target.id.trim();
-    let hint = match (
-        sdk_json::non_blank(target.kind.as_deref()),
-        sdk_json::non_blank(spec.kind.as_deref()),
-    ) {
-        (Some(a), Some(b)) if a.trim() != b.trim() => {
-            return Err(error::invalid_input(format!(
-                "`kind` cannot change from `{a}` to `{b}`"
-            )));
-        }
-        (a, b) => a.or(b),
-    };
-    let kind = match hint {
-        Some(kind) => PeerKind::parse(kind)?,
-        None => PeerKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
+    let kind = PeerKind::given_or(target.kind.as_deref(), || Ok(find(vpg_id, id, None)?.kind))?;
     if kind == PeerKind::Gate {
         return Err(error::unsupported(
             "updating a Gate peer (Soracom has no such operation: delete it and create it again)",
@@ -394,7 +368,7 @@ pub fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
     }
     let updates = attribute_updates(&spec, id)?;
     if !updates.is_empty() {
-        api::call_with_body(
+        CATALOGUE.call_with_body(
             "updateMirroringPeer",
             &[("vpg_id", vpg_id), ("ipaddr", id)],
             &Value::Array(updates),
@@ -404,18 +378,15 @@ pub fn update(target: Locator, spec: PeerSpec) -> Result<Peer> {
 }
 
 /// Delete a peer; without a kind, whichever collection holds the id.
-pub fn delete(target: Locator) -> Result<()> {
-    let vpg_id = api::require_vpg_id(target.parent_id.as_deref(), "peer")?;
-    let id = target.id.trim();
-    let kind = match sdk_json::non_blank(target.kind.as_deref()) {
-        Some(kind) => PeerKind::parse(kind)?,
-        None => PeerKind::parse(&find(vpg_id, id, None)?.kind)?,
-    };
-    let (op, param) = match kind {
-        PeerKind::Gate => ("unregisterGatePeer", "outer_ip_address"),
-        PeerKind::Mirroring => ("deleteMirroringPeer", "ipaddr"),
-    };
-    api::call(op, &[("vpg_id", vpg_id), (param, id)]).map(drop)
+fn delete(target: Locator) -> Result<()> {
+    api::delete_child(
+        &target,
+        |kind| match kind {
+            PeerKind::Gate => ("unregisterGatePeer", "outer_ip_address"),
+            PeerKind::Mirroring => ("deleteMirroringPeer", "ipaddr"),
+        },
+        |vpg_id, id| Ok(find(vpg_id, id, None)?.kind),
+    )
 }
 
 #[cfg(test)]
@@ -425,12 +396,14 @@ mod tests {
     fn spec(kind: &str) -> PeerSpec {
         PeerSpec {
             kind: Some(kind.into()),
-            gateway_id: Some("v1".into()),
+            parent_id: Some("v1".into()),
             name: None,
             description: None,
             public_key: None,
             endpoint: None,
             allowed_networks: Vec::new(),
+            labels: Vec::new(),
+            clear: Vec::new(),
             properties: String::new(),
             secrets: Vec::new(),
         }
@@ -544,17 +517,17 @@ mod tests {
 
     #[test]
     fn slices_page_with_offsets() {
-        let (page, next) = slice(vec![1, 2, 3, 4, 5], Some(2), None).unwrap();
+        let (page, next) = cursor::slice(vec![1, 2, 3, 4, 5], Some(2), None).unwrap();
         assert_eq!(page, [1, 2]);
-        let (page, next) = slice(vec![1, 2, 3, 4, 5], Some(2), next.as_deref()).unwrap();
+        let (page, next) = cursor::slice(vec![1, 2, 3, 4, 5], Some(2), next.as_deref()).unwrap();
         assert_eq!(page, [3, 4]);
-        let (page, next) = slice(vec![1, 2, 3, 4, 5], Some(2), next.as_deref()).unwrap();
+        let (page, next) = cursor::slice(vec![1, 2, 3, 4, 5], Some(2), next.as_deref()).unwrap();
         assert_eq!((page, next), (vec![5], None));
-        let (page, next) = slice(vec![1, 2], None, None).unwrap();
+        let (page, next) = cursor::slice(vec![1, 2], None, None).unwrap();
         assert_eq!((page, next), (vec![1, 2], None));
-        let (page, next) = slice(Vec::<u8>::new(), Some(0), None).unwrap();
+        let (page, next) = cursor::slice(Vec::<u8>::new(), Some(0), None).unwrap();
         assert_eq!((page, next), (vec![], None));
-        assert!(slice(vec![1], Some(1), Some("%%")).is_err());
+        assert!(cursor::slice(vec![1], Some(1), Some("%%")).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! | record | Soracom document | mapping |
 //! |---|---|---|
-//! | gateway `vpg` | VirtualPrivateGateway | id `vpgId`, name tag `name`, description tag `description`, state from `status`, public addresses `fixedPublicIpAddresses`, networks `deviceSubnetCidrRange`, created `createdTime` |
+//! | gateway `vpg` | VirtualPrivateGateway | id `vpgId`, name tag `name`, description tag `description`, labels the other tags, state from `status`, public addresses `fixedPublicIpAddresses`, networks `deviceSubnetCidrRange`, created `createdTime` |
 //! | peer `gate` | GatePeer | id and endpoint `outerIpAddress`, allowed network `innerIpAddress/32`; always available |
 //! | peer `mirroring` | JunctionMirroringPeer | id and endpoint `ipAddress`, description; available when `enabled`, inactive otherwise |
 //! | mapping `ip-address-map` | IpAddressMapEntry | id and source `key` (IMSI or inner IP), destination `ipAddress`, provider state `type` |
@@ -13,7 +13,10 @@
 
 use portico_adapter_sdk::json::{str_at, strings_at};
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Gateway, Mapping, Peer, State};
+use portico_adapter_sdk::{Gateway, Mapping, Peer, State, spec};
+
+/// The tags that are typed fields of a gateway rather than labels.
+pub const TYPED_TAGS: [&str; 2] = ["name", "description"];
 
 /// The one gateway kind.
 pub const VPG_KIND: &str = "vpg";
@@ -93,6 +96,7 @@ pub fn gateway(doc: &Value) -> Gateway {
             .or_else(|| str_at(doc, "/ueSubnetCidrRange"))
             .into_iter()
             .collect(),
+        labels: spec::labels_from_object(doc.get("tags"), &TYPED_TAGS),
         created_at: millis_at(doc, "/createdTime"),
         raw: doc.to_string(),
     }
@@ -103,7 +107,7 @@ pub fn gate_peer(doc: &Value, vpg_id: &str) -> Peer {
     let outer = str_at(doc, "/outerIpAddress").unwrap_or_default();
     Peer {
         id: outer.clone(),
-        gateway_id: Some(vpg_id.to_owned()),
+        parent_id: Some(vpg_id.to_owned()),
         kind: GATE.to_owned(),
         name: None,
         description: None,
@@ -115,6 +119,7 @@ pub fn gate_peer(doc: &Value, vpg_id: &str) -> Peer {
             .map(|inner| format!("{inner}/32"))
             .into_iter()
             .collect(),
+        labels: Vec::new(),
         created_at: None,
         raw: doc.to_string(),
     }
@@ -126,7 +131,7 @@ pub fn mirroring_peer(doc: &Value, vpg_id: &str) -> Peer {
     let enabled = doc.get("enabled").and_then(Value::as_bool).unwrap_or(false);
     Peer {
         id: ip.clone(),
-        gateway_id: Some(vpg_id.to_owned()),
+        parent_id: Some(vpg_id.to_owned()),
         kind: MIRRORING.to_owned(),
         name: None,
         description: non_empty(str_at(doc, "/description")),
@@ -139,6 +144,7 @@ pub fn mirroring_peer(doc: &Value, vpg_id: &str) -> Peer {
         public_key: None,
         endpoint: (!ip.is_empty()).then_some(ip),
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
         created_at: None,
         raw: doc.to_string(),
     }
@@ -159,6 +165,7 @@ pub fn ip_map_entry(doc: &Value, vpg_id: &str) -> Mapping {
         source: (!key.is_empty()).then_some(key),
         destination: str_at(doc, "/ipAddress"),
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
         expires_at: None,
         created_at: None,
         raw: doc.to_string(),
@@ -177,6 +184,7 @@ pub fn customer_route(doc: &Value, vpg_id: &str) -> Mapping {
         source: str_at(doc, "/destinationCidr"),
         destination: str_at(doc, "/target"),
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
         expires_at: None,
         created_at: None,
         raw: doc.to_string(),
@@ -232,13 +240,14 @@ mod tests {
             "useInternetGateway": true,
             "fixedIpAddressesEnabled": true,
             "fixedPublicIpAddresses": ["203.0.113.1", "203.0.113.2"],
-            "tags": {"name": "factory", "description": "line 1"}
+            "tags": {"name": "factory", "description": "line 1", "team": "ops"}
         });
         let gw = gateway(&doc);
         assert_eq!(gw.id, "f1a2b3c4-0000-4000-8000-000000000001");
         assert_eq!(gw.kind, "vpg");
         assert_eq!(gw.name.as_deref(), Some("factory"));
         assert_eq!(gw.description.as_deref(), Some("line 1"));
+        assert_eq!(gw.labels, [spec::label("team", "ops")]);
         assert_eq!(gw.state, State::Available);
         assert_eq!(gw.provider_state, "running");
         assert_eq!(gw.public_addresses, ["203.0.113.1", "203.0.113.2"]);
@@ -268,7 +277,7 @@ mod tests {
         );
         assert_eq!(gate.id, "198.51.100.7");
         assert_eq!(gate.kind, "gate");
-        assert_eq!(gate.gateway_id.as_deref(), Some("v1"));
+        assert_eq!(gate.parent_id.as_deref(), Some("v1"));
         assert_eq!(gate.endpoint.as_deref(), Some("198.51.100.7"));
         assert_eq!(gate.allowed_networks, ["10.128.0.5/32"]);
         assert_eq!(gate.state, State::Available);

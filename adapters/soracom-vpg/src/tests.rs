@@ -1,60 +1,34 @@
 //! Flow tests of the nouns and the catalogue against a fake Soracom API (the SDK's native test
 //! host): which requests go out, with which bodies, and how answers become records and errors.
 
-use portico_adapter_sdk::http::{Response, WireRequest};
-use portico_adapter_sdk::serde_json::{self, Value, json};
+use portico_adapter_sdk::http::Response;
+use portico_adapter_sdk::serde_json::{Value, json};
 use portico_adapter_sdk::testing::{self, MockGuard, empty_response, json_response};
 use portico_adapter_sdk::{
-    Adapter, CredentialScheme, Error, GatewaySpec, Gateways, Locator, MappingSpec, Mappings,
-    Operations, Page, PeerSpec, Peers, Query, State, Tunnels,
+    CredentialScheme, Error, GatewaySpec, Locator, MappingSpec, Method, Page, PeerSpec, Query,
+    State,
 };
 
 use crate::SoracomVpg;
+use crate::gateways::GATEWAYS;
+use crate::mappings::MAPPINGS;
+use crate::peers::PEERS;
 
 const BASE: &str = "https://api.soracom.io/v1";
 const VPGS: &str = "/virtual_private_gateways";
 
-/// Answer requests with `route(method, path-and-query, body)`.
-fn fake(mut route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
-    testing::mock_http(move |request: &WireRequest| {
-        assert_eq!(
-            request.credential.as_deref(),
-            Some("soracom"),
-            "{}",
-            request.url
-        );
-        for (name, _) in &request.headers {
-            let lower = name.to_ascii_lowercase();
-            assert!(
-                !lower.starts_with("x-soracom") && lower != "authorization",
-                "the adapter must not set {name}"
-            );
-        }
-        let path = request.url.strip_prefix(BASE).unwrap_or(&request.url);
-        let body = request
-            .body
-            .as_ref()
-            .map(|b| serde_json::from_slice(b).unwrap());
-        Ok(route(&request.method, path, body))
-    })
+/// Answer requests with `route(method, path-and-query, body)`; checks every request names the
+/// `soracom` credential and sets no credential header itself.
+fn fake(route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
+    testing::fake_api(BASE, Some("soracom"), route)
 }
 
 fn requests() -> Vec<String> {
-    testing::sent()
-        .into_iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.method,
-                r.url.strip_prefix(BASE).unwrap_or(&r.url)
-            )
-        })
-        .collect()
+    testing::requests(BASE)
 }
 
 fn body_of(index: usize) -> Value {
-    let request = &testing::sent()[index];
-    serde_json::from_slice(request.body.as_deref().unwrap()).unwrap()
+    testing::body_of(index)
 }
 
 fn paged(items: Value, next: Option<&str>) -> Response {
@@ -132,6 +106,8 @@ fn gateway_spec() -> GatewaySpec {
         description: None,
         public_address: None,
         networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     }
@@ -140,12 +116,14 @@ fn gateway_spec() -> GatewaySpec {
 fn peer_spec(kind: Option<&str>) -> PeerSpec {
     PeerSpec {
         kind: kind.map(str::to_owned),
-        gateway_id: Some("v1".into()),
+        parent_id: Some("v1".into()),
         name: None,
         description: None,
         public_key: None,
         endpoint: None,
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     }
@@ -159,6 +137,8 @@ fn mapping_spec(kind: Option<&str>) -> MappingSpec {
         source: None,
         destination: None,
         allowed_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     }
@@ -166,7 +146,7 @@ fn mapping_spec(kind: Option<&str>) -> MappingSpec {
 
 #[test]
 fn describe_names_the_token_exchange() {
-    let d = SoracomVpg::describe();
+    let d = SoracomVpg::ADAPTER.describe();
     let CredentialScheme::TokenExchange(scheme) = &d.credentials[0].schemes[0] else {
         panic!("expected a token exchange");
     };
@@ -187,18 +167,20 @@ fn gateway_list_pages_with_the_next_key_and_filters_by_tag() {
     });
     let mut q = query(None, Some("vpg"), Some(2), None);
     q.filters = vec![("name".into(), "edge".into())];
-    let first = <SoracomVpg as Gateways>::list(q.clone()).unwrap();
+    let first = GATEWAYS.list(q.clone()).unwrap();
     let ids: Vec<&str> = first.items.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, ["v1", "v2"]);
     assert_eq!(first.items[0].state, State::Available);
     assert_eq!(first.items[0].networks, ["10.128.0.0/9"]);
     q.page.cursor = first.next;
-    let second = <SoracomVpg as Gateways>::list(q).unwrap();
+    let second = GATEWAYS.list(q).unwrap();
     assert_eq!(second.items[0].id, "v3");
     assert_eq!(second.next, None);
     assert_eq!(requests().len(), 2);
 
-    let err = <SoracomVpg as Gateways>::list(query(None, Some("ipsec"), None, None)).unwrap_err();
+    let err = GATEWAYS
+        .list(query(None, Some("ipsec"), None, None))
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
 }
 
@@ -220,12 +202,13 @@ fn gateway_create_get_update_and_terminate() {
         ("POST", "/virtual_private_gateways/v9/terminate") => empty_response(200),
         _ => soracom_error(404, "VPG0001", "No such VPG"),
     });
-    let created = <SoracomVpg as Gateways>::create(GatewaySpec {
-        name: Some("factory".into()),
-        networks: vec!["10.200.0.0/16".into()],
-        ..gateway_spec()
-    })
-    .unwrap();
+    let created = GATEWAYS
+        .create(GatewaySpec {
+            name: Some("factory".into()),
+            networks: vec!["10.200.0.0/16".into()],
+            ..gateway_spec()
+        })
+        .unwrap();
     assert_eq!(created.id, "v9");
     assert_eq!(created.name.as_deref(), Some("factory"));
     assert_eq!(
@@ -233,33 +216,35 @@ fn gateway_create_get_update_and_terminate() {
         json!({"type": 14, "deviceSubnetCidrRange": "10.200.0.0/16", "tags": {"name": "factory"}})
     );
 
-    let got = <SoracomVpg as Gateways>::get(locator("v9", None, None)).unwrap();
+    let got = GATEWAYS.get(locator("v9", None, None)).unwrap();
     assert_eq!(got.created_at.as_deref(), Some("2024-05-01T10:00:00.000Z"));
 
-    <SoracomVpg as Gateways>::update(
-        locator("v9", None, None),
-        GatewaySpec {
-            name: Some("renamed".into()),
-            properties: r#"{"tags": {"team": null}}"#.into(),
-            ..gateway_spec()
-        },
-    )
-    .unwrap();
+    GATEWAYS
+        .update(
+            locator("v9", None, None),
+            GatewaySpec {
+                name: Some("renamed".into()),
+                properties: r#"{"tags": {"team": null}}"#.into(),
+                ..gateway_spec()
+            },
+        )
+        .unwrap();
     assert_eq!(
         body_of(2),
         json!([{"tagName": "name", "tagValue": "renamed"}])
     );
-    let err = <SoracomVpg as Gateways>::update(
-        locator("v9", None, None),
-        GatewaySpec {
-            properties: r#"{"useInternetGateway": false}"#.into(),
-            ..gateway_spec()
-        },
-    )
-    .unwrap_err();
+    let err = GATEWAYS
+        .update(
+            locator("v9", None, None),
+            GatewaySpec {
+                properties: r#"{"useInternetGateway": false}"#.into(),
+                ..gateway_spec()
+            },
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Unsupported(_)));
 
-    <SoracomVpg as Gateways>::delete(locator("v9", None, Some("vpg"))).unwrap();
+    GATEWAYS.delete(locator("v9", None, Some("vpg"))).unwrap();
     assert_eq!(
         requests(),
         [
@@ -273,7 +258,7 @@ fn gateway_create_get_update_and_terminate() {
         ]
     );
 
-    let err = <SoracomVpg as Gateways>::get(locator("nope", None, None)).unwrap_err();
+    let err = GATEWAYS.get(locator("nope", None, None)).unwrap_err();
     let Error::NotFound(problem) = err else {
         panic!("expected not-found");
     };
@@ -283,7 +268,10 @@ fn gateway_create_get_update_and_terminate() {
 
 #[test]
 fn tunnels_are_unsupported() {
-    let err = <SoracomVpg as Tunnels>::list(query(None, None, None, None)).unwrap_err();
+    let err = SoracomVpg::ADAPTER
+        .tunnels
+        .list(query(None, None, None, None))
+        .unwrap_err();
     assert!(matches!(err, Error::Unsupported(_)));
 }
 
@@ -294,7 +282,7 @@ fn peers_list_both_kinds_and_page_locally() {
         "/virtual_private_gateways/v1/gate/peers" => json_response(200, &gate_peers()),
         other => panic!("unexpected {other}"),
     });
-    let first = <SoracomVpg as Peers>::list(query(Some("v1"), None, Some(2), None)).unwrap();
+    let first = PEERS.list(query(Some("v1"), None, Some(2), None)).unwrap();
     let ids: Vec<(&str, &str)> = first
         .items
         .iter()
@@ -302,17 +290,22 @@ fn peers_list_both_kinds_and_page_locally() {
         .collect();
     assert_eq!(ids, [("198.51.100.7", "gate"), ("198.51.100.8", "gate")]);
     assert_eq!(first.items[0].allowed_networks, ["10.128.0.5/32"]);
-    let second = <SoracomVpg as Peers>::list(query(Some("v1"), None, Some(2), first.next)).unwrap();
+    let second = PEERS
+        .list(query(Some("v1"), None, Some(2), first.next))
+        .unwrap();
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.items[0].kind, "mirroring");
     assert_eq!(second.items[0].description.as_deref(), Some("ids"));
     assert_eq!(second.next, None);
 
-    let gate_only =
-        <SoracomVpg as Peers>::list(query(Some("v1"), Some("gate"), None, None)).unwrap();
+    let gate_only = PEERS
+        .list(query(Some("v1"), Some("gate"), None, None))
+        .unwrap();
     assert_eq!(gate_only.items.len(), 2);
-    let err = <SoracomVpg as Peers>::list(query(None, Some("gate"), None, None)).unwrap_err();
-    assert!(err.message().contains("`gateway-id`"));
+    let err = PEERS
+        .list(query(None, Some("gate"), None, None))
+        .unwrap_err();
+    assert!(err.message().contains("`parent-id`"));
 }
 
 #[test]
@@ -325,7 +318,7 @@ fn peers_skip_gate_when_closed() {
         }
         other => panic!("unexpected {other}"),
     });
-    let page = <SoracomVpg as Peers>::list(query(Some("v1"), None, None, None)).unwrap();
+    let page = PEERS.list(query(Some("v1"), None, None, None)).unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].kind, "mirroring");
 }
@@ -344,33 +337,40 @@ fn gate_peers_register_find_and_unregister() {
         ("DELETE", "/virtual_private_gateways/v1/gate/peers/198.51.100.8") => empty_response(204),
         _ => soracom_error(404, "VPG0001", "No such VPG"),
     });
-    let created = <SoracomVpg as Peers>::create(PeerSpec {
-        endpoint: Some("198.51.100.9".into()),
-        allowed_networks: vec!["10.128.0.7".into()],
-        ..peer_spec(Some("gate"))
-    })
-    .unwrap();
+    let created = PEERS
+        .create(PeerSpec {
+            endpoint: Some("198.51.100.9".into()),
+            allowed_networks: vec!["10.128.0.7".into()],
+            ..peer_spec(Some("gate"))
+        })
+        .unwrap();
     assert_eq!(created.id, "198.51.100.9");
     assert_eq!(
         body_of(0),
         json!({"outerIpAddress": "198.51.100.9", "innerIpAddress": "10.128.0.7"})
     );
-    let got =
-        <SoracomVpg as Peers>::get(locator("198.51.100.8", Some("v1"), Some("gate"))).unwrap();
+    let got = PEERS
+        .get(locator("198.51.100.8", Some("v1"), Some("gate")))
+        .unwrap();
     assert_eq!(got.endpoint.as_deref(), Some("198.51.100.8"));
-    let err = <SoracomVpg as Peers>::get(locator("203.0.113.1", Some("v1"), None)).unwrap_err();
+    let err = PEERS
+        .get(locator("203.0.113.1", Some("v1"), None))
+        .unwrap_err();
     assert!(err.is_not_found());
     assert!(err.message().contains("Gate or mirroring peer"));
 
-    let err = <SoracomVpg as Peers>::update(
-        locator("198.51.100.8", Some("v1"), Some("gate")),
-        peer_spec(None),
-    )
-    .unwrap_err();
+    let err = PEERS
+        .update(
+            locator("198.51.100.8", Some("v1"), Some("gate")),
+            peer_spec(None),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Unsupported(_)));
 
     let before = requests().len();
-    <SoracomVpg as Peers>::delete(locator("198.51.100.8", Some("v1"), None)).unwrap();
+    PEERS
+        .delete(locator("198.51.100.8", Some("v1"), None))
+        .unwrap();
     assert_eq!(
         requests()[before..],
         [
@@ -379,7 +379,7 @@ fn gate_peers_register_find_and_unregister() {
             "DELETE /virtual_private_gateways/v1/gate/peers/198.51.100.8",
         ]
     );
-    let err = <SoracomVpg as Peers>::create(peer_spec(None)).unwrap_err();
+    let err = PEERS.create(peer_spec(None)).unwrap_err();
     assert!(err.message().contains("`kind`"));
 }
 
@@ -398,12 +398,13 @@ fn mirroring_peers_create_update_and_delete() {
         _ => soracom_error(404, "VPG0001", "No such VPG"),
     });
     // Not yet in the VPG document the fake serves: the sent peer is reported.
-    let created = <SoracomVpg as Peers>::create(PeerSpec {
-        endpoint: Some("192.0.2.50".into()),
-        description: Some("tap".into()),
-        ..peer_spec(Some("mirroring"))
-    })
-    .unwrap();
+    let created = PEERS
+        .create(PeerSpec {
+            endpoint: Some("192.0.2.50".into()),
+            description: Some("tap".into()),
+            ..peer_spec(Some("mirroring"))
+        })
+        .unwrap();
     assert_eq!(created.id, "192.0.2.50");
     assert_eq!(created.state, State::Inactive);
     assert_eq!(
@@ -411,26 +412,29 @@ fn mirroring_peers_create_update_and_delete() {
         json!({"ipAddress": "192.0.2.50", "description": "tap", "protocol": "gre"})
     );
 
-    let updated = <SoracomVpg as Peers>::update(
-        locator("192.0.2.9", Some("v1"), None),
-        PeerSpec {
-            gateway_id: None,
-            description: Some("new".into()),
-            properties: r#"{"enabled": true}"#.into(),
-            ..peer_spec(None)
-        },
-    )
-    .unwrap();
+    let updated = PEERS
+        .update(
+            locator("192.0.2.9", Some("v1"), None),
+            PeerSpec {
+                parent_id: None,
+                description: Some("new".into()),
+                properties: r#"{"enabled": true}"#.into(),
+                ..peer_spec(None)
+            },
+        )
+        .unwrap();
     assert_eq!(updated.kind, "mirroring");
     let put = testing::sent()
         .into_iter()
-        .position(|r| r.method == "PUT")
+        .position(|r| r.method == Method::Put)
         .unwrap();
     assert_eq!(
         body_of(put),
         json!([{"key": "enabled", "value": "true"}, {"key": "description", "value": "new"}])
     );
-    <SoracomVpg as Peers>::delete(locator("192.0.2.9", Some("v1"), Some("mirroring"))).unwrap();
+    PEERS
+        .delete(locator("192.0.2.9", Some("v1"), Some("mirroring")))
+        .unwrap();
     assert_eq!(
         requests().last().unwrap(),
         "DELETE /virtual_private_gateways/v1/junction/mirroring/peers/192.0.2.9"
@@ -456,8 +460,9 @@ fn mappings_walk_the_ip_map_then_customer_routes() {
     let mut pages = Vec::new();
     let mut cursor = None;
     loop {
-        let page =
-            <SoracomVpg as Mappings>::list(query(Some("v1"), None, Some(2), cursor)).unwrap();
+        let page = MAPPINGS
+            .list(query(Some("v1"), None, Some(2), cursor))
+            .unwrap();
         pages.push(
             page.items
                 .iter()
@@ -513,22 +518,24 @@ fn mappings_create_get_update_delete() {
         ("DELETE", "/virtual_private_gateways/v1/customer_routes/r-2") => empty_response(204),
         (method, path) => panic!("unexpected {method} {path}"),
     });
-    let entry = <SoracomVpg as Mappings>::create(MappingSpec {
-        source: Some("4405".into()),
-        destination: Some("10.128.0.15".into()),
-        ..mapping_spec(Some("ip-address-map"))
-    })
-    .unwrap();
+    let entry = MAPPINGS
+        .create(MappingSpec {
+            source: Some("4405".into()),
+            destination: Some("10.128.0.15".into()),
+            ..mapping_spec(Some("ip-address-map"))
+        })
+        .unwrap();
     assert_eq!(
         (entry.id.as_str(), entry.destination.as_deref()),
         ("4405", Some("10.128.0.15"))
     );
-    let route = <SoracomVpg as Mappings>::create(MappingSpec {
-        source: Some("10.10.0.0/16".into()),
-        destination: Some("tgw-2".into()),
-        ..mapping_spec(Some("customer-route"))
-    })
-    .unwrap();
+    let route = MAPPINGS
+        .create(MappingSpec {
+            source: Some("10.10.0.0/16".into()),
+            destination: Some("tgw-2".into()),
+            ..mapping_spec(Some("customer-route"))
+        })
+        .unwrap();
     assert_eq!(route.id, "r-9");
     assert_eq!(
         body_of(1),
@@ -536,47 +543,52 @@ fn mappings_create_get_update_delete() {
     );
 
     // Without a kind: customer routes first, then the IP address map, page by page.
-    let found = <SoracomVpg as Mappings>::get(locator("4409", Some("v1"), None)).unwrap();
+    let found = MAPPINGS.get(locator("4409", Some("v1"), None)).unwrap();
     assert_eq!(found.kind, "ip-address-map");
     assert_eq!(found.destination.as_deref(), Some("10.128.0.19"));
 
-    let updated = <SoracomVpg as Mappings>::update(
-        locator("r-1", Some("v1"), Some("customer-route")),
-        MappingSpec {
-            destination: Some("tgw-3".into()),
-            ..mapping_spec(None)
-        },
-    )
-    .unwrap();
+    let updated = MAPPINGS
+        .update(
+            locator("r-1", Some("v1"), Some("customer-route")),
+            MappingSpec {
+                destination: Some("tgw-3".into()),
+                ..mapping_spec(None)
+            },
+        )
+        .unwrap();
     assert_eq!(updated.destination.as_deref(), Some("tgw-3"));
-    let updated = <SoracomVpg as Mappings>::update(
-        locator("4401", Some("v1"), Some("ip-address-map")),
-        MappingSpec {
-            destination: Some("10.128.0.99".into()),
-            ..mapping_spec(None)
-        },
-    )
-    .unwrap();
+    let updated = MAPPINGS
+        .update(
+            locator("4401", Some("v1"), Some("ip-address-map")),
+            MappingSpec {
+                destination: Some("10.128.0.99".into()),
+                ..mapping_spec(None)
+            },
+        )
+        .unwrap();
     assert_eq!(updated.destination.as_deref(), Some("10.128.0.99"));
     let last_post = testing::sent()
         .into_iter()
-        .rposition(|r| r.method == "POST")
+        .rposition(|r| r.method == Method::Post)
         .unwrap();
     assert_eq!(
         body_of(last_post),
         json!({"key": "4401", "ipAddress": "10.128.0.99"})
     );
 
-    <SoracomVpg as Mappings>::delete(locator("4409", Some("v1"), Some("ip-address-map"))).unwrap();
-    <SoracomVpg as Mappings>::delete(locator("r-2", Some("v1"), None)).unwrap();
+    MAPPINGS
+        .delete(locator("4409", Some("v1"), Some("ip-address-map")))
+        .unwrap();
+    MAPPINGS.delete(locator("r-2", Some("v1"), None)).unwrap();
     assert_eq!(
         requests().last().unwrap(),
         "DELETE /virtual_private_gateways/v1/customer_routes/r-2"
     );
-    let err = <SoracomVpg as Mappings>::get(locator("r-404", Some("v1"), Some("customer-route")))
+    let err = MAPPINGS
+        .get(locator("r-404", Some("v1"), Some("customer-route")))
         .unwrap_err();
     assert!(err.is_not_found());
-    let err = <SoracomVpg as Mappings>::create(mapping_spec(None)).unwrap_err();
+    let err = MAPPINGS.create(mapping_spec(None)).unwrap_err();
     assert!(err.message().contains("`kind`"));
 }
 
@@ -600,60 +612,77 @@ fn catalogue_invokes_by_name_and_pages() {
         }
         _ => soracom_error(404, "VPG0001", "No such VPG"),
     });
-    assert_eq!(SoracomVpg::catalog().len(), 49);
+    assert_eq!(SoracomVpg::ADAPTER.operations.catalog().len(), 49);
     let params = vec![
         ("vpg_id".to_owned(), "v1".to_owned()),
         ("limit".to_owned(), "1".to_owned()),
     ];
-    let first = SoracomVpg::invoke(
-        "listPacketCaptureSessions".into(),
-        params.clone(),
-        None,
-        None,
-        vec![],
-    )
-    .unwrap();
-    assert!(first.body.unwrap().contains("s1"));
-    let second = SoracomVpg::invoke(
-        "listPacketCaptureSessions".into(),
-        params,
-        None,
-        first.next,
-        vec![],
-    )
-    .unwrap();
-    assert!(second.body.unwrap().contains("s2"));
+    let first = SoracomVpg::ADAPTER
+        .operations
+        .invoke(
+            "listPacketCaptureSessions".into(),
+            params.clone(),
+            None,
+            None,
+            vec![],
+        )
+        .unwrap();
+    assert!(first.body.unwrap().as_str().contains("s1"));
+    let second = SoracomVpg::ADAPTER
+        .operations
+        .invoke(
+            "listPacketCaptureSessions".into(),
+            params,
+            None,
+            first.next,
+            vec![],
+        )
+        .unwrap();
+    assert!(second.body.unwrap().as_str().contains("s2"));
     assert_eq!(second.next, None);
 
     let vpg_param = vec![("vpg_id".to_owned(), "v1".to_owned())];
-    let opened =
-        SoracomVpg::invoke("openGate".into(), vpg_param.clone(), None, None, vec![]).unwrap();
+    let opened = SoracomVpg::ADAPTER
+        .operations
+        .invoke("openGate".into(), vpg_param.clone(), None, None, vec![])
+        .unwrap();
     assert_eq!((opened.status, opened.body), (200, None));
-    SoracomVpg::invoke("closeGate".into(), vpg_param.clone(), None, None, vec![]).unwrap();
-    let err = SoracomVpg::invoke(
-        "registerGatePeer".into(),
-        vpg_param.clone(),
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    SoracomVpg::ADAPTER
+        .operations
+        .invoke("closeGate".into(), vpg_param.clone(), None, None, vec![])
+        .unwrap();
+    let err = SoracomVpg::ADAPTER
+        .operations
+        .invoke(
+            "registerGatePeer".into(),
+            vpg_param.clone(),
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert!(err.message().contains("body"));
 
-    let err = SoracomVpg::invoke(
-        "getVirtualPrivateGateway".into(),
-        vec![("vpg_id".into(), "gone".into())],
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    let err = SoracomVpg::ADAPTER
+        .operations
+        .invoke(
+            "getVirtualPrivateGateway".into(),
+            vec![("vpg_id".into(), "gone".into())],
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert_eq!(
         err.problem().and_then(|p| p.code.as_deref()),
         Some("VPG0001")
     );
-    let err = SoracomVpg::invoke("nope".into(), vec![], None, None, vec![]).unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)));
+    let err = SoracomVpg::ADAPTER
+        .operations
+        .invoke("nope".into(), vec![], None, None, vec![])
+        .unwrap_err();
+    // Contract 0.2.0: an unknown operation name is `unsupported` (0.1.0's SDK said invalid-input).
+    assert!(matches!(err, Error::Unsupported(_)));
 }
 
 #[test]
@@ -670,8 +699,10 @@ fn profile_settings_pick_the_host() {
     });
     testing::set_config("coverage", "g");
     testing::set_config("sandbox", "true");
-    <SoracomVpg as Gateways>::get(locator("v1", None, None)).unwrap();
+    GATEWAYS.get(locator("v1", None, None)).unwrap();
     testing::set_config("coverage", "us");
-    let err = <SoracomVpg as Gateways>::get(locator("v1", None, None)).unwrap_err();
+    let err = GATEWAYS.get(locator("v1", None, None)).unwrap_err();
     assert!(err.message().contains("`coverage`"));
 }
+
+mod contract;

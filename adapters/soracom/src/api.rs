@@ -1,7 +1,7 @@
 //! The Soracom API as both adapters see it: where it lives (coverage, sandbox, endpoint), how it
 //! pages (`last_evaluated_key` / `x-soracom-next-key`) and how it fails (`{code, message}`).
 
-use portico_adapter_sdk::http::{Api, Response};
+use portico_adapter_sdk::http::{Api, Request, Response};
 use portico_adapter_sdk::serde_json::Value;
 use portico_adapter_sdk::{Error, Result, config, error, json};
 
@@ -131,7 +131,7 @@ pub fn next_key(response: &Response) -> Option<String> {
 
 /// The query pairs of the next page of a paginated catalogue operation (for the catalogue's
 /// cursor): [`LAST_EVALUATED_KEY`] set to the [`next_key`].
-pub fn next_page(response: &Response) -> Option<Vec<(String, String)>> {
+pub fn next_page(_request: &Request, response: &Response) -> Option<Vec<(String, String)>> {
     next_key(response).map(|key| vec![(LAST_EVALUATED_KEY.to_owned(), key)])
 }
 
@@ -148,6 +148,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body: body.as_bytes().to_vec(),
+            attempts: 1,
         }
     }
 
@@ -324,7 +325,7 @@ mod tests {
         let more = response(200, "[]", &[("X-Soracom-Next-Key", "10.0.0.1:40001")]);
         assert_eq!(next_key(&more).as_deref(), Some("10.0.0.1:40001"));
         assert_eq!(
-            next_page(&more).unwrap(),
+            next_page(&Request::get("https://api.soracom.io/v1/x"), &more).unwrap(),
             [(
                 "last_evaluated_key".to_string(),
                 "10.0.0.1:40001".to_string()
@@ -336,6 +337,7 @@ mod tests {
             next_key(&response(200, "[]", &[(NEXT_KEY_HEADER, " ")])),
             None
         );
-        assert_eq!(next_page(&response(200, "[]", &[])), None);
+        let request = Request::get("https://api.soracom.io/v1/x");
+        assert_eq!(next_page(&request, &response(200, "[]", &[])), None);
     }
 }

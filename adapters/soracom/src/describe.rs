@@ -2,8 +2,9 @@
 //! `soracom` credential (an AuthKey pair the host exchanges at `POST /v1/auth` for an API key
 //! and token) and the `coverage`, `sandbox` and `endpoint` profile settings.
 
+use portico_adapter_sdk::describe::{self, endpoint_setting, secret_field, setting, strings};
 use portico_adapter_sdk::{
-    CredentialField, CredentialScheme, CredentialSpec, Setting, TokenCapture, TokenExchangeScheme,
+    CredentialScheme, CredentialSpec, Method, Setting, TokenCapture, TokenExchangeScheme,
 };
 
 use crate::api::{COVERAGES, CREDENTIAL, DEFAULT_COVERAGE, HOSTS};
@@ -12,33 +13,11 @@ use crate::api::{COVERAGES, CREDENTIAL, DEFAULT_COVERAGE, HOSTS};
 /// hours) and what the host assumes (Soracom's answer carries no expiry).
 pub const TOKEN_LIFETIME_SECONDS: u64 = 86_400;
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
-
-fn field(name: &str, description: &str, secret: bool) -> CredentialField {
-    CredentialField {
-        name: name.to_owned(),
-        description: description.to_owned(),
-        secret,
-    }
-}
-
 fn capture(pointer: &str, header: &str) -> TokenCapture {
     TokenCapture {
         pointer: pointer.to_owned(),
         header: header.to_owned(),
         prefix: None,
-    }
-}
-
-fn setting(key: &str, description: &str, default: Option<&str>, allowed: &[&str]) -> Setting {
-    Setting {
-        key: key.to_owned(),
-        description: description.to_owned(),
-        required: false,
-        default_value: default.map(str::to_owned),
-        allowed: strings(allowed),
     }
 }
 
@@ -52,7 +31,7 @@ pub fn hosts() -> Vec<String> {
 /// `X-Soracom-Token` headers of every request.
 pub fn auth_scheme() -> CredentialScheme {
     CredentialScheme::TokenExchange(TokenExchangeScheme {
-        method: "POST".to_owned(),
+        method: Method::Post,
         path: "/v1/auth".to_owned(),
         content_type: "application/json".to_owned(),
         // `tokenTimeoutSeconds` is `TOKEN_LIFETIME_SECONDS` (a literal: no formatting code in
@@ -71,18 +50,15 @@ pub fn auth_scheme() -> CredentialScheme {
 /// The `soracom` credential: an AuthKey id and secret, exchanged with [`auth_scheme`], good for
 /// every API host.
 pub fn credential() -> CredentialSpec {
-    CredentialSpec {
-        name: CREDENTIAL.to_owned(),
-        description: "Soracom AuthKey (of the root account or a SAM user), exchanged by the host \
-                      for an API key and token"
-            .to_owned(),
-        fields: vec![
-            field("auth-key-id", "AuthKey id (`keyId-...`)", false),
-            field("auth-key", "AuthKey secret (`secret-...`)", true),
-        ],
-        schemes: vec![auth_scheme()],
-        hosts: hosts(),
-    }
+    describe::credential(
+        CREDENTIAL,
+        "Soracom AuthKey (of the root account or a SAM user), exchanged by the host for an API \
+         key and token",
+        &HOSTS,
+    )
+    .with_field(describe::field("auth-key-id", "AuthKey id (`keyId-...`)"))
+    .with_field(secret_field("auth-key", "AuthKey secret (`secret-...`)"))
+    .with_scheme(auth_scheme())
 }
 
 /// The profile settings [`api`](crate::api::api) reads: `coverage`, `sandbox` and `endpoint`,
@@ -92,22 +68,19 @@ pub fn settings() -> Vec<Setting> {
         setting(
             "coverage",
             "Coverage type: `jp` (Japan, api.soracom.io) or `g` (Global, g.api.soracom.io)",
-            Some(DEFAULT_COVERAGE),
-            &COVERAGES,
-        ),
+        )
+        .with_default(DEFAULT_COVERAGE)
+        .with_allowed(&COVERAGES),
         setting(
             "sandbox",
             "`true` to use the API sandbox of the coverage (api-sandbox.soracom.io) instead of \
              production",
-            Some("false"),
-            &["false", "true"],
-        ),
-        setting(
-            "endpoint",
+        )
+        .with_default("false")
+        .with_allowed(&["false", "true"]),
+        endpoint_setting(
             "Origin used instead of the coverage's host, `/v1` is added (a proxy or an emulator, \
              e.g. http://127.0.0.1:8080)",
-            None,
-            &[],
         ),
     ]
 }
@@ -140,7 +113,7 @@ mod tests {
         assert_eq!(
             credential.schemes,
             [CredentialScheme::TokenExchange(TokenExchangeScheme {
-                method: "POST".into(),
+                method: Method::Post,
                 path: "/v1/auth".into(),
                 content_type: "application/json".into(),
                 body: r#"{"authKeyId":"{{field:auth-key-id}}","authKey":"{{field:auth-key}}","tokenTimeoutSeconds":86400}"#.into(),

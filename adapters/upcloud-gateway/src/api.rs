@@ -1,11 +1,9 @@
 //! The UpCloud API as this adapter sees it: where it lives, how it fails, how the gateway list
 //! pages, and small request helpers shared by the nouns.
 
-use portico_adapter_sdk::http::{Api, Response};
+use portico_adapter_sdk::http::{Api, Request, Response};
 use portico_adapter_sdk::serde_json::{Map, Value};
-use portico_adapter_sdk::{Error, Page, Result, config, cursor, error, json};
-
-use crate::catalog::CATALOGUE;
+use portico_adapter_sdk::{Error, Page, Result, config, cursor, error, json, url};
 
 /// The credential every request names.
 pub const CREDENTIAL: &str = "upcloud";
@@ -98,18 +96,6 @@ fn parse_error_body(body: &Value) -> Option<(String, Option<String>)> {
     Some((message, code))
 }
 
-/// Call catalogue operation `name` and parse its JSON answer (`null` for an empty body).
-pub fn call(name: &str, params: &[(&str, &str)]) -> Result<Value> {
-    let api = api()?;
-    api.fetch_json(CATALOGUE.request(&api, name, params)?)
-}
-
-/// Call catalogue operation `name` with a JSON body and parse its JSON answer.
-pub fn call_with_body(name: &str, params: &[(&str, &str)], body: &Value) -> Result<Value> {
-    let api = api()?;
-    api.fetch_json(CATALOGUE.request(&api, name, params)?.json(body))
-}
-
 /// A created or changed resource must come back as an object with a `uuid`.
 pub fn expect_resource(doc: Value, what: &str) -> Result<Value> {
     if doc.get("uuid").and_then(Value::as_str).is_some() {
@@ -118,17 +104,6 @@ pub fn expect_resource(doc: Value, what: &str) -> Result<Value> {
         Err(error::provider(format!(
             "UpCloud answered the {what} request without the resource document"
         )))
-    }
-}
-
-/// The items of a bare JSON array answer.
-pub fn array(doc: Value, what: &str) -> Result<Vec<Value>> {
-    match doc {
-        Value::Array(items) => Ok(items),
-        Value::Null => Ok(Vec::new()),
-        _ => Err(error::provider(format!(
-            "UpCloud answered the {what} request with something other than a JSON array"
-        ))),
     }
 }
 
@@ -164,20 +139,10 @@ pub fn next_cursor(offset: u32, limit: u32, received: usize) -> Result<Option<St
     .map(Some)
 }
 
-/// The `next` cursor of an invoked `GetGateways` page, in the form the catalogue's `invoke`
-/// reads back (query pairs that override the call's own): a full page may have a successor.
-pub fn next_gateways_page(
-    params: &[(String, String)],
-    cursor_text: Option<&str>,
-    body: Option<&str>,
-) -> Result<Option<String>> {
-    let mut pairs: Vec<(String, String)> = params.to_vec();
-    if let Some(text) = cursor_text.filter(|c| !c.trim().is_empty()) {
-        for (key, value) in cursor::decode::<Vec<(String, String)>>(text)? {
-            pairs.retain(|(k, _)| *k != key);
-            pairs.push((key, value));
-        }
-    }
+/// The next page of an invoked `GetGateways` page, as query pairs that override the request's
+/// own: a full page (of the `limit` asked for, 10 by default) may have a successor.
+pub fn next_gateways_page(request: &Request, response: &Response) -> Option<Vec<(String, String)>> {
+    let pairs = url::query_pairs(&request.url());
     let number = |key: &str| {
         pairs
             .iter()
@@ -187,41 +152,17 @@ pub fn next_gateways_page(
     };
     let limit = number("limit").unwrap_or(API_DEFAULT_LIMIT);
     let offset = number("offset").unwrap_or(0);
-    let received = body
-        .and_then(|b| portico_adapter_sdk::serde_json::from_str::<Value>(b).ok())
-        .and_then(|v| v.as_array().map(Vec::len))
-        .unwrap_or(0);
+    let received = response.json().ok()?.as_array()?.len();
     if limit == 0 || received < limit as usize {
-        return Ok(None);
+        return None;
     }
-    let next = vec![
+    Some(vec![
         ("limit".to_owned(), limit.to_string()),
         (
             "offset".to_owned(),
             offset.saturating_add(limit).to_string(),
         ),
-    ];
-    cursor::encode(&next).map(Some)
-}
-
-/// The parent gateway of a connection; `invalid-input` naming `gateway-id` when absent.
-pub fn require_gateway_id(gateway_id: Option<&str>) -> Result<&str> {
-    json::non_blank(gateway_id).map(str::trim).ok_or_else(|| {
-        error::invalid_input(
-            "missing `gateway-id`: every tunnel (VPN connection) belongs to a gateway (give its UUID as the parent)",
-        )
-    })
-}
-
-/// The gateway of a tunnel update: the locator's parent or the spec's `gateway-id`; both given
-/// and different is invalid (a connection cannot move to another gateway).
-pub fn update_gateway_id<'a>(locator: Option<&'a str>, spec: Option<&'a str>) -> Result<&'a str> {
-    match (json::non_blank(locator), json::non_blank(spec)) {
-        (Some(a), Some(b)) if a.trim() != b.trim() => Err(error::invalid_input(format!(
-            "`gateway-id` `{b}` differs from the parent `{a}`: a VPN connection cannot move to another gateway"
-        ))),
-        (a, b) => require_gateway_id(a.or(b)),
-    }
+    ])
 }
 
 /// `properties` as a JSON object (empty when blank).
@@ -262,6 +203,7 @@ mod tests {
             status,
             headers: vec![("content-type".into(), "application/problem+json".into())],
             body: body.as_bytes().to_vec(),
+            attempts: 1,
         }
     }
 
@@ -357,46 +299,25 @@ mod tests {
 
     #[test]
     fn invoked_gateway_lists_continue_after_full_pages() {
-        let params = vec![("limit".to_owned(), "2".to_owned())];
-        let full = json!([{}, {}]).to_string();
-        let next = next_gateways_page(&params, None, Some(&full))
-            .unwrap()
-            .unwrap();
-        let pairs: Vec<(String, String)> = cursor::decode(&next).unwrap();
+        let full = response(200, &json!([{}, {}]).to_string());
+        let first = Request::get("https://api.upcloud.com/1.3/gateway?limit=2");
+        let next = next_gateways_page(&first, &full).unwrap();
         assert_eq!(
-            pairs,
+            next,
             [
                 ("limit".to_owned(), "2".to_owned()),
                 ("offset".into(), "2".into())
             ]
         );
-        let after = next_gateways_page(&params, Some(&next), Some(&full))
-            .unwrap()
-            .unwrap();
-        let pairs: Vec<(String, String)> = cursor::decode(&after).unwrap();
-        assert_eq!(pairs[1], ("offset".to_owned(), "4".to_owned()));
-        let short = json!([{}]).to_string();
-        assert_eq!(
-            next_gateways_page(&params, Some(&next), Some(&short)).unwrap(),
-            None
-        );
+        let second = Request::get("https://api.upcloud.com/1.3/gateway?limit=2&offset=2");
+        let after = next_gateways_page(&second, &full).unwrap();
+        assert_eq!(after[1], ("offset".to_owned(), "4".to_owned()));
+        let short = response(200, &json!([{}]).to_string());
+        assert_eq!(next_gateways_page(&second, &short), None);
         // Without a limit the API's default page size of 10 applies.
-        let ten = Value::Array(vec![json!({}); 10]).to_string();
-        assert!(next_gateways_page(&[], None, Some(&ten)).unwrap().is_some());
-        assert_eq!(next_gateways_page(&[], None, None).unwrap(), None);
-    }
-
-    #[test]
-    fn gateway_ids_are_checked() {
-        assert_eq!(require_gateway_id(Some(" g ")).unwrap(), "g");
-        assert!(
-            require_gateway_id(None)
-                .unwrap_err()
-                .message()
-                .contains("`gateway-id`")
-        );
-        assert_eq!(update_gateway_id(None, Some("g")).unwrap(), "g");
-        assert!(update_gateway_id(Some("a"), Some("b")).is_err());
-        assert_eq!(update_gateway_id(Some("a"), Some("a")).unwrap(), "a");
+        let ten = response(200, &Value::Array(vec![json!({}); 10]).to_string());
+        let bare = Request::get("https://api.upcloud.com/1.3/gateway");
+        assert!(next_gateways_page(&bare, &ten).is_some());
+        assert_eq!(next_gateways_page(&bare, &response(200, "")), None);
     }
 }

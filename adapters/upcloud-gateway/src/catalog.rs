@@ -5,12 +5,18 @@
 //! so path templates live in one place. `CreateGatewayConnection` keeps the trailing `/` the Go
 //! client sends (and the API answers); every other path has none.
 
+use portico_adapter_sdk::Method;
 use portico_adapter_sdk::operations::{Catalogue, OperationDef, ParamDef};
 
-/// The catalogue. `GetGateways` is paginated by `limit`/`offset`; its `next` cursor is worked
-/// out by the adapter's `invoke` (see `crate::api::next_gateways_page`), because a bare JSON
-/// array does not say whether more pages follow.
-pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS);
+use crate::api;
+
+/// The catalogue, reached through the profile's endpoint. `GetGateways` is paginated by
+/// `limit`/`offset`; its `next` cursor is worked out from the request and the number of items
+/// answered (see `crate::api::next_gateways_page`), because a bare JSON array does not say
+/// whether more pages follow.
+pub static CATALOGUE: Catalogue = Catalogue::new(OPERATIONS)
+    .with_api(api::api)
+    .with_next_page(api::next_gateways_page);
 
 /// `GetGatewayPlans`.
 pub const GET_PLANS: &str = "GetGatewayPlans";
@@ -84,7 +90,7 @@ const ONE_TUNNEL: &str = "/gateway/{uuid}/connections/{conn_uuid}/tunnels/{tunne
 pub static OPERATIONS: &[OperationDef] = &[
     OperationDef::new(
         GET_PLANS,
-        "GET",
+        Method::Get,
         "/gateway/plans",
         "List the gateway plans: supported features, VPN tunnel allowance, bandwidth.",
         &[],
@@ -97,105 +103,105 @@ pub static OPERATIONS: &[OperationDef] = &[
     ),
     OperationDef::new(
         GET_GATEWAY,
-        "GET",
+        Method::Get,
         ONE_GATEWAY,
         "Read one network gateway, its addresses and its VPN connections.",
         &[GATEWAY],
     ),
     OperationDef::new(
         CREATE_GATEWAY,
-        "POST",
+        Method::Post,
         GATEWAYS,
         "Create a gateway: name, zone, features (nat, vpn), routers, plan, addresses, connections.",
         &[],
     ),
     OperationDef::new(
         MODIFY_GATEWAY,
-        "PATCH",
+        Method::Patch,
         ONE_GATEWAY,
         "Change name, plan, configured_status or labels; `connections` replaces all connections.",
         &[GATEWAY],
     ),
     OperationDef::new(
         DELETE_GATEWAY,
-        "DELETE",
+        Method::Delete,
         ONE_GATEWAY,
         "Delete a gateway (accepted at once, torn down in the background).",
         &[GATEWAY],
     ),
     OperationDef::new(
         GET_METRICS,
-        "GET",
+        Method::Get,
         "/gateway/{uuid}/metrics",
         "Read a gateway's connection counters and IPSec SA metrics.",
         &[GATEWAY],
     ),
     OperationDef::new(
         GET_CONNECTIONS,
-        "GET",
+        Method::Get,
         CONNECTIONS,
         "List the VPN connections of a gateway, with their routes and tunnels.",
         &[GATEWAY],
     ),
     OperationDef::new(
         CREATE_CONNECTION,
-        "POST",
+        Method::Post,
         "/gateway/{uuid}/connections/",
         "Add a VPN connection (name, type ipsec, local/remote routes, tunnels) to a gateway.",
         &[GATEWAY],
     ),
     OperationDef::new(
         GET_CONNECTION,
-        "GET",
+        Method::Get,
         ONE_CONNECTION,
         "Read one VPN connection.",
         &[GATEWAY, CONNECTION],
     ),
     OperationDef::new(
         MODIFY_CONNECTION,
-        "PATCH",
+        Method::Patch,
         ONE_CONNECTION,
         "Replace a connection's local routes, remote routes and/or tunnels (name and type are fixed).",
         &[GATEWAY, CONNECTION],
     ),
     OperationDef::new(
         DELETE_CONNECTION,
-        "DELETE",
+        Method::Delete,
         ONE_CONNECTION,
         "Remove a VPN connection and its tunnels.",
         &[GATEWAY, CONNECTION],
     ),
     OperationDef::new(
         GET_TUNNELS,
-        "GET",
+        Method::Get,
         TUNNELS,
         "List the IPSec tunnels of a connection.",
         &[GATEWAY, CONNECTION],
     ),
     OperationDef::new(
         CREATE_TUNNEL,
-        "POST",
+        Method::Post,
         TUNNELS,
         "Add an IPSec tunnel (name, local_address, remote_address, ipsec) to a connection.",
         &[GATEWAY, CONNECTION],
     ),
     OperationDef::new(
         GET_TUNNEL,
-        "GET",
+        Method::Get,
         ONE_TUNNEL,
         "Read one IPSec tunnel.",
         &[GATEWAY, CONNECTION, TUNNEL],
     ),
     OperationDef::new(
         MODIFY_TUNNEL,
-        "PATCH",
+        Method::Patch,
         ONE_TUNNEL,
         "Change a tunnel's name, addresses or IPSec settings (fields not sent are kept).",
         &[GATEWAY, CONNECTION, TUNNEL],
     ),
     OperationDef::new(
         DELETE_TUNNEL,
-        "DELETE",
+        Method::Delete,
         ONE_TUNNEL,
         "Remove an IPSec tunnel from a connection.",
         &[GATEWAY, CONNECTION, TUNNEL],
@@ -205,15 +211,13 @@ pub static OPERATIONS: &[OperationDef] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portico_adapter_sdk::Location;
 
     #[test]
-    fn seventeen_operations_with_unique_names() {
-        assert_eq!(OPERATIONS.len(), 17);
-        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), 17);
+    fn seventeen_well_formed_operations() {
+        assert_eq!(
+            portico_adapter_sdk::testing::assert_catalogue(&CATALOGUE),
+            17
+        );
     }
 
     #[test]
@@ -221,26 +225,12 @@ mod tests {
         for op in OPERATIONS {
             assert_eq!(
                 op.takes_body,
-                matches!(op.method, "POST" | "PATCH"),
+                matches!(op.method, Method::Post | Method::Patch),
                 "{}",
                 op.name
             );
             assert_eq!(op.paginated, op.name == GET_GATEWAYS, "{}", op.name);
             assert!(!op.path.starts_with("/1.3"), "{}", op.name);
-        }
-    }
-
-    #[test]
-    fn path_parameters_match_templates() {
-        for op in OPERATIONS {
-            let in_path = portico_adapter_sdk::url::template_names(op.path);
-            let declared: Vec<&str> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .map(|p| p.name)
-                .collect();
-            assert_eq!(in_path, declared, "{}", op.name);
         }
     }
 }

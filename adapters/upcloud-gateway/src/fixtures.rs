@@ -14,12 +14,11 @@ use std::collections::BTreeSet;
 
 use portico_adapter_sdk::serde_json::{self, Value, json};
 use portico_adapter_sdk::testing::{self, MockGuard, empty_response, json_response};
-use portico_adapter_sdk::{
-    GatewaySpec, Gateways, Locator, Operations, Page, Query, SecretInput, State, TunnelSpec,
-    Tunnels,
-};
+use portico_adapter_sdk::{GatewaySpec, Locator, Page, Query, SecretInput, State, TunnelSpec};
 
 use crate::UpcloudGateway;
+use crate::gateways::GATEWAYS;
+use crate::tunnels::TUNNELS;
 
 const ORIGIN: &str = "https://api.upcloud.com";
 const PSK: &str = "{{secret:pre-shared-key}}";
@@ -107,7 +106,7 @@ impl Interaction {
         let sent = testing::sent();
         assert_eq!(sent.len(), 1, "{}: {sent:?}", self.name);
         let request = &sent[0];
-        assert_eq!(request.method, self.method, "{}", self.name);
+        assert_eq!(request.method.as_str(), self.method, "{}", self.name);
         assert_eq!(
             request.url.strip_prefix(ORIGIN),
             Some(self.path.as_str()),
@@ -196,6 +195,8 @@ fn gateway_spec(kind: Option<&str>, name: Option<&str>, properties: Value) -> Ga
         description: None,
         public_address: None,
         networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: properties.to_string(),
         secrets: Vec::new(),
     }
@@ -204,12 +205,14 @@ fn gateway_spec(kind: Option<&str>, name: Option<&str>, properties: Value) -> Ga
 fn tunnel_spec(gateway: &str) -> TunnelSpec {
     TunnelSpec {
         kind: None,
-        gateway_id: Some(gateway.to_owned()),
+        parent_id: Some(gateway.to_owned()),
         name: None,
         description: None,
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     }
@@ -241,24 +244,26 @@ fn invoke(
     body: Option<&Value>,
     secrets: Vec<SecretInput>,
 ) -> portico_adapter_sdk::Outcome {
-    UpcloudGateway::invoke(
-        name.to_owned(),
-        params
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        body.map(Value::to_string),
-        None,
-        secrets,
-    )
-    .unwrap()
+    UpcloudGateway::ADAPTER
+        .operations
+        .invoke(
+            name.to_owned(),
+            params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body.map(Value::to_string),
+            None,
+            secrets,
+        )
+        .unwrap()
 }
 
 fn outcome_body(outcome: &portico_adapter_sdk::Outcome) -> Option<Value> {
     outcome
         .body
-        .as_deref()
-        .map(|b| serde_json::from_str(b).expect("outcome body is JSON"))
+        .as_ref()
+        .map(|b| serde_json::from_str(b.as_str()).expect("outcome body is JSON"))
 }
 
 /// The UUID at the end of a fixture path.
@@ -275,7 +280,7 @@ fn nat_gateway_lifecycle() {
     let properties = json!({"zone": sent["zone"], "routers": sent["routers"]});
     let name = sent["name"].as_str();
     let gw = create
-        .run(|| <UpcloudGateway as Gateways>::create(gateway_spec(Some("nat"), name, properties)))
+        .run(|| GATEWAYS.create(gateway_spec(Some("nat"), name, properties)))
         .unwrap();
     let response = create.response.unwrap();
     let id = response["uuid"].as_str().unwrap();
@@ -290,9 +295,7 @@ fn nat_gateway_lifecycle() {
     assert_eq!(serde_json::from_str::<Value>(&gw.raw).unwrap(), response);
 
     let get = fx.take("get");
-    let gw = get
-        .run(|| <UpcloudGateway as Gateways>::get(locator(id, None)))
-        .unwrap();
+    let gw = get.run(|| GATEWAYS.get(locator(id, None))).unwrap();
     assert_eq!(
         (gw.state, gw.provider_state.as_str()),
         (State::Available, "running")
@@ -312,7 +315,7 @@ fn nat_gateway_lifecycle() {
         json!({"configured_status": sent["configured_status"]}),
     );
     let gw = modify
-        .run(|| <UpcloudGateway as Gateways>::update(locator(id, None), spec))
+        .run(|| GATEWAYS.update(locator(id, None), spec))
         .unwrap();
     assert_eq!(gw.name.as_deref(), sent["name"].as_str());
     assert_eq!(
@@ -321,9 +324,7 @@ fn nat_gateway_lifecycle() {
     );
 
     let delete = fx.take("delete");
-    delete
-        .run(|| <UpcloudGateway as Gateways>::delete(locator(id, None)))
-        .unwrap();
+    delete.run(|| GATEWAYS.delete(locator(id, None))).unwrap();
     fx.assert_all_used();
 }
 
@@ -360,9 +361,7 @@ fn vpn_gateway_with_inline_connections() {
         secrets: psk(),
         ..gateway_spec(Some("vpn"), name, properties)
     };
-    let gw = create
-        .run(|| <UpcloudGateway as Gateways>::create(spec))
-        .unwrap();
+    let gw = create.run(|| GATEWAYS.create(spec)).unwrap();
     let response = create.response.clone().unwrap();
     let id = response["uuid"].as_str().unwrap();
     assert_eq!(gw.kind, "vpn");
@@ -380,12 +379,7 @@ fn vpn_gateway_with_inline_connections() {
     let rename = fx.take("rename");
     let name = rename.body.as_ref().unwrap()["name"].as_str();
     let gw = rename
-        .run(|| {
-            <UpcloudGateway as Gateways>::update(
-                locator(id, None),
-                gateway_spec(None, name, json!({})),
-            )
-        })
+        .run(|| GATEWAYS.update(locator(id, None), gateway_spec(None, name, json!({}))))
         .unwrap();
     assert_eq!(gw.name.as_deref(), name);
     assert_eq!(gw.state, State::Updating);
@@ -396,7 +390,7 @@ fn vpn_gateway_with_inline_connections() {
         ..gateway_spec(None, None, replace.body_without_keys())
     };
     let gw = replace
-        .run(|| <UpcloudGateway as Gateways>::update(locator(id, None), spec))
+        .run(|| GATEWAYS.update(locator(id, None), spec))
         .unwrap();
     let response = replace.response.clone().unwrap();
     assert_eq!(
@@ -407,9 +401,7 @@ fn vpn_gateway_with_inline_connections() {
     assert_eq!(raw["connections"].as_array().unwrap().len(), 1);
 
     let delete = fx.take("delete");
-    delete
-        .run(|| <UpcloudGateway as Gateways>::delete(locator(id, None)))
-        .unwrap();
+    delete.run(|| GATEWAYS.delete(locator(id, None))).unwrap();
     fx.assert_all_used();
 }
 
@@ -425,11 +417,7 @@ fn vpn_connections_through_the_tunnel_noun() {
         .run(|| {
             // The zone comes from the profile this time.
             testing::set_config("zone", &zone);
-            <UpcloudGateway as Gateways>::create(gateway_spec(
-                Some("vpn"),
-                sent["name"].as_str(),
-                properties,
-            ))
+            GATEWAYS.create(gateway_spec(Some("vpn"), sent["name"].as_str(), properties))
         })
         .unwrap();
     let gateway = gw.id.clone();
@@ -445,13 +433,11 @@ fn vpn_connections_through_the_tunnel_noun() {
         secrets: psk(),
         ..tunnel_spec(&gateway)
     };
-    let tunnel = create
-        .run(|| <UpcloudGateway as Tunnels>::create(spec))
-        .unwrap();
+    let tunnel = create.run(|| TUNNELS.create(spec)).unwrap();
     let response = create.response.clone().unwrap();
     let id = response["uuid"].as_str().unwrap();
     assert_eq!(tunnel.id, id);
-    assert_eq!(tunnel.gateway_id.as_deref(), Some(gateway.as_str()));
+    assert_eq!(tunnel.parent_id.as_deref(), Some(gateway.as_str()));
     assert_eq!(tunnel.kind, "ipsec");
     assert_eq!(tunnel.name.as_deref(), sent["name"].as_str());
     assert_eq!(
@@ -468,7 +454,7 @@ fn vpn_connections_through_the_tunnel_noun() {
     let list = fx.take("list");
     let page = list
         .run(|| {
-            <UpcloudGateway as Tunnels>::list(Query {
+            TUNNELS.list(Query {
                 parent_id: Some(gateway.clone()),
                 kind: Some("ipsec".into()),
                 filters: Vec::new(),
@@ -485,7 +471,7 @@ fn vpn_connections_through_the_tunnel_noun() {
 
     let get = fx.take("get");
     let got = get
-        .run(|| <UpcloudGateway as Tunnels>::get(locator(id, Some(&gateway))))
+        .run(|| TUNNELS.get(locator(id, Some(&gateway))))
         .unwrap();
     assert_eq!(
         serde_json::from_str::<Value>(&got.raw).unwrap(),
@@ -496,11 +482,11 @@ fn vpn_connections_through_the_tunnel_noun() {
     let spec = TunnelSpec {
         properties: modify.body_without_keys().to_string(),
         secrets: psk(),
-        gateway_id: None,
+        parent_id: None,
         ..tunnel_spec(&gateway)
     };
     let updated = modify
-        .run(|| <UpcloudGateway as Tunnels>::update(locator(id, Some(&gateway)), spec))
+        .run(|| TUNNELS.update(locator(id, Some(&gateway)), spec))
         .unwrap();
     let response = modify.response.clone().unwrap();
     assert_eq!(
@@ -513,11 +499,11 @@ fn vpn_connections_through_the_tunnel_noun() {
 
     let delete = fx.take("delete");
     delete
-        .run(|| <UpcloudGateway as Tunnels>::delete(locator(id, Some(&gateway))))
+        .run(|| TUNNELS.delete(locator(id, Some(&gateway))))
         .unwrap();
     let delete_gateway = fx.take("delete_gateway");
     delete_gateway
-        .run(|| <UpcloudGateway as Gateways>::delete(locator(&gateway, None)))
+        .run(|| GATEWAYS.delete(locator(&gateway, None)))
         .unwrap();
     fx.assert_all_used();
 }
@@ -530,13 +516,7 @@ fn connection_tunnels_through_the_catalogue() {
     let sent = create_gateway.body.clone().unwrap();
     let properties = without(&sent, &["name", "features", "configured_status"]);
     let gw = create_gateway
-        .run(|| {
-            <UpcloudGateway as Gateways>::create(gateway_spec(
-                Some("vpn"),
-                sent["name"].as_str(),
-                properties,
-            ))
-        })
+        .run(|| GATEWAYS.create(gateway_spec(Some("vpn"), sent["name"].as_str(), properties)))
         .unwrap();
     let connection = create_gateway.response.as_ref().unwrap()["connections"][0]["uuid"]
         .as_str()

@@ -20,8 +20,9 @@
 //! | gateway | `kind` | `features: [kind]` (unless `properties.features` is set; then they must agree) |
 //! | gateway | `name` | `name` |
 //! | gateway | — | `zone` from `properties` or the profile setting `zone`; `configured_status` defaults to `started` |
+//! | gateway | `labels` | `labels` (set over the current ones by key on update; `clear` empties them) |
 //! | gateway | `description`, `public-address`, `networks` | refused: no such fields (addresses are named in `properties.addresses`) |
-//! | tunnel | `gateway-id` | parent gateway `{uuid}` |
+//! | tunnel | `parent-id` | parent gateway `{uuid}` (required) |
 //! | tunnel | `name` | `name` (fixed once created) |
 //! | tunnel | `local-networks`, `remote-networks` | `local_routes`, `remote_routes` (static; new routes are named `local-route`, `local-route-2`, …, a kept network keeps its route's name) |
 //! | tunnel | `remote-address` (`a,b,…`) | one tunnel per address, named `<connection>-tunnel`, `-2`, …, `local_address` = the gateway's first address; on update the current tunnels are kept in order and re-addressed |
@@ -32,6 +33,10 @@
 //! `delete-*` deleting. A connection has no state; it shows the worst of its tunnels' states
 //! (`idle` is inactive, `established` available, `connecting` provisioning), their words joined
 //! with `,` as the provider state.
+//!
+//! Gateway lists filter by `label`; tunnel lists take no filters. UpCloud does not say that
+//! names are unique, so a create whose outcome is unknown cannot be looked up (the error says
+//! so).
 //!
 //! Choices where UpCloud's behaviour is not documented (invented, see the emulator too): a new
 //! tunnel without a pre-shared key is refused before sending; a PATCH that re-sends tunnels
@@ -45,94 +50,12 @@ mod gateways;
 mod records;
 mod tunnels;
 
-use portico_adapter_sdk::{
-    Adapter, Description, Gateway, GatewayPage, GatewaySpec, Gateways, Json, Locator, Mappings,
-    Operation, Operations, Outcome, Peers, Query, Result, SecretInput, Tunnel, TunnelPage,
-    TunnelSpec, Tunnels,
-};
-
-use crate::catalog::{CATALOGUE, GET_GATEWAYS};
-
-/// The UpCloud network gateway adapter.
-pub struct UpcloudGateway;
-
-impl Adapter for UpcloudGateway {
-    fn describe() -> Description {
-        describe::description()
-    }
-}
-
-impl Gateways for UpcloudGateway {
-    fn list(query: Query) -> Result<GatewayPage> {
-        gateways::list(query)
-    }
-    fn get(target: Locator) -> Result<Gateway> {
-        gateways::get(target)
-    }
-    fn create(spec: GatewaySpec) -> Result<Gateway> {
-        gateways::create(spec)
-    }
-    fn update(target: Locator, spec: GatewaySpec) -> Result<Gateway> {
-        gateways::update(target, spec)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        gateways::delete(target)
-    }
-}
-
-impl Tunnels for UpcloudGateway {
-    fn list(query: Query) -> Result<TunnelPage> {
-        tunnels::list(query)
-    }
-    fn get(target: Locator) -> Result<Tunnel> {
-        tunnels::get(target)
-    }
-    fn create(spec: TunnelSpec) -> Result<Tunnel> {
-        tunnels::create(spec)
-    }
-    fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
-        tunnels::update(target, spec)
-    }
-    fn delete(target: Locator) -> Result<()> {
-        tunnels::delete(target)
-    }
-}
-
-/// UpCloud gateways have no peers.
-impl Peers for UpcloudGateway {}
-
-/// UpCloud gateways have nothing that fits the mapping noun.
-impl Mappings for UpcloudGateway {}
-
-impl Operations for UpcloudGateway {
-    fn catalog() -> Vec<Operation> {
-        CATALOGUE.catalog()
-    }
-
-    /// Secret placeholders are already inside `body`, where the user wrote them.
-    fn invoke(
-        name: String,
-        params: Vec<(String, String)>,
-        body: Option<Json>,
-        cursor: Option<String>,
-        _secrets: Vec<SecretInput>,
-    ) -> Result<Outcome> {
-        let mut outcome = CATALOGUE.invoke(
-            &api::api()?,
-            &name,
-            &params,
-            body.as_deref(),
-            cursor.as_deref(),
-        )?;
-        if name == GET_GATEWAYS {
-            outcome.next =
-                api::next_gateways_page(&params, cursor.as_deref(), outcome.body.as_deref())?;
-        }
-        Ok(outcome)
-    }
-}
-
-portico_adapter_sdk::export!(UpcloudGateway);
+portico_adapter_sdk::export!(UpcloudGateway {
+    describe: describe::description,
+    gateways: gateways::GATEWAYS,
+    tunnels: tunnels::TUNNELS,
+    operations: catalog::CATALOGUE,
+});
 
 #[cfg(test)]
 mod fixtures;

@@ -7,7 +7,7 @@
 
 use portico_adapter_sdk::json::str_at;
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Gateway, State, Tunnel};
+use portico_adapter_sdk::{Gateway, State, Tunnel, spec};
 
 /// Gateway kind of a gateway offering site-to-site VPN (and possibly NAT).
 pub const KIND_VPN: &str = "vpn";
@@ -115,7 +115,7 @@ pub fn gateway_kind(doc: &Value) -> &'static str {
 }
 
 /// A network gateway. Public addresses are the allocated `addresses[].address`; networks are
-/// the local (cloud-side) routes of its VPN connections.
+/// the local (cloud-side) routes of its VPN connections; labels are its `labels`.
 pub fn gateway(doc: &Value) -> Gateway {
     let (state, provider_state) = gateway_state(doc);
     let public_addresses = doc
@@ -139,6 +139,7 @@ pub fn gateway(doc: &Value) -> Gateway {
         provider_state,
         public_addresses,
         networks,
+        labels: spec::labels_from_array(doc.get("labels")),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),
     }
@@ -155,7 +156,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
     );
     Tunnel {
         id: str_at(doc, "/uuid").unwrap_or_default(),
-        gateway_id: Some(gateway_id.to_owned()),
+        parent_id: Some(gateway_id.to_owned()),
         kind: str_at(doc, "/type").unwrap_or_else(|| KIND_IPSEC.to_owned()),
         name: str_at(doc, "/name"),
         description: None,
@@ -164,6 +165,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: (!remotes.is_empty()).then(|| remotes.join(",")),
         local_networks: networks(doc.get("local_routes")),
         remote_networks: networks(doc.get("remote_routes")),
+        labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),
     }
@@ -210,6 +212,7 @@ mod tests {
             "operational_state": "running", "configured_status": "started",
             "created_at": "2025-03-01T08:00:00.000001Z", "updated_at": "2025-03-01T08:04:00.000001Z",
             "addresses": [{"name": "ip-a", "address": "203.0.113.5"}, {"name": "ip-b"}],
+            "labels": [{"key": "env", "value": "prod"}],
             "connections": [
                 {"local_routes": [{"name": "l", "type": "static", "static_network": "10.1.0.0/24"}]},
                 {"local_routes": [{"static_network": "10.1.0.0/24"}, {"static_network": "10.2.0.0/24"}]}
@@ -223,6 +226,7 @@ mod tests {
         assert_eq!(g.provider_state, "running");
         assert_eq!(g.public_addresses, ["203.0.113.5"]);
         assert_eq!(g.networks, ["10.1.0.0/24", "10.2.0.0/24"]);
+        assert_eq!(g.labels, [spec::label("env", "prod")]);
         assert_eq!(g.created_at.as_deref(), Some("2025-03-01T08:00:00.000001Z"));
         assert_eq!(serde_json::from_str::<Value>(&g.raw).unwrap(), doc);
         assert_eq!(gateway(&json!({"features": ["nat"]})).kind, "nat");
@@ -243,7 +247,7 @@ mod tests {
         });
         let t = tunnel(&doc, "10bb");
         assert_eq!(t.id, "10cc");
-        assert_eq!(t.gateway_id.as_deref(), Some("10bb"));
+        assert_eq!(t.parent_id.as_deref(), Some("10bb"));
         assert_eq!(t.kind, "ipsec");
         assert_eq!(t.state, State::Inactive);
         assert_eq!(t.provider_state, "idle");

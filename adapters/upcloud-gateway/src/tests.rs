@@ -2,47 +2,34 @@
 //! host), for the behaviour the recordings do not show: paging, filters, tunnels built from
 //! addresses, partial updates, key handling and refusals before sending.
 
-use portico_adapter_sdk::http::{Response, WireRequest};
-use portico_adapter_sdk::serde_json::{self, Value, json};
+use portico_adapter_sdk::http::Response;
+use portico_adapter_sdk::serde_json::{Value, json};
 use portico_adapter_sdk::testing::{self, MockGuard, empty_response, json_response};
 use portico_adapter_sdk::{
-    Error, GatewaySpec, Gateways, Locator, Operations, Page, Query, SecretInput, State, TunnelSpec,
-    Tunnels,
+    Error, GatewaySpec, Locator, Page, Query, SecretInput, State, TunnelSpec,
 };
 
 use crate::UpcloudGateway;
+use crate::gateways::GATEWAYS;
+use crate::tunnels::TUNNELS;
 
 const BASE: &str = "https://api.upcloud.com/1.3";
 const PSK: &str = "{{secret:pre-shared-key}}";
 const GW: &str = "10000000-0000-4000-8000-000000000001";
 const CONN: &str = "10000000-0000-4000-8000-000000000002";
 
-/// Answer requests with `route(method, path-and-query, body)`.
-fn fake(mut route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
+/// Answer requests with `route(method, path-and-query, body)`; every request names `upcloud`.
+fn fake(route: impl FnMut(&str, &str, Option<Value>) -> Response + 'static) -> MockGuard {
     testing::reset();
-    testing::mock_http(move |request: &WireRequest| {
-        assert_eq!(request.credential.as_deref(), Some("upcloud"));
-        let path = request.url.strip_prefix(BASE).unwrap_or(&request.url);
-        let body = request
-            .body
-            .as_ref()
-            .map(|b| serde_json::from_slice(b).unwrap());
-        Ok(route(&request.method, path, body))
-    })
+    testing::fake_api(BASE, Some("upcloud"), route)
 }
 
 fn requests() -> Vec<String> {
-    testing::sent()
-        .into_iter()
-        .map(|r| {
-            let path = r.url.strip_prefix(BASE).unwrap_or(&r.url).to_owned();
-            format!("{} {path}", r.method)
-        })
-        .collect()
+    testing::requests(BASE)
 }
 
 fn body_of(index: usize) -> Value {
-    serde_json::from_slice(testing::sent()[index].body.as_deref().unwrap()).unwrap()
+    testing::body_of(index)
 }
 
 fn not_found() -> Response {
@@ -105,6 +92,8 @@ fn gateway_spec(kind: Option<&str>, properties: Value) -> GatewaySpec {
         description: None,
         public_address: None,
         networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: properties.to_string(),
         secrets: Vec::new(),
     }
@@ -113,12 +102,14 @@ fn gateway_spec(kind: Option<&str>, properties: Value) -> GatewaySpec {
 fn tunnel_spec() -> TunnelSpec {
     TunnelSpec {
         kind: None,
-        gateway_id: Some(GW.into()),
+        parent_id: Some(GW.into()),
         name: None,
         description: None,
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        labels: Vec::new(),
+        clear: Vec::new(),
         properties: String::new(),
         secrets: Vec::new(),
     }
@@ -148,7 +139,7 @@ fn gateway_list_pages_by_offset_and_filters_by_label_and_kind() {
         ("label".into(), "env=prod".into()),
         ("label".into(), "team".into()),
     ];
-    let first = <UpcloudGateway as Gateways>::list(q.clone()).unwrap();
+    let first = GATEWAYS.list(q.clone()).unwrap();
     let kinds: Vec<(&str, &str)> = first
         .items
         .iter()
@@ -159,15 +150,15 @@ fn gateway_list_pages_by_offset_and_filters_by_label_and_kind() {
     assert_eq!(first.items[0].state, State::Available);
     q.page.cursor = first.next;
     q.kind = Some("vpn".into());
-    let second = <UpcloudGateway as Gateways>::list(q.clone()).unwrap();
+    let second = GATEWAYS.list(q.clone()).unwrap();
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.next, None);
 
     q.filters = vec![("zone".into(), "fi-hel1".into())];
-    assert!(invalid(<UpcloudGateway as Gateways>::list(q.clone())).contains("`label`"));
+    assert!(invalid(GATEWAYS.list(q.clone())).contains("`label`"));
     q.filters.clear();
     q.kind = Some("wireguard".into());
-    assert!(invalid(<UpcloudGateway as Gateways>::list(q)).contains("`kind`"));
+    assert!(invalid(GATEWAYS.list(q)).contains("`kind`"));
     assert_eq!(requests().len(), 2);
 }
 
@@ -181,11 +172,12 @@ fn gateway_create_fills_defaults_and_refuses_unsupported_fields() {
         json_response(201, &created)
     });
     testing::set_config("zone", "se-sto1");
-    let gw = <UpcloudGateway as Gateways>::create(gateway_spec(
-        Some("vpn"),
-        json!({"routers": [{"uuid": "04aa"}], "plan": "advanced"}),
-    ))
-    .unwrap();
+    let gw = GATEWAYS
+        .create(gateway_spec(
+            Some("vpn"),
+            json!({"routers": [{"uuid": "04aa"}], "plan": "advanced"}),
+        ))
+        .unwrap();
     assert_eq!(gw.state, State::Provisioning);
     assert_eq!(
         body_of(0),
@@ -193,28 +185,20 @@ fn gateway_create_fills_defaults_and_refuses_unsupported_fields() {
             "features": ["vpn"], "zone": "se-sto1", "configured_status": "started"})
     );
     // Properties win for zone and status; features from properties need no kind.
-    <UpcloudGateway as Gateways>::create(gateway_spec(
-        None,
-        json!({"features": ["nat"], "zone": "fi-hel1", "configured_status": "stopped"}),
-    ))
-    .unwrap();
+    GATEWAYS
+        .create(gateway_spec(
+            None,
+            json!({"features": ["nat"], "zone": "fi-hel1", "configured_status": "stopped"}),
+        ))
+        .unwrap();
     assert_eq!(body_of(1)["zone"], "fi-hel1");
     assert_eq!(body_of(1)["configured_status"], "stopped");
 
     let sent = testing::sent().len();
+    assert!(invalid(GATEWAYS.create(gateway_spec(None, json!({})))).contains("`kind`"));
     assert!(
-        invalid(<UpcloudGateway as Gateways>::create(gateway_spec(
-            None,
-            json!({})
-        )))
-        .contains("`kind`")
-    );
-    assert!(
-        invalid(<UpcloudGateway as Gateways>::create(gateway_spec(
-            Some("vpn"),
-            json!({"features": ["nat"]})
-        )))
-        .contains("`properties.features`")
+        invalid(GATEWAYS.create(gateway_spec(Some("vpn"), json!({"features": ["nat"]}))))
+            .contains("`properties.features`")
     );
     for (field, spec) in [
         (
@@ -246,19 +230,10 @@ fn gateway_create_fills_defaults_and_refuses_unsupported_fields() {
             ),
         ),
     ] {
-        assert!(
-            invalid(<UpcloudGateway as Gateways>::create(spec)).contains(field),
-            "{field}"
-        );
+        assert!(invalid(GATEWAYS.create(spec)).contains(field), "{field}");
     }
     testing::set_config("zone", "");
-    assert!(
-        invalid(<UpcloudGateway as Gateways>::create(gateway_spec(
-            Some("nat"),
-            json!({})
-        )))
-        .contains("zone")
-    );
+    assert!(invalid(GATEWAYS.create(gateway_spec(Some("nat"), json!({})))).contains("zone"));
     assert_eq!(testing::sent().len(), sent, "refusals send nothing");
 }
 
@@ -280,7 +255,7 @@ fn gateway_update_patches_only_what_is_set() {
         name: Some("renamed".into()),
         ..gateway_spec(None, json!({"labels": [{"key": "env", "value": "prod"}]}))
     };
-    let gw = <UpcloudGateway as Gateways>::update(locator("10a", None), spec).unwrap();
+    let gw = GATEWAYS.update(locator("10a", None), spec).unwrap();
     assert_eq!(gw.name.as_deref(), Some("renamed"));
     assert_eq!(
         body_of(0),
@@ -290,14 +265,11 @@ fn gateway_update_patches_only_what_is_set() {
         name: None,
         ..gateway_spec(None, json!({}))
     };
-    <UpcloudGateway as Gateways>::update(locator("10a", None), unchanged).unwrap();
-    let err = <UpcloudGateway as Gateways>::update(
-        locator("10a", None),
-        gateway_spec(Some("nat"), json!({})),
-    );
+    GATEWAYS.update(locator("10a", None), unchanged).unwrap();
+    let err = GATEWAYS.update(locator("10a", None), gateway_spec(Some("nat"), json!({})));
     assert!(invalid(err).contains("`kind`"));
-    <UpcloudGateway as Gateways>::delete(locator("10a", None)).unwrap();
-    let err = <UpcloudGateway as Gateways>::get(locator("10b", None)).unwrap_err();
+    GATEWAYS.delete(locator("10a", None)).unwrap();
+    let err = GATEWAYS.get(locator("10b", None)).unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(
         err.problem().and_then(|p| p.code.as_deref()),
@@ -343,7 +315,7 @@ fn tunnel_create_builds_one_ipsec_tunnel_per_remote_address() {
         secrets: psk(),
         ..tunnel_spec()
     };
-    let created = <UpcloudGateway as Tunnels>::create(spec.clone()).unwrap();
+    let created = TUNNELS.create(spec.clone()).unwrap();
     assert_eq!(
         created.remote_address.as_deref(),
         Some("198.51.100.7,198.51.100.8")
@@ -381,27 +353,27 @@ fn tunnel_create_builds_one_ipsec_tunnel_per_remote_address() {
         secrets: Vec::new(),
         ..spec.clone()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::create(no_key)).contains("`pre-shared-key`"));
+    assert!(invalid(TUNNELS.create(no_key)).contains("`pre-shared-key`"));
     let both = TunnelSpec {
         properties: json!({"tunnels": []}).to_string(),
         ..spec.clone()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::create(both)).contains("not both"));
+    assert!(invalid(TUNNELS.create(both)).contains("not both"));
     let nameless = TunnelSpec {
         name: None,
         ..spec.clone()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::create(nameless)).contains("`name`"));
+    assert!(invalid(TUNNELS.create(nameless)).contains("`name`"));
     let wrong_kind = TunnelSpec {
         kind: Some("wireguard".into()),
         ..spec.clone()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::create(wrong_kind)).contains("`kind`"));
+    assert!(invalid(TUNNELS.create(wrong_kind)).contains("`kind`"));
     let orphan = TunnelSpec {
-        gateway_id: None,
+        parent_id: None,
         ..spec
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::create(orphan)).contains("`gateway-id`"));
+    assert!(invalid(TUNNELS.create(orphan)).contains("`parent-id`"));
     // The key check comes after the gateway read; nothing else was sent.
     assert_eq!(testing::sent().len(), before + 1);
 }
@@ -425,13 +397,13 @@ fn tunnel_update_keeps_current_tunnels_and_route_names() {
 
     // New addresses: the first tunnel is re-addressed, a second one is added with the key.
     let spec = TunnelSpec {
-        gateway_id: None,
+        parent_id: None,
         remote_address: Some("198.51.100.70,198.51.100.80".into()),
         local_networks: vec!["10.0.0.0/24".into(), "10.9.0.0/24".into()],
         secrets: psk(),
         ..tunnel_spec()
     };
-    let updated = <UpcloudGateway as Tunnels>::update(at.clone(), spec.clone()).unwrap();
+    let updated = TUNNELS.update(at.clone(), spec.clone()).unwrap();
     assert_eq!(
         updated.remote_address.as_deref(),
         Some("198.51.100.70,198.51.100.80")
@@ -464,7 +436,7 @@ fn tunnel_update_keeps_current_tunnels_and_route_names() {
         secrets: Vec::new(),
         ..spec.clone()
     };
-    <UpcloudGateway as Tunnels>::update(at.clone(), readdress).unwrap();
+    TUNNELS.update(at.clone(), readdress).unwrap();
     let patch = body_of(3);
     assert_eq!(
         patch["tunnels"][0]["ipsec"]["authentication"],
@@ -474,18 +446,16 @@ fn tunnel_update_keeps_current_tunnels_and_route_names() {
         secrets: Vec::new(),
         ..spec.clone()
     };
-    assert!(
-        invalid(<UpcloudGateway as Tunnels>::update(at.clone(), grow)).contains("`pre-shared-key`")
-    );
+    assert!(invalid(TUNNELS.update(at.clone(), grow)).contains("`pre-shared-key`"));
 
     // A new key alone re-sends the current tunnels with it.
     let rotate = TunnelSpec {
-        gateway_id: None,
+        parent_id: None,
         secrets: psk(),
         ..tunnel_spec()
     };
     let before = testing::sent().len();
-    <UpcloudGateway as Tunnels>::update(at.clone(), rotate).unwrap();
+    TUNNELS.update(at.clone(), rotate).unwrap();
     let patch = body_of(before + 1);
     assert_eq!(
         patch,
@@ -496,28 +466,28 @@ fn tunnel_update_keeps_current_tunnels_and_route_names() {
 
     // The name is fixed; the same name is accepted; nothing to change reads the connection.
     let rename = TunnelSpec {
-        gateway_id: None,
+        parent_id: None,
         name: Some("elsewhere".into()),
         ..tunnel_spec()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::update(at.clone(), rename)).contains("`name`"));
+    assert!(invalid(TUNNELS.update(at.clone(), rename)).contains("`name`"));
     let before = testing::sent().len();
     let same = TunnelSpec {
-        gateway_id: None,
+        parent_id: None,
         name: Some("office".into()),
         ..tunnel_spec()
     };
-    let got = <UpcloudGateway as Tunnels>::update(at.clone(), same).unwrap();
+    let got = TUNNELS.update(at.clone(), same).unwrap();
     assert_eq!(got.name.as_deref(), Some("office"));
     assert_eq!(
         requests()[before..],
         [format!("GET /gateway/{GW}/connections/{CONN}")]
     );
     let moved = TunnelSpec {
-        gateway_id: Some("10ff".into()),
+        parent_id: Some("10ff".into()),
         ..tunnel_spec()
     };
-    assert!(invalid(<UpcloudGateway as Tunnels>::update(at, moved)).contains("`gateway-id`"));
+    assert!(invalid(TUNNELS.update(at, moved)).contains("`parent-id`"));
 }
 
 #[test]
@@ -529,21 +499,19 @@ fn tunnel_list_pages_the_whole_collection_locally() {
         ),
         _ => not_found(),
     });
-    let first = <UpcloudGateway as Tunnels>::list(query(Some(GW), Some(2), None)).unwrap();
+    let first = TUNNELS.list(query(Some(GW), Some(2), None)).unwrap();
     assert_eq!(first.items.len(), 2);
-    let rest = <UpcloudGateway as Tunnels>::list(query(Some(GW), Some(2), first.next)).unwrap();
+    let rest = TUNNELS.list(query(Some(GW), Some(2), first.next)).unwrap();
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.next, None);
     assert_eq!(rest.items[0].state, State::Inactive);
     let mut filtered = query(Some(GW), None, None);
     filtered.filters = vec![("name".into(), "x".into())];
-    assert!(invalid(<UpcloudGateway as Tunnels>::list(filtered)).contains("`filters`"));
+    assert!(invalid(TUNNELS.list(filtered)).contains("`filters`"));
+    assert!(invalid(TUNNELS.list(query(None, None, None))).contains("`parent-id`"));
     assert!(
-        invalid(<UpcloudGateway as Tunnels>::list(query(None, None, None)))
-            .contains("`gateway-id`")
-    );
-    assert!(
-        <UpcloudGateway as Tunnels>::get(locator("10zz", Some(GW)))
+        TUNNELS
+            .get(locator("10zz", Some(GW)))
             .unwrap_err()
             .is_not_found()
     );
@@ -557,37 +525,50 @@ fn catalogue_pages_gateways_and_checks_parameters() {
         "/gateway?label=env%3Dprod" => json_response(200, &json!([])),
         _ => not_found(),
     });
-    assert_eq!(UpcloudGateway::catalog().len(), 17);
+    assert_eq!(UpcloudGateway::ADAPTER.operations.catalog().len(), 17);
     let limit = vec![("limit".to_owned(), "1".to_owned())];
-    let first =
-        UpcloudGateway::invoke("GetGateways".into(), limit.clone(), None, None, vec![]).unwrap();
+    let first = UpcloudGateway::ADAPTER
+        .operations
+        .invoke("GetGateways".into(), limit.clone(), None, None, vec![])
+        .unwrap();
     let next = first.next.expect("a full page has a successor");
-    let second =
-        UpcloudGateway::invoke("GetGateways".into(), limit, None, Some(next), vec![]).unwrap();
+    let second = UpcloudGateway::ADAPTER
+        .operations
+        .invoke("GetGateways".into(), limit, None, Some(next), vec![])
+        .unwrap();
     assert_eq!(second.next, None);
     let labelled = vec![("label".to_owned(), "env=prod".to_owned())];
-    UpcloudGateway::invoke("GetGateways".into(), labelled, None, None, vec![]).unwrap();
+    UpcloudGateway::ADAPTER
+        .operations
+        .invoke("GetGateways".into(), labelled, None, None, vec![])
+        .unwrap();
 
-    let err = UpcloudGateway::invoke(
-        "GetGatewayConnection".into(),
-        vec![("uuid".into(), GW.into())],
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    let err = UpcloudGateway::ADAPTER
+        .operations
+        .invoke(
+            "GetGatewayConnection".into(),
+            vec![("uuid".into(), GW.into())],
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert!(err.message().contains("`conn_uuid`"), "{}", err.message());
-    let err =
-        UpcloudGateway::invoke("CreateGateway".into(), vec![], None, None, vec![]).unwrap_err();
+    let err = UpcloudGateway::ADAPTER
+        .operations
+        .invoke("CreateGateway".into(), vec![], None, None, vec![])
+        .unwrap_err();
     assert!(err.message().contains("`body`"));
-    let err = UpcloudGateway::invoke(
-        "GetGatewayMetrics".into(),
-        vec![("uuid".into(), "10zz".into())],
-        None,
-        None,
-        vec![],
-    )
-    .unwrap_err();
+    let err = UpcloudGateway::ADAPTER
+        .operations
+        .invoke(
+            "GetGatewayMetrics".into(),
+            vec![("uuid".into(), "10zz".into())],
+            None,
+            None,
+            vec![],
+        )
+        .unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(requests().len(), 4);
 }
@@ -606,8 +587,10 @@ fn the_endpoint_setting_moves_every_request() {
         Ok(json_response(200, &gateway("10a", &["nat"])))
     });
     testing::set_config("endpoint", "http://127.0.0.1:4010/");
-    <UpcloudGateway as Gateways>::get(locator("10a", None)).unwrap();
+    GATEWAYS.get(locator("10a", None)).unwrap();
     testing::set_config("endpoint", "ftp://nowhere");
-    let err = <UpcloudGateway as Gateways>::get(locator("10a", None)).unwrap_err();
+    let err = GATEWAYS.get(locator("10a", None)).unwrap_err();
     assert!(err.message().contains("`endpoint`"));
 }
+
+mod contract;

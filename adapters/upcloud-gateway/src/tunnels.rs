@@ -6,19 +6,35 @@
 //! goes into every tunnel that names no key of its own. Updates PATCH only what the spec sets,
 //! and, as the API does, a PATCH with `local_routes`, `remote_routes` or `tunnels` replaces that
 //! whole list; the adapter reads the connection first only when it has to (to keep route names,
-//! to extend the current tunnels, or to check the name).
+//! to extend the current tunnels, or to check the name). `clear` may name `local-networks`,
+//! `remote-networks` (an empty route list) and `remote-address` (no IPSec tunnels); the name is
+//! fixed. Connections have no labels and no list filters, and UpCloud does not say that their
+//! names are unique.
 
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{
-    Locator, Query, Result, Tunnel, TunnelPage, TunnelSpec, error, json as sdk_json, secrets,
+    Locator, NounDef, ParentRule, Query, Result, Spec, Tunnel, TunnelPage, TunnelSpec, cursor,
+    error, json as sdk_json, secrets, spec as sdk_spec,
 };
 
 use crate::api;
 use crate::catalog::{
-    CONN_UUID, CREATE_CONNECTION, DELETE_CONNECTION, GET_CONNECTION, GET_CONNECTIONS, GET_GATEWAY,
-    MODIFY_CONNECTION, UUID,
+    CATALOGUE, CONN_UUID, CREATE_CONNECTION, DELETE_CONNECTION, GET_CONNECTION, GET_CONNECTIONS,
+    GET_GATEWAY, MODIFY_CONNECTION, UUID,
 };
 use crate::records::{self, KIND_IPSEC};
+
+/// The tunnel noun: a gateway's VPN connections, every action; the parent is required.
+pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Required)
+    .kinds(&[(
+        KIND_IPSEC,
+        "VPN connection of a gateway: static routes plus one IPSec tunnel per remote peer",
+    )])
+    .on_list(list)
+    .on_get(get)
+    .on_create(create)
+    .on_update(update)
+    .on_delete(delete);
 
 /// The secret input holding the IPSec pre-shared key.
 pub const PRE_SHARED_KEY: &str = "pre-shared-key";
@@ -28,47 +44,34 @@ const MAX_NAME: usize = 64;
 
 /// List the connections of the gateway `query.parent-id`, paged by the adapter (the API
 /// returns them all at once).
-pub fn list(query: Query) -> Result<TunnelPage> {
-    if let Some((key, _)) = query.filters.first() {
-        return Err(error::invalid_input(format!(
-            "`filters` are not supported when listing VPN connections (got `{key}`)"
-        )));
-    }
-    check_kind(query.kind.as_deref())?;
-    let gateway_id = api::require_gateway_id(query.parent_id.as_deref())?;
-    let offset = api::page_offset(&query.page)?;
-    let limit = api::page_limit(&query.page);
-    let all = api::array(
-        api::call(GET_CONNECTIONS, &[(UUID, gateway_id)])?,
+fn list(query: Query) -> Result<TunnelPage> {
+    let gateway_id = query.parent()?;
+    let all = sdk_json::array(
+        CATALOGUE.call(GET_CONNECTIONS, &[(UUID, gateway_id)])?,
         "connection list",
     )?;
-    let items: Vec<Tunnel> = all
+    let limit = api::page_limit(&query.page) as usize;
+    let (docs, next) = cursor::slice(all, Some(limit), query.page.cursor.as_deref())?;
+    let items = docs
         .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
         .map(|doc| records::tunnel(doc, gateway_id))
         .collect();
-    let next = if (offset as usize).saturating_add(limit as usize) < all.len() {
-        api::next_cursor(offset, limit, items.len())?
-    } else {
-        None
-    };
     Ok(TunnelPage { items, next })
 }
 
 /// Get one connection.
-pub fn get(target: Locator) -> Result<Tunnel> {
-    check_kind(target.kind.as_deref())?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref())?;
+fn get(target: Locator) -> Result<Tunnel> {
+    let gateway_id = target.parent()?;
     let doc = fetch(gateway_id, &target.id)?;
     Ok(records::tunnel(&doc, gateway_id))
 }
 
-/// Create a connection under `spec.gateway-id`.
-pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
-    check_kind(spec.kind.as_deref())?;
+/// Create a connection under `spec.parent-id`.
+fn create(spec: TunnelSpec) -> Result<Tunnel> {
     check_description(spec.description.as_deref())?;
-    let gateway_id = api::require_gateway_id(spec.gateway_id.as_deref())?;
+    let gateway_id = sdk_json::non_blank(spec.parent_id.as_deref())
+        .map(str::trim)
+        .ok_or_else(|| portico_adapter_sdk::noun::missing_parent("tunnel"))?;
     let mut body = api::properties(&spec.properties)?;
     sdk_json::set_str(&mut body, "name", spec.name.as_deref());
     let name = sdk_json::str_at(&Value::Object(body.clone()), "/name")
@@ -101,7 +104,7 @@ pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
     if let Some(tunnels) = body.get_mut("tunnels") {
         fill_keys(tunnels, psk, true)?;
     }
-    let doc = api::call_with_body(
+    let doc = CATALOGUE.call_with_body(
         CREATE_CONNECTION,
         &[(UUID, gateway_id)],
         &Value::Object(body),
@@ -112,14 +115,26 @@ pub fn create(spec: TunnelSpec) -> Result<Tunnel> {
     ))
 }
 
-/// Update a connection with a PATCH of the fields the spec sets.
-pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
-    check_kind(target.kind.as_deref())?;
-    check_kind(spec.kind.as_deref())?;
+/// Update a connection with a PATCH of the fields the spec sets (the SDK has merged the spec's
+/// parent into the locator); cleared lists are sent empty.
+fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
     check_description(spec.description.as_deref())?;
-    let gateway_id =
-        api::update_gateway_id(target.parent_id.as_deref(), spec.gateway_id.as_deref())?;
+    sdk_spec::check_clearable(
+        &spec,
+        &["local-networks", "remote-networks", "remote-address"],
+        "a VPN connection's name is fixed, and it has no description",
+    )?;
+    let gateway_id = target.parent()?;
     let mut body = api::properties(&spec.properties)?;
+    for (field, key) in [
+        ("local-networks", "local_routes"),
+        ("remote-networks", "remote_routes"),
+        ("remote-address", "tunnels"),
+    ] {
+        if spec.clears(field) {
+            body.insert(key.into(), Value::Array(Vec::new()));
+        }
+    }
     let psk = secrets::placeholder(&spec.secrets, PRE_SHARED_KEY);
     let name = sdk_json::non_blank(spec.name.as_deref()).map(str::trim);
     let addresses = remote_addresses(spec.remote_address.as_deref(), &body)?;
@@ -145,9 +160,10 @@ pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
     if let (Some(name), Some(current)) = (name, &current) {
         let was = sdk_json::str_at(current, "/name").unwrap_or_default();
         if was != name {
-            return Err(error::invalid_input(format!(
-                "`name` of a VPN connection cannot change (it is `{was}`)"
-            )));
+            return Err(error::invalid_input_field(
+                "name",
+                format!("`name` of a VPN connection cannot change (it is `{was}`)"),
+            ));
         }
     }
     if !spec.local_networks.is_empty() {
@@ -214,7 +230,7 @@ pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
         };
         return Ok(records::tunnel(&doc, gateway_id));
     }
-    let doc = api::call_with_body(
+    let doc = CATALOGUE.call_with_body(
         MODIFY_CONNECTION,
         &[(UUID, gateway_id), (CONN_UUID, &target.id)],
         &Value::Object(body),
@@ -226,14 +242,14 @@ pub fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
 }
 
 /// Delete a connection and its tunnels.
-pub fn delete(target: Locator) -> Result<()> {
-    check_kind(target.kind.as_deref())?;
-    let gateway_id = api::require_gateway_id(target.parent_id.as_deref())?;
-    api::call(
-        DELETE_CONNECTION,
-        &[(UUID, gateway_id), (CONN_UUID, &target.id)],
-    )
-    .map(drop)
+fn delete(target: Locator) -> Result<()> {
+    let gateway_id = target.parent()?;
+    CATALOGUE
+        .call(
+            DELETE_CONNECTION,
+            &[(UUID, gateway_id), (CONN_UUID, &target.id)],
+        )
+        .map(drop)
 }
 
 /// Put `placeholder` into every tunnel of `tunnels` (a JSON array) that names no pre-shared key,
@@ -297,7 +313,8 @@ fn remote_addresses(given: Option<&str>, body: &Map<String, Value>) -> Result<Op
         return Ok(None);
     };
     if body.contains_key("tunnels") {
-        return Err(error::invalid_input(
+        return Err(error::invalid_input_field(
+            "remote-address",
             "give the IPSec tunnels either as `remote-address` or as `properties.tunnels`, not both",
         ));
     }
@@ -385,7 +402,7 @@ fn request_form(tunnel: &Value) -> Value {
 
 /// The name of the gateway's first public address, which new tunnels use as `local_address`.
 fn default_local_address(gateway_id: &str) -> Result<String> {
-    let gateway = api::call(GET_GATEWAY, &[(UUID, gateway_id)])?;
+    let gateway = CATALOGUE.call(GET_GATEWAY, &[(UUID, gateway_id)])?;
     gateway
         .pointer("/addresses/0/name")
         .and_then(Value::as_str)
@@ -399,21 +416,13 @@ fn default_local_address(gateway_id: &str) -> Result<String> {
 }
 
 fn fetch(gateway_id: &str, id: &str) -> Result<Value> {
-    api::call(GET_CONNECTION, &[(UUID, gateway_id), (CONN_UUID, id)])
-}
-
-fn check_kind(kind: Option<&str>) -> Result<()> {
-    match sdk_json::non_blank(kind) {
-        Some(kind) if kind.trim() != KIND_IPSEC => Err(error::invalid_input(format!(
-            "`kind` of a tunnel (VPN connection) must be `{KIND_IPSEC}`, got `{kind}`"
-        ))),
-        _ => Ok(()),
-    }
+    CATALOGUE.call(GET_CONNECTION, &[(UUID, gateway_id), (CONN_UUID, id)])
 }
 
 fn check_description(description: Option<&str>) -> Result<()> {
     match sdk_json::non_blank(description) {
-        Some(_) => Err(error::invalid_input(
+        Some(_) => Err(error::invalid_input_field(
+            "description",
             "`description` is not supported: UpCloud VPN connections have none",
         )),
         None => Ok(()),

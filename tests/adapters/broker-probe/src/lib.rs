@@ -5,13 +5,20 @@
 //! operation `identity` reads a credential field through `credentials.identity`. Errors from
 //! the host are passed back unchanged, so tests see exactly what the broker said. Operation
 //! `panic` panics, which traps the instance.
+//!
+//! The secret input `probe-secret` may be placed in the JSON body field `/value` of a
+//! `POST .../echo` and in `/k` of a `PUT .../from-credential`, the two requests the broker tests
+//! send with it.
 
+use portico_adapter_sdk::describe::{
+    adapter, bearer, credential, endpoint_setting, field, placement, secret_field, secret_input,
+};
 use portico_adapter_sdk::{
-    self as sdk, Adapter, CredentialField, CredentialScheme, CredentialSpec, Description, Gateways,
-    Json, Location, Mappings, Operation, Operations, Outcome, Parameter, Peers, SecretInput,
-    SecretInputSpec, Setting, Tunnels,
+    self as sdk, Description, Json, Location, Method, Operation, Operations, Outcome, Parameter,
+    SecretInput,
 };
 
+/// The probe's catalogue: `fetch` and `identity`.
 struct Probe;
 
 fn param(name: &str, required: bool) -> Parameter {
@@ -23,61 +30,35 @@ fn param(name: &str, required: bool) -> Parameter {
     }
 }
 
-impl Adapter for Probe {
-    fn describe() -> Description {
-        Description {
-            name: "broker-probe".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            provider: "test".into(),
-            summary: "sends the requests a test asks for".into(),
-            nouns: vec![],
-            kinds: vec![],
-            hosts: vec!["allowed.example.com".into(), "other.example.com".into()],
-            credentials: vec![CredentialSpec {
-                name: "probe".into(),
-                description: "a bearer token".into(),
-                fields: vec![
-                    CredentialField {
-                        name: "token".into(),
-                        description: "the token".into(),
-                        secret: true,
-                    },
-                    CredentialField {
-                        name: "account".into(),
-                        description: "an account id".into(),
-                        secret: false,
-                    },
-                ],
-                schemes: vec![CredentialScheme::Bearer("token".into())],
-                hosts: vec!["allowed.example.com".into()],
-            }],
-            settings: vec![Setting {
-                key: "endpoint".into(),
-                description: "where requests go in tests".into(),
-                required: false,
-                default_value: None,
-                allowed: vec![],
-            }],
-            secret_inputs: vec![SecretInputSpec {
-                name: "probe-secret".into(),
-                description: "a value to send".into(),
-                used_by: vec!["op:fetch".into()],
-            }],
-        }
-    }
+fn description() -> Description {
+    adapter(
+        "broker-probe",
+        env!("CARGO_PKG_VERSION"),
+        "test",
+        "sends the requests a test asks for",
+    )
+    .with_hosts(&["allowed.example.com", "other.example.com"])
+    .with_credential(
+        credential("probe", "a bearer token", &["allowed.example.com"])
+            .with_field(secret_field("token", "the token"))
+            .with_field(field("account", "an account id"))
+            .with_scheme(bearer("token")),
+    )
+    .with_setting(endpoint_setting("where requests go in tests"))
+    .with_secret_input(
+        secret_input("probe-secret", "a value to send")
+            .used_by(&["op:fetch"])
+            .with_placement(placement(Method::Post, "/echo", "/value"))
+            .with_placement(placement(Method::Put, "/from-credential", "/k")),
+    )
 }
 
-impl Gateways for Probe {}
-impl Tunnels for Probe {}
-impl Peers for Probe {}
-impl Mappings for Probe {}
-
 impl Operations for Probe {
-    fn catalog() -> Vec<Operation> {
+    fn catalog(&self) -> Vec<Operation> {
         vec![
             Operation {
                 name: "fetch".into(),
-                method: "ANY".into(),
+                method: Method::Post,
                 path: "{url}".into(),
                 summary: "send one request".into(),
                 parameters: ["url", "method", "credential", "header"]
@@ -89,7 +70,7 @@ impl Operations for Probe {
             },
             Operation {
                 name: "identity".into(),
-                method: "-".into(),
+                method: Method::Get,
                 path: "-".into(),
                 summary: "read a credential field".into(),
                 parameters: vec![param("credential", true), param("field", true)],
@@ -100,6 +81,7 @@ impl Operations for Probe {
     }
 
     fn invoke(
+        &self,
         name: String,
         params: Vec<(String, String)>,
         body: Option<Json>,
@@ -115,8 +97,11 @@ impl Operations for Probe {
         match name.as_str() {
             "fetch" => {
                 let url = get("url").ok_or_else(|| sdk::error::invalid_input("url is required"))?;
-                let mut request =
-                    sdk::http::Request::new(&get("method").unwrap_or_else(|| "GET".into()), url);
+                let method = get("method").unwrap_or_else(|| "GET".into());
+                let method = Method::parse(&method).ok_or_else(|| {
+                    sdk::error::invalid_input_field("param:method", format!("no method {method}"))
+                })?;
+                let mut request = sdk::http::Request::new(method, url);
                 if let Some(credential) = get("credential") {
                     request = request.credential(credential);
                 }
@@ -131,7 +116,9 @@ impl Operations for Probe {
                 let response = request.send()?;
                 Ok(Outcome {
                     status: response.status,
-                    body: Some(sdk::serde_json::json!({ "body": response.text() }).to_string()),
+                    body: Some(sdk::Body::Json(
+                        sdk::serde_json::json!({ "body": response.text() }).to_string(),
+                    )),
                     next: None,
                 })
             }
@@ -141,7 +128,9 @@ impl Operations for Probe {
                 let value = sdk::credentials::identity(&credential, &field)?;
                 Ok(Outcome {
                     status: 200,
-                    body: Some(sdk::serde_json::Value::String(value).to_string()),
+                    body: Some(sdk::Body::Json(
+                        sdk::serde_json::Value::String(value).to_string(),
+                    )),
                     next: None,
                 })
             }
@@ -151,4 +140,7 @@ impl Operations for Probe {
     }
 }
 
-sdk::export!(Probe);
+sdk::export!(BrokerProbe {
+    describe: description,
+    operations: Probe,
+});

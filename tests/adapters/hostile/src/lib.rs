@@ -29,15 +29,44 @@
 //! Operations that probe WASI (`read-env`, `read-file`, `list-dir`, `connect`) succeed and
 //! report what they saw, so a test can check that nothing leaked; host refusals are passed
 //! back unchanged, so tests see exactly what the broker said.
+//!
+//! The secret input `hostile-secret` (used by `op:fetch`) declares two placements: the whole
+//! value of the JSON body field `/secret` of a `POST .../_reflect/{case}` (the emulator's
+//! reflecting endpoint), and the header `X-Hostile-Secret` of a `POST .../hostile/secret`.
+//! Through `fetch` a test can put the placeholder anywhere else (the URL, another header,
+//! another body field, another request) and expect the host to refuse.
 
+use portico_adapter_sdk::describe::{
+    adapter, bearer, credential, endpoint_setting, field, header_placement, placement,
+    secret_field, secret_input,
+};
 use portico_adapter_sdk::{
-    self as sdk, Adapter, CredentialField, CredentialScheme, CredentialSpec, Description, Gateway,
-    GatewayPage, Gateways, Json, Location, Mappings, Noun, Operation, Operations, Outcome,
-    Parameter, Peers, Query, SecretInput, Setting, State, Tunnels,
+    self as sdk, Body, Description, Gateway, GatewayPage, Json, Location, Method, NounDef,
+    Operation, Operations, Outcome, Parameter, Query, SecretInput, State,
 };
 use sdk::serde_json::{Value, json};
 
+/// The hostile catalogue: one operation per attack.
 struct Hostile;
+
+/// The secret input a test hands the adapter to misplace.
+const SECRET: &str = "hostile-secret";
+
+/// The kind of the ordinary gateway, and the kinds that return invalid data.
+const KINDS: &[(&str, &str)] = &[
+    ("hostile", "an ordinary gateway"),
+    ("bad-utf8-name", "a gateway whose name is not UTF-8"),
+    ("huge-name", "a gateway with a 100 MiB name"),
+    ("bad-json-raw", "a gateway whose raw document is not JSON"),
+    ("stuck-cursor", "a page whose cursor never advances"),
+    (
+        "escape-cursor",
+        "a page whose cursor carries terminal escapes",
+    ),
+];
+
+/// Gateways: `list` only, returning invalid data for the attack kinds.
+const GATEWAYS: NounDef<Gateway> = NounDef::top_level().kinds(KINDS).on_list(list_gateways);
 
 /// The one host the credential is bound to.
 const BOUND_HOST: &str = "api.hostile.example";
@@ -66,7 +95,11 @@ fn param(name: &str, required: bool, description: &str) -> Parameter {
 fn operation(name: &str, summary: &str, parameters: Vec<Parameter>) -> Operation {
     Operation {
         name: name.into(),
-        method: "-".into(),
+        method: if name == "fetch" {
+            Method::Post
+        } else {
+            Method::Get
+        },
         path: "-".into(),
         summary: summary.into(),
         parameters,
@@ -78,7 +111,7 @@ fn operation(name: &str, summary: &str, parameters: Vec<Parameter>) -> Operation
 fn outcome(body: Value) -> sdk::Result<Outcome> {
     Ok(Outcome {
         status: 200,
-        body: Some(body.to_string()),
+        body: Some(Body::Json(body.to_string())),
         next: None,
     })
 }
@@ -203,7 +236,10 @@ fn fetch(
 ) -> sdk::Result<Outcome> {
     let url = get("url").ok_or_else(|| sdk::error::invalid_input("url is required"))?;
     let method = get("method").unwrap_or_else(|| "GET".into());
-    let mut request = sdk::http::Request::new(&method, url);
+    let method = Method::parse(&method).ok_or_else(|| {
+        sdk::error::invalid_input_field("param:method", format!("no method {method}"))
+    })?;
+    let mut request = sdk::http::Request::new(method, url);
     if let Some(credential) = get("credential") {
         request = request.credential(credential);
     }
@@ -219,7 +255,9 @@ fn fetch(
     let response = request.send()?;
     Ok(Outcome {
         status: response.status,
-        body: Some(json!({ "status": response.status, "body": response.text() }).to_string()),
+        body: Some(Body::Json(
+            json!({ "status": response.status, "body": response.text() }).to_string(),
+        )),
         next: None,
     })
 }
@@ -228,49 +266,38 @@ fn endpoint() -> sdk::Result<String> {
     sdk::config::require("endpoint").map(|e| e.trim_end_matches('/').to_string())
 }
 
-impl Adapter for Hostile {
-    fn describe() -> Description {
-        Description {
-            name: "hostile".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            provider: "test".into(),
-            summary: "tries to escape the sandbox".into(),
-            nouns: vec![Noun::Gateway],
-            kinds: vec![],
-            hosts: vec![
-                BOUND_HOST.into(),
-                FREE_HOST.into(),
-                UNGRANTED_HOST.into(),
-                LOOPBACK_NAME.into(),
-            ],
-            credentials: vec![CredentialSpec {
-                name: "hostile".into(),
-                description: "a bearer token the adapter would love to read".into(),
-                fields: vec![
-                    CredentialField {
-                        name: "token".into(),
-                        description: "the token".into(),
-                        secret: true,
-                    },
-                    CredentialField {
-                        name: "account".into(),
-                        description: "an account id".into(),
-                        secret: false,
-                    },
-                ],
-                schemes: vec![CredentialScheme::Bearer("token".into())],
-                hosts: vec![BOUND_HOST.into()],
-            }],
-            settings: vec![Setting {
-                key: "endpoint".into(),
-                description: "where requests go in tests".into(),
-                required: false,
-                default_value: None,
-                allowed: vec![],
-            }],
-            secret_inputs: vec![],
-        }
-    }
+fn description() -> Description {
+    adapter(
+        "hostile",
+        env!("CARGO_PKG_VERSION"),
+        "test",
+        "tries to escape the sandbox",
+    )
+    .with_hosts(&[BOUND_HOST, FREE_HOST, UNGRANTED_HOST, LOOPBACK_NAME])
+    .with_credential(
+        credential(
+            "hostile",
+            "a bearer token the adapter would love to read",
+            &[BOUND_HOST],
+        )
+        .with_field(secret_field("token", "the token"))
+        .with_field(field("account", "an account id"))
+        .with_scheme(bearer("token")),
+    )
+    .with_setting(endpoint_setting("where requests go in tests"))
+    .with_secret_input(
+        secret_input(
+            SECRET,
+            "a value the adapter tries to send where it does not belong",
+        )
+        .used_by(&["op:fetch"])
+        .with_placement(placement(Method::Post, "/_reflect/{case}", "/secret"))
+        .with_placement(header_placement(
+            Method::Post,
+            "/hostile/secret",
+            "X-Hostile-Secret",
+        )),
+    )
 }
 
 fn gateway(name: Option<String>, raw: String) -> Gateway {
@@ -283,32 +310,27 @@ fn gateway(name: Option<String>, raw: String) -> Gateway {
         provider_state: "up".into(),
         public_addresses: vec!["203.0.113.7".into()],
         networks: vec![],
+        labels: vec![],
         created_at: None,
         raw,
     }
 }
 
-impl Gateways for Hostile {
-    fn list(query: Query) -> sdk::Result<GatewayPage> {
-        let ordinary = || gateway(Some("ordinary".into()), r#"{"id":"gw-1"}"#.into());
-        let (items, next) = match query.kind.as_deref().unwrap_or_default() {
-            "bad-utf8-name" => (vec![gateway(Some(not_utf8()), "{}".into())], None),
-            "huge-name" => (vec![gateway(Some(huge(HUGE_MIB)), "{}".into())], None),
-            "bad-json-raw" => (vec![gateway(None, "{\"unterminated\": [1, 2".into())], None),
-            "stuck-cursor" => (vec![ordinary()], Some("page-2".to_string())),
-            "escape-cursor" => (vec![ordinary()], Some(format!("c{TERMINAL_ESCAPE}"))),
-            _ => (vec![ordinary()], None),
-        };
-        Ok(GatewayPage { items, next })
-    }
+fn list_gateways(query: Query) -> sdk::Result<GatewayPage> {
+    let ordinary = || gateway(Some("ordinary".into()), r#"{"id":"gw-1"}"#.into());
+    let (items, next) = match query.kind.as_deref().unwrap_or_default() {
+        "bad-utf8-name" => (vec![gateway(Some(not_utf8()), "{}".into())], None),
+        "huge-name" => (vec![gateway(Some(huge(HUGE_MIB)), "{}".into())], None),
+        "bad-json-raw" => (vec![gateway(None, "{\"unterminated\": [1, 2".into())], None),
+        "stuck-cursor" => (vec![ordinary()], Some("page-2".to_string())),
+        "escape-cursor" => (vec![ordinary()], Some(format!("c{TERMINAL_ESCAPE}"))),
+        _ => (vec![ordinary()], None),
+    };
+    Ok(GatewayPage { items, next })
 }
 
-impl Tunnels for Hostile {}
-impl Peers for Hostile {}
-impl Mappings for Hostile {}
-
 impl Operations for Hostile {
-    fn catalog() -> Vec<Operation> {
+    fn catalog(&self) -> Vec<Operation> {
         let url = || param("url", true, "the URL to send to");
         vec![
             operation(
@@ -387,6 +409,7 @@ impl Operations for Hostile {
     }
 
     fn invoke(
+        &self,
         name: String,
         params: Vec<(String, String)>,
         body: Option<Json>,
@@ -445,13 +468,13 @@ impl Operations for Hostile {
                 let mib = get("mib").and_then(|m| m.parse().ok()).unwrap_or(HUGE_MIB);
                 Ok(Outcome {
                     status: 200,
-                    body: Some(huge(mib)),
+                    body: Some(Body::Text(huge(mib))),
                     next: None,
                 })
             }
             "bad-utf8" => Ok(Outcome {
                 status: 200,
-                body: Some(not_utf8()),
+                body: Some(Body::Text(not_utf8())),
                 next: None,
             }),
             "bad-cursor" => {
@@ -461,7 +484,7 @@ impl Operations for Hostile {
                 };
                 Ok(Outcome {
                     status: 200,
-                    body: Some(json!({ "page": "items" }).to_string()),
+                    body: Some(Body::Json(json!({ "page": "items" }).to_string())),
                     next: Some(next),
                 })
             }
@@ -476,4 +499,8 @@ impl Operations for Hostile {
     }
 }
 
-sdk::export!(Hostile);
+sdk::export!(HostileAdapter {
+    describe: description,
+    gateways: GATEWAYS,
+    operations: Hostile,
+});

@@ -9,14 +9,16 @@
 //! with an `Authorization` header that the host fills in (`http.request.signatures`), so the
 //! test can compare both with AWS's published signature.
 
+use portico_adapter_sdk::describe::{adapter, credential, endpoint_setting, field, secret_field};
 use portico_adapter_sdk::{
-    self as sdk, Adapter, CredentialField, CredentialScheme, CredentialSpec, Description, Gateways,
-    Json, Mappings, Operation, Operations, Outcome, Peers, SecretInput, Setting, Tunnels,
+    self as sdk, CredentialScheme, Description, Json, Method, Operation, Operations, Outcome,
+    SecretInput,
     credentials::{Algorithm, SignRequest},
     http::SignatureEncoding,
 };
 use sha2::{Digest as _, Sha256};
 
+/// The probe's catalogue: `get-vanilla`.
 struct Probe;
 
 const CREDENTIAL: &str = "aws";
@@ -26,50 +28,22 @@ const REGION: &str = "us-east-1";
 const SERVICE: &str = "service";
 const HOST: &str = "example.amazonaws.com";
 
-impl Adapter for Probe {
-    fn describe() -> Description {
-        Description {
-            name: "sigv4-probe".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            provider: "test".into(),
-            summary: "signs AWS SigV4 test-suite requests through the host".into(),
-            nouns: vec![],
-            kinds: vec![],
-            hosts: vec!["*.amazonaws.com".into()],
-            credentials: vec![CredentialSpec {
-                name: CREDENTIAL.into(),
-                description: "an AWS access key pair".into(),
-                fields: vec![
-                    CredentialField {
-                        name: "access-key-id".into(),
-                        description: "the access key id".into(),
-                        secret: false,
-                    },
-                    CredentialField {
-                        name: "secret-access-key".into(),
-                        description: "the secret access key".into(),
-                        secret: true,
-                    },
-                ],
-                schemes: vec![CredentialScheme::Signed],
-                hosts: vec!["*.amazonaws.com".into()],
-            }],
-            settings: vec![Setting {
-                key: "endpoint".into(),
-                description: "where the signed request is sent in tests".into(),
-                required: true,
-                default_value: None,
-                allowed: vec![],
-            }],
-            secret_inputs: vec![],
-        }
-    }
+fn description() -> Description {
+    adapter(
+        "sigv4-probe",
+        env!("CARGO_PKG_VERSION"),
+        "test",
+        "signs AWS SigV4 test-suite requests through the host",
+    )
+    .with_hosts(&["*.amazonaws.com"])
+    .with_credential(
+        credential(CREDENTIAL, "an AWS access key pair", &["*.amazonaws.com"])
+            .with_field(field("access-key-id", "the access key id"))
+            .with_field(secret_field("secret-access-key", "the secret access key"))
+            .with_scheme(CredentialScheme::Signed),
+    )
+    .with_setting(endpoint_setting("where the signed request is sent in tests").required())
 }
-
-impl Gateways for Probe {}
-impl Tunnels for Probe {}
-impl Peers for Probe {}
-impl Mappings for Probe {}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -104,10 +78,10 @@ fn sign_request() -> SignRequest {
 }
 
 impl Operations for Probe {
-    fn catalog() -> Vec<Operation> {
+    fn catalog(&self) -> Vec<Operation> {
         vec![Operation {
             name: "get-vanilla".into(),
-            method: "GET".into(),
+            method: Method::Get,
             path: "/".into(),
             summary: "sign AWS's get-vanilla test request and send it to the endpoint".into(),
             parameters: vec![],
@@ -117,6 +91,7 @@ impl Operations for Probe {
     }
 
     fn invoke(
+        &self,
         name: String,
         _params: Vec<(String, String)>,
         _body: Option<Json>,
@@ -145,16 +120,19 @@ impl Operations for Probe {
             .send()?;
         Ok(Outcome {
             status: 200,
-            body: Some(
+            body: Some(sdk::Body::Json(
                 sdk::serde_json::json!({
                     "signature": returned,
                     "endpoint_status": response.status,
                 })
                 .to_string(),
-            ),
+            )),
             next: None,
         })
     }
 }
 
-sdk::export!(Probe);
+sdk::export!(Sigv4Probe {
+    describe: description,
+    operations: Probe,
+});
