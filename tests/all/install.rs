@@ -34,7 +34,7 @@ fn install_needs_approval_and_pins_sha256() {
     assert!(lock.contains(sha));
     let inspect = env.json(&["adapter", "inspect", "ionos-vpn"]);
     assert_eq!(inspect["operations"], 20);
-    assert_eq!(inspect["wit"], "0.1.0");
+    assert_eq!(inspect["wit"], "0.2.0");
 }
 
 #[test]

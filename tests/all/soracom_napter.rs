@@ -194,7 +194,7 @@ fn mapping_noun_by_sim_and_by_imsi() {
         ])
         .expect_code(1);
     assert!(
-        update.stderr.contains("unsupported") && update.stderr.contains("mapping.update"),
+        update.stderr.contains("mapping update is not supported by adapter soracom-napter"),
         "{}",
         update.stderr
     );

@@ -159,6 +159,7 @@ impl HostError {
             HostError::Denied(denial) => &denial.message,
             HostError::Transport(failure) => &failure.message,
             HostError::Limit(limit) => &limit.message,
+            HostError::Credential(problem) => &problem.message,
         }
     }
 
@@ -167,6 +168,7 @@ impl HostError {
             HostError::Denied(denial) => &mut denial.message,
             HostError::Transport(failure) => &mut failure.message,
             HostError::Limit(limit) => &mut limit.message,
+            HostError::Credential(problem) => &mut problem.message,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The mapping noun: Napter port mappings (On-Demand Remote Access entries).
 //!
-//! Entries are top-level (a SIM is named with the `sim-id` filter, not as a parent), cannot be
-//! changed, have no labels and no name: a create whose outcome is unknown cannot be looked up,
-//! and the error says so.
+//! An entry's parent, when it has one, is the SIM it forwards to (`--parent SIM`, the same as
+//! the `sim-id` filter); an entry for an IMSI has none. Entries cannot be changed, have no
+//! labels and no name: a create whose outcome is unknown cannot be looked up, and the error
+//! says so.
 
 use portico_adapter_sdk::serde_json::Value;
 use portico_adapter_sdk::{
-    Error, Locator, Mapping, MappingPage, MappingSpec, NounDef, Query, Result, cursor, error, json,
+    Error, Locator, Mapping, MappingPage, MappingSpec, NounDef, ParentRule, Query, Result, cursor,
+    error, json,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,7 @@ use crate::records::{self, EntryId};
 use crate::spec::{self, KIND};
 
 /// The mapping noun: list, get, create and delete.
-pub const MAPPINGS: NounDef<Mapping> = NounDef::top_level()
+pub const MAPPINGS: NounDef<Mapping> = NounDef::child(ParentRule::Optional)
     .kinds(&[(
         KIND,
         "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up \
@@ -49,10 +51,10 @@ enum Filter {
     Imsi(String),
 }
 
-/// Read the query's filters: `sim-id` or `imsi`, at most one of them (the SDK has refused any
-/// other key).
+/// Read the query's filters: `sim-id` (or the parent) or `imsi`, at most one of them (the SDK
+/// has refused any other key).
 fn filter(query: &Query) -> Result<Filter> {
-    let mut sim: Option<String> = None;
+    let mut sim = json::non_blank(query.parent_id.as_deref()).map(|s| s.trim().to_owned());
     let mut imsi = None;
     for (key, value) in &query.filters {
         let key = key.trim();
@@ -68,7 +70,10 @@ fn filter(query: &Query) -> Result<Filter> {
                 if sim.as_deref().is_some_and(|s| s != value) {
                     return Err(error::invalid_input_field(
                         "filters.sim-id",
-                        "filter `sim-id` is given twice with different values",
+                        format!(
+                            "filter `sim-id` `{value}` differs from the parent `{}`",
+                            sim.as_deref().unwrap_or_default()
+                        ),
                     ));
                 }
                 sim = Some(value.to_owned());
@@ -157,11 +162,19 @@ fn list_for(op: &str, param: &str, value: &str) -> Result<Vec<Value>> {
     }
 }
 
-/// Find an entry by its endpoint, walking every page of the full list (Napter has no GET by
-/// id).
+/// Find an entry by its endpoint (Napter has no GET by id): among the SIM's entries when the
+/// locator names a parent, else by walking every page of the full list.
 fn get(target: Locator) -> Result<Mapping> {
     let id = EntryId::parse(&target.id)?;
     let matches = |doc: &&Value| EntryId::of(doc).as_ref() == Some(&id);
+    if let Some(sim) = json::non_blank(target.parent_id.as_deref()) {
+        let docs = list_for(LIST_FOR_SIM, "sim_id", sim.trim())?;
+        return docs
+            .iter()
+            .find(matches)
+            .map(records::mapping)
+            .ok_or_else(|| not_found(&id));
+    }
     let mut key: Option<String> = None;
     for _ in 0..MAX_LOOKUP_PAGES {
         let (docs, next) = list_page(None, key.as_deref())?;
@@ -242,9 +255,14 @@ mod tests {
             filter(&query(None, &[("sim-id", "89"), ("sim-id", "89")])).unwrap(),
             Filter::Sim("89".into())
         );
-        // Entries are top-level: a SIM is a filter, and a parent id is refused before `filter`.
-        let err = MAPPINGS.list(query(Some("89"), &[])).unwrap_err();
-        assert_eq!(err.field(), Some("parent-id"));
+        assert_eq!(
+            filter(&query(Some("89"), &[])).unwrap(),
+            Filter::Sim("89".into())
+        );
+        assert_eq!(
+            filter(&query(Some("89"), &[("sim-id", "89")])).unwrap(),
+            Filter::Sim("89".into())
+        );
         assert_eq!(
             filter(&query(None, &[("imsi", "4401")])).unwrap(),
             Filter::Imsi("4401".into())

@@ -120,7 +120,7 @@ pub fn mapping(doc: &Value) -> Mapping {
     };
     Mapping {
         id,
-        parent_id: None,
+        parent_id: sim_id,
         kind: KIND.to_owned(),
         name: None,
         state,
@@ -213,8 +213,7 @@ mod tests {
         });
         let m = mapping(&doc);
         assert_eq!(m.id, "203.0.113.9:40001");
-        // Contract 0.2.0: entries are top-level; the SIM is in the destination.
-        assert_eq!(m.parent_id, None);
+        assert_eq!(m.parent_id.as_deref(), Some("8942"));
         assert_eq!(m.kind, "port-mapping");
         assert_eq!(
             (m.state, m.provider_state.as_str()),

@@ -129,6 +129,9 @@ pub fn parse(spec: &MappingSpec) -> Result<Create> {
             ports.push(("destination", port));
         }
     }
+    if let Some(parent) = sdk_json::non_blank(spec.parent_id.as_deref()) {
+        sims.push(("parent-id", parent.trim().to_owned()));
+    }
     if let Some(sim) = string_property(&properties, "simId")? {
         sims.push(("properties.simId", sim));
     }
@@ -451,11 +454,24 @@ mod tests {
             refused(&s),
             "`destination` and `properties.simId` name different SIM ids (`9999` and `8942`)"
         );
-        // Entries are top-level (contract 0.2.0): a parent id is refused before parsing.
-        s.destination = None;
+    }
+
+    #[test]
+    fn parent_id_is_a_sim_id() {
+        let mut s = spec(None, r#"{"port": 8080}"#, &[]);
         s.parent_id = Some("8942".into());
-        let err = crate::mappings::MAPPINGS.create(s).unwrap_err();
-        assert_eq!(err.field(), Some("parent-id"));
+        s.kind = Some("port-mapping".into());
+        assert_eq!(
+            parse(&s).unwrap().body(),
+            json!({"destination": {"simId": "8942", "port": 8080}})
+        );
+        s.destination = Some("sim:8942:8080".into());
+        assert!(parse(&s).is_ok());
+        s.destination = Some("sim:9999:8080".into());
+        assert_eq!(
+            refused(&s),
+            "`destination` and `parent-id` name different SIM ids (`9999` and `8942`)"
+        );
     }
 
     #[test]

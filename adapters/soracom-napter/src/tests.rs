@@ -138,8 +138,7 @@ fn create_by_sim_posts_destination_sim_id() {
         created.allowed_networks,
         ["198.51.100.0/24", "2001:db8::/48"]
     );
-    // Contract 0.2.0: entries are top-level; the SIM is in the destination.
-    assert_eq!(created.parent_id, None);
+    assert_eq!(created.parent_id.as_deref(), Some("8942"));
 }
 
 #[test]
@@ -267,13 +266,9 @@ fn list_by_sim_and_imsi_turns_404_into_empty() {
         .unwrap();
     assert_eq!(by_sim.items.len(), 1);
     assert_eq!(by_sim.next, None);
-    // Contract 0.2.0: entries are top-level; a SIM is named with the `sim-id` filter.
     let mut by_parent = query(&[], None, None);
     by_parent.parent_id = Some("none".into());
-    assert_eq!(
-        MAPPINGS.list(by_parent).unwrap_err().field(),
-        Some("parent-id")
-    );
+    assert!(MAPPINGS.list(by_parent).unwrap().items.is_empty());
     let by_none = MAPPINGS
         .list(query(&[("sim-id", "none")], None, None))
         .unwrap();
@@ -290,7 +285,7 @@ fn list_by_sim_and_imsi_turns_404_into_empty() {
         .list(query(&[("sim-id", "8942")], None, Some("e30".into())))
         .unwrap_err();
     assert!(err.message().contains("`cursor`"));
-    assert_eq!(requests().len(), 4);
+    assert_eq!(requests().len(), 5);
 }
 
 #[test]
@@ -305,6 +300,7 @@ fn get_walks_the_pages_and_reports_not_found() {
             expired["expired"] = json!(true);
             page(vec![expired], None)
         }
+        "/port_mappings/sims/b" => page(vec![entry("203.0.113.1", 40002, "b", 22)], None),
         other => panic!("unexpected {other}"),
     });
     let found = MAPPINGS.get(locator("203.0.113.1:40002", None)).unwrap();
@@ -321,16 +317,16 @@ fn get_walks_the_pages_and_reports_not_found() {
     assert!(err.is_not_found(), "{err:?}");
     assert!(err.message().contains("203.0.113.1:49999"));
 
-    // Contract 0.2.0: entries are top-level; a parent id is refused before any request.
-    let err = MAPPINGS
+    let by_parent = MAPPINGS
         .get(locator("203.0.113.1:40002", Some("b")))
-        .unwrap_err();
-    assert_eq!(err.field(), Some("parent-id"));
+        .unwrap();
+    assert_eq!(by_parent.state, State::Available);
+    assert_eq!(requests().last().unwrap(), "GET /port_mappings/sims/b");
 
     let err = MAPPINGS.get(locator("nope", None)).unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
     assert!(err.message().contains("`id`"));
-    assert_eq!(requests().len(), 4);
+    assert_eq!(requests().len(), 5);
 }
 
 #[test]

@@ -76,8 +76,10 @@ fn check(description: &Description, example: &Example) {
         (ParentRule::None, Some(parent)) => {
             panic!("{what}: a top-level noun has no parent kind (got `{parent}`)")
         }
-        (ParentRule::None, None) => {}
-        (_, None) => panic!("{what}: a child noun names the kind of its parent"),
+        (ParentRule::None | ParentRule::Optional, None) => {}
+        (ParentRule::Required, None) => {
+            panic!("{what}: a child noun names the kind of its parent")
+        }
         (_, Some(parent)) => assert!(
             description
                 .examples

@@ -10,7 +10,7 @@ use crate::SoracomNapter;
 use crate::mappings::MAPPINGS;
 
 #[test]
-fn describes_top_level_mappings_filtered_by_sim_or_imsi() {
+fn describes_mappings_under_an_optional_sim_filtered_by_sim_or_imsi() {
     let d = SoracomNapter::ADAPTER.describe();
     assert_eq!(d.name, "soracom-napter");
     assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
@@ -22,7 +22,7 @@ fn describes_top_level_mappings_filtered_by_sim_or_imsi() {
         support.actions,
         [Action::List, Action::Get, Action::Create, Action::Delete]
     );
-    assert_eq!(support.parent, ParentRule::None);
+    assert_eq!(support.parent, ParentRule::Optional);
     let filters: Vec<&str> = support.filters.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(filters, ["sim-id", "imsi"]);
     assert!(!support.labels && !support.unique_names);
