@@ -5,6 +5,7 @@
 
 mod broker;
 mod compat;
+mod conformance;
 mod contract;
 mod errors;
 mod hostile;

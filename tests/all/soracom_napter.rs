@@ -194,7 +194,9 @@ fn mapping_noun_by_sim_and_by_imsi() {
         ])
         .expect_code(1);
     assert!(
-        update.stderr.contains("mapping update is not supported by adapter soracom-napter"),
+        update
+            .stderr
+            .contains("mapping update is not supported by adapter soracom-napter"),
         "{}",
         update.stderr
     );

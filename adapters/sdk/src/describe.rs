@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use crate::{
     BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, Example, KindInfo,
-    Method, Noun, PlacementTarget, SecretInputSpec, SecretPlacement, Setting,
+    Method, Noun, PlacementTarget, PrepareStep, SecretInputSpec, SecretPlacement, Setting,
 };
 
 /// Owned strings.
@@ -249,6 +249,7 @@ pub fn example(noun: Noun, kind: Option<&str>, create: Value, update: Value) -> 
         create: create.to_string(),
         update: update.to_string(),
         secrets: Vec::new(),
+        prepare: Vec::new(),
     }
 }
 
@@ -262,6 +263,18 @@ impl Example {
     /// The secret inputs the create and update need.
     pub fn with_secrets(mut self, names: &[&str]) -> Self {
         self.secrets = strings(names);
+        self
+    }
+
+    /// A catalogue operation to invoke on the parent before the create: `operation` with the
+    /// parent's id as path parameter `parent_param`, and `body`.
+    pub fn with_prepare(mut self, operation: &str, parent_param: &str, body: Option<Value>) -> Self {
+        self.prepare.push(PrepareStep {
+            operation: operation.to_owned(),
+            parent_param: parent_param.to_owned(),
+            params: Vec::new(),
+            body: body.map(|b| b.to_string()),
+        });
         self
     }
 }

@@ -106,7 +106,7 @@ pub mod url;
 pub use bindings::exports::portico::adapter::adapter::{
     Action, BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, Example,
     FilterSpec, HeaderScheme, KindInfo, Noun, NounSupport, ParentRule, PlacementTarget,
-    SecretInputSpec, SecretPlacement, Setting, TokenCapture, TokenExchangeScheme,
+    PrepareStep, SecretInputSpec, SecretPlacement, Setting, TokenCapture, TokenExchangeScheme,
 };
 pub use bindings::exports::portico::adapter::operations::{
     Body, Location, Operation, Outcome, Parameter,

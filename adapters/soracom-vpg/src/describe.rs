@@ -36,7 +36,8 @@ pub fn description() -> Description {
             json!({"endpoint": "198.51.100.7"}),
             json!({}),
         )
-        .with_parent_kind(VPG_KIND),
+        .with_parent_kind(VPG_KIND)
+        .with_prepare("openGate", "vpg_id", Some(json!({"vxlanId": 10}))),
     )
     .with_example(
         example(

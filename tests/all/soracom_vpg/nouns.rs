@@ -83,7 +83,11 @@ fn gateway_noun_lists_gets_creates_updates_and_terminates() {
     let run = env
         .run(&["gateway", "list", "--filter", "status=running"])
         .expect_code(1);
-    assert!(run.stderr.contains("no filter \"status\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no filter \"status\""),
+        "{}",
+        run.stderr
+    );
 
     // Update changes tags only.
     let renamed = env.json(&[
@@ -295,7 +299,11 @@ fn peer_noun_serves_gate_and_mirroring_peers() {
     assert!(!left.contains(&"198.51.100.8".to_string()));
     assert!(!left.contains(&"192.0.2.9".to_string()));
     let run = env.run(&["peer", "list", "--kind", "gate"]).expect_code(1);
-    assert!(run.stderr.contains("needs --gateway GATEWAY"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs --gateway GATEWAY"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

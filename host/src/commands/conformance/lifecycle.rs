@@ -43,18 +43,22 @@ fn suffix(taped: bool, n: usize) -> String {
     format!("{letters}{n}")
 }
 
-/// The example's spec JSON with its name made unique.
-fn named(text: &str, suffix: &str) -> Result<Value> {
+/// The example's spec JSON with its name made unique and, unless it names one, its kind.
+fn named(text: &str, suffix: &str, kind: Option<&str>) -> Result<Value> {
     let mut value: Value = serde_json::from_str(text)?;
     if let Some(name) = value.get("name").and_then(Value::as_str) {
         value["name"] = Value::String(format!("{name}{suffix}"));
+    }
+    if let (Some(kind), Some(map)) = (kind, value.as_object_mut()) {
+        map.entry("kind")
+            .or_insert_with(|| Value::String(kind.to_string()));
     }
     Ok(value)
 }
 
 /// Runs every example.
 pub(super) async fn all(s: &mut Session, d: &Description, taped: bool, report: &mut Report) {
-    let mut first = true;
+    let mut paged = false;
     for (n, example) in d.examples.iter().enumerate() {
         let label = format!(
             "{}/{}",
@@ -76,21 +80,25 @@ pub(super) async fn all(s: &mut Session, d: &Description, taped: bool, report: &
             },
             None => None,
         };
+        if let Some(id) = &parent
+            && let Err(err) = prepare(s, example, id).await
+        {
+            report.fail(format!("{label}: prepare its parent"), format!("{err:#}"));
+        }
         let run = Run {
             description: d,
             example,
             parent: parent.clone(),
             suffix,
             label,
-            page_check: first,
+            page_check: !paged,
         };
-        first = false;
-        match example.noun {
+        paged |= match example.noun {
             Noun::Gateway => lifecycle::<types::Gateway>(s, &run, report).await,
             Noun::Tunnel => lifecycle::<types::Tunnel>(s, &run, report).await,
             Noun::Peer => lifecycle::<types::Peer>(s, &run, report).await,
             Noun::Mapping => lifecycle::<types::Mapping>(s, &run, report).await,
-        }
+        };
         if let Some(id) = parent {
             let l = types::Locator {
                 id,
@@ -112,6 +120,23 @@ pub(super) async fn all(s: &mut Session, d: &Description, taped: bool, report: &
     if d.examples.is_empty() {
         report.skip("lifecycle", "the adapter gives no examples");
     }
+    if !paged {
+        report.skip(
+            "paging: a second page is reachable",
+            "no example could be created twice",
+        );
+    }
+}
+
+/// Invokes the example's preparation steps on its parent.
+async fn prepare(s: &mut Session, example: &Example, parent: &str) -> Result<()> {
+    for step in &example.prepare {
+        let mut params = step.params.clone();
+        params.push((step.parent_param.clone(), parent.to_string()));
+        s.invoke(&step.operation, &params, step.body.as_deref(), None, &[])
+            .await?;
+    }
+    Ok(())
 }
 
 /// Creates the gateway of kind `kind` from its example; returns its id once ready.
@@ -124,7 +149,11 @@ async fn parent(s: &mut Session, d: &Description, kind: &str, suffix: &str) -> R
         bail!("no gateway example of kind {kind} to create the parent from");
     };
     let spec = types::GatewaySpec::from_json(
-        &named(&example.create, &format!("p{suffix}"))?,
+        &named(
+            &example.create,
+            &format!("p{suffix}"),
+            example.kind.as_deref(),
+        )?,
         "the parent's example",
         None,
         placeholders(d, &example.secrets),
@@ -134,10 +163,16 @@ async fn parent(s: &mut Session, d: &Description, kind: &str, suffix: &str) -> R
     Ok(ready.locator().id)
 }
 
-async fn lifecycle<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Report) {
+/// Runs one example; returns whether it settled the paging check.
+async fn lifecycle<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Report) -> bool {
     let label = &run.label;
     let secrets = placeholders(run.description, &run.example.secrets);
-    let spec = named(&run.example.create, &run.suffix).and_then(|v| {
+    let spec = named(
+        &run.example.create,
+        &run.suffix,
+        run.example.kind.as_deref(),
+    )
+    .and_then(|v| {
         R::Spec::from_json(
             &v,
             "the create example",
@@ -150,7 +185,7 @@ async fn lifecycle<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Rep
         Err(err) => Err(err),
     };
     report.check(format!("{label}: create"), &created);
-    let Ok(created) = created else { return };
+    let Ok(created) = created else { return false };
     let locator = created.locator();
     let got = wait_ready::<R>(s, &locator, WAIT).await.and_then(|got| {
         if got.locator().id != locator.id {
@@ -167,13 +202,18 @@ async fn lifecycle<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Rep
         ),
         Err(err) => report.fail(format!("{label}: list finds it"), format!("{err:#}")),
     }
-    if run.page_check {
-        second_page::<R>(s, run, report).await;
-    }
-    if supports(run.description, R::CONTRACT_NOUN, Action::Update) {
-        update::<R>(s, run, &locator, secrets, report).await;
-    } else {
+    let paged = run.page_check && second_page::<R>(s, run, report).await;
+    let no_update = serde_json::from_str::<Value>(&run.example.update)
+        .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()));
+    if !supports(run.description, R::CONTRACT_NOUN, Action::Update) {
         report.skip(format!("{label}: update"), "the noun has no update");
+    } else if no_update {
+        report.skip(
+            format!("{label}: update"),
+            "the example has no update (this kind has none)",
+        );
+    } else {
+        update::<R>(s, run, &locator, secrets, report).await;
     }
     let deleted = R::delete(s, &locator).await;
     report.check(format!("{label}: delete"), &deleted);
@@ -181,6 +221,7 @@ async fn lifecycle<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Rep
         let gone = wait_gone::<R>(s, &locator, WAIT).await;
         report.check(format!("{label}: get after delete is not-found"), &gone);
     }
+    paged
 }
 
 /// Lists every page under `parent` until `locator`'s id shows up; returns the pages read.
@@ -226,7 +267,7 @@ async fn update<R: Resource>(
     report: &mut Report,
 ) {
     let label = &run.label;
-    let wanted = match named(&run.example.update, &run.suffix) {
+    let wanted = match named(&run.example.update, &run.suffix, None) {
         Ok(v) => v,
         Err(err) => return report.fail(format!("{label}: update"), format!("{err:#}")),
     };
@@ -261,6 +302,9 @@ fn sees(view: &Value, wanted: &Value) -> Result<()> {
             ("labels", Value::Object(labels)) => {
                 labels.iter().all(|(k, v)| view["labels"].get(k) == Some(v))
             }
+            ("labels", Value::Array(labels)) => labels.iter().all(|l| {
+                view["labels"].get(l["key"].as_str().unwrap_or_default()) == Some(&l["value"])
+            }),
             (_, Value::Array(items)) => {
                 let mut got: Vec<&Value> = view[&field]
                     .as_array()
@@ -281,22 +325,31 @@ fn sees(view: &Value, wanted: &Value) -> Result<()> {
 }
 
 /// With a second resource of the same example, `list` with a limit of 1 has a next page that
-/// can be fetched.
-async fn second_page<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Report) {
+/// can be fetched. Returns whether the check was settled; `false` when the example cannot be
+/// created twice (a conflict), so a later example is tried.
+async fn second_page<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut Report) -> bool {
     let check = "paging: a second page is reachable";
     if !supports(run.description, R::CONTRACT_NOUN, Action::List) {
-        return report.skip(check, "the noun has no list");
+        return false;
     }
     let secrets = placeholders(run.description, &run.example.secrets);
-    let second = match named(&run.example.create, &format!("{}b", run.suffix))
-        .and_then(|v| R::Spec::from_json(&v, "the create example", run.parent.clone(), secrets))
+    let second = match named(
+        &run.example.create,
+        &format!("{}b", run.suffix),
+        run.example.kind.as_deref(),
+    )
+    .and_then(|v| R::Spec::from_json(&v, "the create example", run.parent.clone(), secrets))
     {
         Ok(spec) => R::create(s, &spec).await,
         Err(err) => Err(err),
     };
     let second = match second {
         Ok(r) => r.locator(),
-        Err(err) => return report.fail(check, format!("creating a second one: {err:#}")),
+        Err(err) if is_conflict(&err) => return false,
+        Err(err) => {
+            report.fail(check, format!("creating a second one: {err:#}"));
+            return true;
+        }
     };
     let mut query = types::Query {
         parent_id: run.parent.clone(),
@@ -335,4 +388,11 @@ async fn second_page<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut R
             format!("{err:#}"),
         );
     }
+    true
+}
+
+fn is_conflict(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<crate::error::AdapterError>())
+        .any(|e| matches!(e.error, types::Error::Conflict(_)))
 }

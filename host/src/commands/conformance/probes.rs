@@ -36,23 +36,47 @@ fn variant(e: &Error) -> &'static str {
 
 /// Records whether `result` failed with one of `wanted`.
 fn expect<T>(report: &mut Report, check: &str, result: Result<T>, wanted: &[&str]) {
-    match result {
-        Ok(_) => report.fail(
-            check,
-            format!("succeeded; the contract says {}", wanted.join(" or ")),
-        ),
-        Err(err) => match contract_error(&err) {
-            Some(e) if wanted.contains(&variant(e)) => report.pass(check, ""),
-            Some(e) => report.fail(
+    expect_field(report, check, result, wanted, None);
+}
+
+/// Like [`expect`]; with `field`, an `invalid-input` must name a field starting with it.
+fn expect_field<T>(
+    report: &mut Report,
+    check: &str,
+    result: Result<T>,
+    wanted: &[&str],
+    field: Option<&str>,
+) {
+    let err = match result {
+        Ok(_) => {
+            let says = wanted.join(" or ");
+            return report.fail(check, format!("succeeded; the contract says {says}"));
+        }
+        Err(err) => err,
+    };
+    match contract_error(&err) {
+        Some(Error::InvalidInput(p))
+            if field.is_some_and(|f| !p.field.as_deref().is_some_and(|g| g.starts_with(f))) =>
+        {
+            let want = field.unwrap_or_default();
+            report.fail(
                 check,
                 format!(
-                    "answered {}; the contract says {}: {err:#}",
-                    variant(e),
-                    wanted.join(" or ")
+                    "invalid-input naming field {:?}, not {want}: {err:#}",
+                    p.field
                 ),
+            );
+        }
+        Some(e) if wanted.contains(&variant(e)) => report.pass(check, ""),
+        Some(e) => report.fail(
+            check,
+            format!(
+                "answered {}; the contract says {}: {err:#}",
+                variant(e),
+                wanted.join(" or ")
             ),
-            None => report.fail(check, format!("{err:#}")),
-        },
+        ),
+        None => report.fail(check, format!("{err:#}")),
     }
 }
 
@@ -113,11 +137,12 @@ pub(super) async fn errors(s: &mut Session, d: &Description, report: &mut Report
                 kind: Some("portico-conformance-no-such-kind".into()),
             };
             let result = get(s, support.noun, &l).await;
-            expect(
+            expect_field(
                 report,
                 "errors: an unknown kind is invalid-input",
                 result,
                 &["invalid-input"],
+                Some("kind"),
             );
         }
         None => report.skip(
@@ -130,11 +155,12 @@ pub(super) async fn errors(s: &mut Session, d: &Description, report: &mut Report
             let filter = vec![("portico-conformance-no-such-filter".into(), "x".into())];
             let q = query(parent_for(support), filter);
             let result = list(s, support.noun, &q).await;
-            expect(
+            expect_field(
                 report,
                 "errors: an unknown filter is invalid-input",
                 result,
                 &["invalid-input"],
+                Some("filters."),
             );
         }
         None => report.skip(
@@ -145,12 +171,8 @@ pub(super) async fn errors(s: &mut Session, d: &Description, report: &mut Report
     match first(d, Action::List, |p| p == ParentRule::None) {
         Some(support) => {
             let result = list(s, support.noun, &query(Some(MISSING), Vec::new())).await;
-            expect(
-                report,
-                "errors: parent-id on a top-level noun is invalid-input",
-                result,
-                &["invalid-input"],
-            );
+            let check = "errors: parent-id on a top-level noun is invalid-input";
+            expect_field(report, check, result, &["invalid-input"], Some("parent-id"));
         }
         None => report.skip(
             "errors: parent-id on a top-level noun is invalid-input",

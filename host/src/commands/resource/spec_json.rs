@@ -52,9 +52,23 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Labels as an object (`{"team": "net"}`) or as the contract's list of `{key, value}`.
     fn labels(&self) -> Result<Vec<types::Label>> {
         match self.map.get("labels") {
             None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match (item.get("key"), item.get("value")) {
+                    (Some(Value::String(key)), Some(Value::String(value))) => Ok(types::Label {
+                        key: key.clone(),
+                        value: value.clone(),
+                    }),
+                    _ => Err(input(format!(
+                        "{}: a label is not {{\"key\": ..., \"value\": ...}}",
+                        self.what
+                    ))),
+                })
+                .collect(),
             Some(Value::Object(map)) => map
                 .iter()
                 .map(|(key, value)| match value {
@@ -65,7 +79,10 @@ impl<'a> Fields<'a> {
                     _ => Err(input(format!("{}: label {key} is not a string", self.what))),
                 })
                 .collect(),
-            Some(_) => Err(input(format!("{}: labels is not an object", self.what))),
+            Some(_) => Err(input(format!(
+                "{}: labels is not an object or a list",
+                self.what
+            ))),
         }
     }
 
