@@ -95,7 +95,7 @@ class SpecTest(unittest.TestCase):
         self.assertEqual(refused(spec("sim:1:22", source="198.51.100.1:22")).field, "source")
 
     def test_limits_are_inclusive(self):
-        networks = ["0.0.0.0/0", "::/0", "::1/128"]
+        networks = ["0.0.0.0/0", "::/0", "::1/128", "::ffff:192.0.2.1/128", "1:2:3:4:5:6:7::/64"]
         self.assertEqual(napter_spec.parse(spec("sim:1:1", '{"duration": 1}', networks))["duration"], 1)
         body = napter_spec.parse(spec("sim:1:65535", '{"duration": 28800.0}', networks))
         self.assertEqual((body["destination"]["port"], body["duration"]), (65535, 28800))
