@@ -14,6 +14,7 @@ mod ionos;
 mod layers;
 mod memory;
 mod operations;
+mod polyglot;
 mod scp;
 mod secrets;
 mod security_doc;
