@@ -52,6 +52,8 @@ adapters: setup
 test: setup
     cargo test --workspace --all-targets --features portico/memory-dump
     cd adapters && cargo test --workspace --target x86_64-unknown-linux-gnu
+    cd adapters/soracom-napter-py && ../../target/toolchains/python/bin/python -m unittest discover -s tests
+    cd adapters/soracom-napter-js && node --test
 
 # Formatting and clippy for the host and guest workspaces, warnings as errors.
 lint: setup

@@ -3,7 +3,7 @@
 // componentize-js lowers what the adapter returns (`undefined` options, a BigInt u64, thrown
 // contract errors) into the WIT types, and lifts what the host answers.
 //
-// Build first: `./build.sh ../../target/soracom-napter-js` (or set NAPTER_JS_WASM). Without a
+// Build first: `./build.sh ../../target/polyglot` (or set NAPTER_JS_WASM). Without a
 // component the test is skipped.
 
 import assert from 'node:assert/strict';
@@ -15,8 +15,8 @@ import { before, beforeEach, test } from 'node:test';
 import { SIM, host, mappingSpec, query, reset, sent } from '../testing/harness.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const wasm = process.env.NAPTER_JS_WASM ?? here('../../../target/soracom-napter-js/portico_adapter_soracom_napter_js.wasm');
-const skip = existsSync(wasm) ? false : `no component at ${wasm}: run ./build.sh ../../target/soracom-napter-js first`;
+const wasm = process.env.NAPTER_JS_WASM ?? here('../../../target/polyglot/portico_adapter_soracom_napter_js.wasm');
+const skip = existsSync(wasm) ? false : `no component at ${wasm}: run ./build.sh ../../target/polyglot first`;
 
 let component;
 

@@ -4,7 +4,8 @@ The bindings componentize-py generates are plain Python: the imported functions
 (`http.send`, `config.get`, `log.log`) are stubs that the component build replaces with the
 real imports. So the tests import the real bindings and the real adapter code and put
 fakes in place of those three functions. The bindings are generated once into
-`target/soracom-napter-py/bindings` with the pinned componentize-py (`just setup-polyglot`).
+`target/polyglot/soracom-napter-py-bindings` with the pinned componentize-py
+(`just setup-polyglot`).
 """
 
 import hashlib
@@ -21,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
 WIT = ROOT / "wit" / "since_v0.2.0"
 COMPONENTIZE = ROOT / "target" / "toolchains" / "python" / "bin" / "componentize-py"
-BINDINGS = ROOT / "target" / "soracom-napter-py" / "bindings"
+BINDINGS = ROOT / "target" / "polyglot" / "soracom-napter-py-bindings"
 
 
 def _bindings():
