@@ -135,9 +135,9 @@ def map_error(response):
         body = None
     if isinstance(body, dict):
         doc = body["errorMessage"] if isinstance(body.get("errorMessage"), dict) else body
-        text = lambda key: non_blank(doc.get(key)) if isinstance(doc.get(key), str) else None
-        if text("message") or text("code"):
-            message, code = text("message") or "", text("code")
+        said = {key: non_blank(doc[key]) for key in ("message", "code") if isinstance(doc.get(key), str)}
+        if said.get("message") or said.get("code"):
+            message, code = said.get("message") or "", said.get("code")
     retry_after = header(response, "retry-after")
     retry_after = int(retry_after.strip()) if retry_after and retry_after.strip().isdigit() else None
     return errors.from_status(response.status, message, code, retry_after)

@@ -112,6 +112,10 @@ def find(name):
     raise errors.unsupported(f"operation `{name}` is not supported by this adapter")
 
 
+def _quoted(names):
+    return ", ".join(f"`{n}`" for n in names)
+
+
 def request(name, params):
     """A checked request for operation `name`. Unknown and missing parameters are one
     `invalid-input` naming them all; its field is `param:NAME` of the first."""
@@ -121,12 +125,11 @@ def request(name, params):
     given = {k for k, _ in params}
     missing = [p.name for p in op.params if p.required and p.name not in given]
     if unknown or missing:
-        quoted = lambda names: ", ".join(f"`{n}`" for n in names)
         problems = []
         if unknown:
-            problems.append(f"unknown parameter {quoted(unknown)} (known: {', '.join(known) or 'none'})")
+            problems.append(f"unknown parameter {_quoted(unknown)} (known: {', '.join(known) or 'none'})")
         if missing:
-            problems.append(f"missing parameter {quoted(missing)}")
+            problems.append(f"missing parameter {_quoted(missing)}")
         raise errors.invalid_input(f"param:{(unknown or missing)[0]}", f"operation `{name}`: {'; '.join(problems)}")
     values = dict(params)
     path = op.path
