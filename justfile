@@ -9,10 +9,33 @@ export CARGO_TERM_COLOR := "never"
 default:
     @just --list
 
-# Install what the build needs: the wasm32-wasip2 target and the lint components.
-setup:
+# Install what the build needs: the wasm32-wasip2 target, the lint components and the
+# pinned Python and JavaScript adapter toolchains.
+setup: setup-polyglot
     rustup target add wasm32-wasip2
     rustup component add rustfmt clippy
+
+# Install the pinned toolchains of the Python and JavaScript adapters: componentize-py into a
+# venv at target/toolchains/python (from adapters/soracom-napter-py/requirements.txt), and
+# componentize-js + jco into adapters/soracom-napter-js/node_modules (`npm ci` from the
+# committed package-lock.json). Does nothing when both are already what the pins say.
+setup-polyglot:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    venv=target/toolchains/python
+    requirements=adapters/soracom-napter-py/requirements.txt
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv"
+    fi
+    if ! cmp -s "$requirements" "$venv/installed-requirements.txt"; then
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+        cp "$requirements" "$venv/installed-requirements.txt"
+    fi
+    js=adapters/soracom-napter-js
+    if ! cmp -s "$js/package-lock.json" "$js/node_modules/.installed-package-lock.json"; then
+        (cd "$js" && npm ci --no-audit --no-fund)
+        cp "$js/package-lock.json" "$js/node_modules/.installed-package-lock.json"
+    fi
 
 # Build the host CLI and the emulator.
 build: setup
@@ -29,6 +52,8 @@ adapters: setup
 test: setup
     cargo test --workspace --all-targets --features portico/memory-dump
     cd adapters && cargo test --workspace --target x86_64-unknown-linux-gnu
+    cd adapters/soracom-napter-py && ../../target/toolchains/python/bin/python -m unittest discover -s tests
+    cd adapters/soracom-napter-js && node --test
 
 # Formatting and clippy for the host and guest workspaces, warnings as errors.
 lint: setup
