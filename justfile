@@ -73,6 +73,7 @@ ci: lint test
 # Validate the WIT package (needs wasm-tools: `cargo install wasm-tools`).
 wit:
     wasm-tools component wit wit/since_v0.1.0 > /dev/null
+    wasm-tools component wit wit/since_v0.2.0 > /dev/null
 
 # Demo: emulator + IONOS adapter (WireGuard and IPSec lifecycles), Soracom VPG and Napter,
 # SCP gateway + tunnel, UpCloud connection with two tunnels, then clean up.

@@ -159,3 +159,35 @@ fn an_adapter_that_breaks_the_contract_fails_with_the_reason() {
         .expect_code(1);
     assert!(table.stdout.starts_with("CHECK"), "{}", table.stdout);
 }
+
+#[test]
+fn python_napter_passes() {
+    let env = installed(
+        portico_test_artifacts::SORACOM_NAPTER_PY,
+        "soracom-napter-py",
+        soracom,
+        &[],
+    );
+    let rows = passes(&env, "soracom-napter-py");
+    assert!(
+        ran(&rows, "mapping/port-mapping: get after delete is not-found"),
+        "{rows:#?}"
+    );
+    assert!(ran(&rows, "memory: no secret"), "{rows:#?}");
+}
+
+#[test]
+fn javascript_napter_passes() {
+    let env = installed(
+        portico_test_artifacts::SORACOM_NAPTER_JS,
+        "soracom-napter-js",
+        soracom,
+        &[],
+    );
+    let rows = passes(&env, "soracom-napter-js");
+    assert!(
+        ran(&rows, "mapping/port-mapping: get after delete is not-found"),
+        "{rows:#?}"
+    );
+    assert!(ran(&rows, "memory: no secret"), "{rows:#?}");
+}

@@ -79,7 +79,7 @@ fn describes_itself_as_a_0_2_0_mapping_adapter(env: &Env, lang: &Lang) {
     assert_eq!(
         inspect["capabilities"],
         json!([{"noun": "mapping", "actions": ["list", "get", "create", "delete"],
-                "parent": "none", "filters": ["sim-id", "imsi"], "labels": false,
+                "parent": "optional", "filters": ["sim-id", "imsi"], "labels": false,
                 "unique_names": false}])
     );
     assert_eq!(inspect["kinds"], json!(["mapping/port-mapping"]));
@@ -107,7 +107,7 @@ fn lifecycle_paging_and_one_exchange(lang: &Lang) {
     assert_eq!(by_sim["state"], "available", "{by_sim}");
     assert_eq!(by_sim["kind"], "port-mapping");
     assert_eq!(by_sim["destination"], format!("sim:{SIM}:22"));
-    assert_eq!(by_sim["parent_id"], Value::Null);
+    assert_eq!(by_sim["parent_id"], SIM, "the SIM is the parent");
     assert_eq!(by_sim["allowed_networks"], json!(["198.51.100.0/24"]));
     let provider = &by_sim["provider"];
     assert_eq!(

@@ -89,7 +89,8 @@ export const description = () => ({
       noun: 'mapping',
       // `update` is left out: the host then answers it without calling us.
       actions: ['list', 'get', 'create', 'delete'],
-      parent: 'none',
+      // The parent, when given, is the SIM an entry forwards to.
+      parent: 'optional',
       filters: FILTERS.map((f) => ({ ...f })),
       labels: false,
       // Entries have no name at all, so none can be found again by name.
@@ -115,6 +116,7 @@ export const description = () => ({
       create: JSON.stringify(EXAMPLE_CREATE),
       update: '{}',
       secrets: [],
+      prepare: [],
     },
   ],
 });

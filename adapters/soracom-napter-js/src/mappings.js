@@ -1,7 +1,8 @@
 // The mapping noun: Napter port mappings (On-Demand Remote Access entries).
 //
-// Entries are top-level (a SIM is a `sim-id` filter, not a parent), cannot be changed, and
-// have no labels and no name. The host checks kind, filters and `parent-id` against the
+// An entry's parent, when it has one, is the SIM it forwards to (`--parent SIM`, the same as
+// the `sim-id` filter); an entry for an IMSI has none. Entries cannot be changed, and have no
+// labels and no name. The host checks kind, filters and `parent-id` against the
 // description before it calls; the checks are repeated here because the conformance suite may
 // call the adapter directly, and the contract wants the same answers then.
 //
@@ -32,11 +33,6 @@ function checkKind(kind) {
   if (given && given !== spec.KIND) throw invalidInput('kind', `\`kind\` of a mapping must be \`${spec.KIND}\`, got \`${given}\``);
 }
 
-function checkNoParent(parentId) {
-  const given = api.nonBlank(parentId);
-  if (given) throw invalidInput('parent-id', `\`parent-id\` does not apply: a mapping has no parent (got \`${given}\`)`);
-}
-
 export function list(query) {
   for (const [key] of query.filters) {
     if (!FILTERS.some((f) => f.key === key.trim())) {
@@ -44,15 +40,14 @@ export function list(query) {
     }
   }
   checkKind(query.kind);
-  checkNoParent(query.parentId);
-  let sim;
+  let sim = api.nonBlank(query.parentId);
   let imsi;
   for (const [rawKey, rawValue] of query.filters) {
     const [key, value] = [rawKey.trim(), rawValue.trim()];
     if (!value) throw invalidInput(`filters.${key}`, `filter \`${key}\` needs a value`);
     if (key === 'sim-id') {
       if (sim !== undefined && sim !== value) {
-        throw invalidInput('filters.sim-id', 'filter `sim-id` is given twice with different values');
+        throw invalidInput('filters.sim-id', `filter \`sim-id\` \`${value}\` differs from the parent \`${sim}\``);
       }
       sim = value;
     } else {
@@ -112,9 +107,18 @@ function listFor(operation, param, value) {
 
 export function get(target) {
   checkKind(target.kind);
-  checkNoParent(target.parentId);
   const [ip, port] = records.parseId(target.id);
   const shown = records.showId(ip, port);
+  const matches = (doc) => {
+    const id = records.entryId(doc);
+    return id !== undefined && id[0] === ip && id[1] === port;
+  };
+  const sim = api.nonBlank(target.parentId);
+  if (sim) {
+    const found = listFor(catalog.LIST_FOR_SIM, 'sim_id', sim).find(matches);
+    if (found) return records.mapping(found);
+    throw notFound(`port mapping \`${shown}\` not found (Napter entries are removed when they expire)`);
+  }
   let key;
   for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
     const [docs, next] = listPage(undefined, key);
@@ -131,7 +135,6 @@ export function get(target) {
 
 export function create(mappingSpec) {
   checkKind(mappingSpec.kind);
-  checkNoParent(mappingSpec.parentId);
   if (mappingSpec.labels.length) throw invalidInput('labels', "`labels` are not supported: this provider's mappings have no labels");
   if (mappingSpec.clear.length) {
     throw invalidInput('clear', `\`clear\` applies to updates only (got \`${mappingSpec.clear[0]}\` on create)`);
@@ -160,7 +163,6 @@ export function create(mappingSpec) {
 
 export function remove(target) {
   checkKind(target.kind);
-  checkNoParent(target.parentId);
   const [ip, port] = records.parseId(target.id);
   try {
     catalog.call(catalog.DELETE, [

@@ -56,8 +56,8 @@ export function rfc3339FromMs(ms) {
 
 /**
  * A mapping record. `source` is where clients connect (`hostname:port`, else the endpoint),
- * `destination` the device in the create syntax. Entries are top-level, so there is no
- * `parent-id`: the SIM is in `destination`.
+ * `destination` the device in the create syntax, `parent-id` the SIM (an entry for an IMSI has
+ * no parent).
  */
 export function mapping(doc) {
   const entry = entryId(doc);
@@ -72,7 +72,7 @@ export function mapping(doc) {
   const ranges = isObject(doc.source) && Array.isArray(doc.source.ipRanges) ? doc.source.ipRanges : [];
   return {
     id,
-    parentId: undefined,
+    parentId: sim || undefined,
     kind: KIND,
     name: undefined,
     state: expired ? 'inactive' : 'available',

@@ -51,6 +51,8 @@ export function parse(spec) {
     (scheme === 'sim' ? sims : imsis).push(['destination', device]);
     if (port !== undefined) ports.push(['destination', port]);
   }
+  const parent = nonBlank(spec.parentId);
+  if (parent) sims.push(['parent-id', parent.trim()]);
   const simProperty = stringProperty(properties, 'simId');
   if (simProperty !== undefined) sims.push(['properties.simId', simProperty]);
   const imsiProperty = stringProperty(properties, 'imsi');

@@ -14,7 +14,7 @@ test('noun support is what the code does', () => {
     {
       noun: 'mapping',
       actions: ['list', 'get', 'create', 'delete'],
-      parent: 'none',
+      parent: 'optional',
       filters: [
         { key: 'sim-id', description: 'entries created for this SIM id (one page)' },
         { key: 'imsi', description: 'entries created for this IMSI (one page)' },

@@ -28,7 +28,7 @@ test('a SIM entry becomes a record', () => {
   };
   const m = records.mapping(doc);
   assert.equal(m.id, '203.0.113.9:40001');
-  assert.equal(m.parentId, undefined); // top-level: the SIM is in the destination
+  assert.equal(m.parentId, '8942'); // the SIM the entry forwards to
   assert.equal(m.kind, 'port-mapping');
   assert.deepEqual([m.state, m.providerState], ['available', 'active']);
   assert.equal(m.source, 'p-203-0-113-9.napter.soracom.io:40001');

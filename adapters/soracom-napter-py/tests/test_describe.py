@@ -18,7 +18,7 @@ class DescribeTest(HostTest):
         [support] = d.nouns
         self.assertEqual(support.noun, a.Noun.MAPPING)
         self.assertEqual(support.actions, [a.Action.LIST, a.Action.GET, a.Action.CREATE, a.Action.DELETE])
-        self.assertEqual(support.parent, a.ParentRule.NONE)
+        self.assertEqual(support.parent, a.ParentRule.OPTIONAL)
         self.assertEqual([f.key for f in support.filters], ["sim-id", "imsi"])
         self.assertEqual((support.labels, support.unique_names), (False, False))
         self.assertEqual([(k.noun, k.kind) for k in d.kinds], [(a.Noun.MAPPING, "port-mapping")])

@@ -78,12 +78,11 @@ class MappingsTest(HostTest):
         before = len(self.requests)
         cases = [
             (mappings.list_, query(kind="route"), "kind"),
-            (mappings.list_, query(parent_id=SIM), "parent-id"),
+            (mappings.list_, query([("sim-id", "other")], parent_id=SIM), "filters.sim-id"),
             (mappings.get, locator("203.0.113.1:40000", kind="route"), "kind"),
-            (mappings.get, locator("203.0.113.1:40000", parent_id=SIM), "parent-id"),
             (mappings.delete, locator("nope"), "id"),
             (mappings.create, spec(f"sim:{SIM}:22", kind="route"), "kind"),
-            (mappings.create, spec(None, '{"port": 22}', parent_id=SIM), "parent-id"),
+            (mappings.create, spec("sim:9999:22", parent_id=SIM), "parent-id"),
             (mappings.create, spec(f"sim:{SIM}:22", labels=[types.Label("a", "b")]), "labels"),
             (mappings.create, spec(f"sim:{SIM}:22", clear=["destination"]), "clear"),
             (mappings.create, spec(f"sim:{SIM}:99999"), "destination"),

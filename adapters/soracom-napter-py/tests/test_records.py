@@ -34,7 +34,7 @@ class RecordsTest(unittest.TestCase):
         }
         m = records.mapping(doc)
         self.assertEqual(m.id, "203.0.113.9:40001")
-        self.assertIsNone(m.parent_id)  # top-level: the SIM is in the destination
+        self.assertEqual(m.parent_id, "8942")  # the SIM the entry forwards to
         self.assertEqual(m.kind, "port-mapping")
         self.assertEqual((m.state, m.provider_state), (types.State.AVAILABLE, "active"))
         self.assertEqual(m.source, "p-203-0-113-9.napter.soracom.io:40001")

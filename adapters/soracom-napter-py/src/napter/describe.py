@@ -99,7 +99,8 @@ def description():
                 noun=a.Noun.MAPPING,
                 # `update` is left out: the host then answers it without calling us.
                 actions=[a.Action.LIST, a.Action.GET, a.Action.CREATE, a.Action.DELETE],
-                parent=a.ParentRule.NONE,
+                # The parent, when given, is the SIM an entry forwards to.
+                parent=a.ParentRule.OPTIONAL,
                 filters=[a.FilterSpec(key, text) for key, text in mappings.FILTERS.items()],
                 labels=False,
                 # Entries have no name at all, so none can be found again by name.
@@ -125,6 +126,7 @@ def description():
                 create=json.dumps(EXAMPLE_CREATE),
                 update="{}",
                 secrets=[],
+                prepare=[],
             )
         ],
     )

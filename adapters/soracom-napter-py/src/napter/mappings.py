@@ -1,7 +1,8 @@
 """The mapping noun: Napter port mappings (On-Demand Remote Access entries).
 
-Entries are top-level (a SIM is a `sim-id` filter, not a parent), cannot be changed, and
-have no labels and no name. The host checks kind, filters and `parent-id` against the
+An entry's parent, when it has one, is the SIM it forwards to (`--parent SIM`, the same as
+the `sim-id` filter); an entry for an IMSI has none. Entries cannot be changed, and have no
+labels and no name. The host checks kind, filters and `parent-id` against the
 description before it calls; the checks are repeated here because the conformance suite may
 call the adapter directly, and the contract wants the same answers then.
 
@@ -34,26 +35,20 @@ def check_kind(kind):
         raise errors.invalid_input("kind", f"`kind` of a mapping must be `{spec.KIND}`, got `{kind}`")
 
 
-def check_no_parent(parent_id):
-    parent = api.non_blank(parent_id)
-    if parent:
-        raise errors.invalid_input("parent-id", f"`parent-id` does not apply: a mapping has no parent (got `{parent}`)")
-
-
 def list_(query):
     for key, _ in query.filters:
         if key.strip() not in FILTERS:
             raise errors.invalid_input(f"filters.{key.strip()}", f"unknown filter `{key}` (known: `sim-id`, `imsi`)")
     check_kind(query.kind)
-    check_no_parent(query.parent_id)
-    sim = imsi = None
+    sim = api.non_blank(query.parent_id)
+    imsi = None
     for key, value in query.filters:
         key, value = key.strip(), value.strip()
         if not value:
             raise errors.invalid_input(f"filters.{key}", f"filter `{key}` needs a value")
         if key == "sim-id":
             if sim is not None and sim != value:
-                raise errors.invalid_input("filters.sim-id", "filter `sim-id` is given twice with different values")
+                raise errors.invalid_input("filters.sim-id", f"filter `sim-id` `{value}` differs from the parent `{sim}`")
             sim = value
         else:
             imsi = value
@@ -112,8 +107,15 @@ def list_for(operation, param, value):
 
 def get(target):
     check_kind(target.kind)
-    check_no_parent(target.parent_id)
     wanted = records.parse_id(target.id)
+    sim = api.non_blank(target.parent_id)
+    if sim:
+        for doc in list_for(catalog.LIST_FOR_SIM, "sim_id", sim):
+            if records.entry_id(doc) == wanted:
+                return records.mapping(doc)
+        raise errors.not_found(
+            f"port mapping `{records.show_id(*wanted)}` not found (Napter entries are removed when they expire)"
+        )
     key = None
     for _ in range(MAX_LOOKUP_PAGES):
         docs, next_key = list_page(None, key)
@@ -130,7 +132,6 @@ def get(target):
 
 def create(mapping_spec):
     check_kind(mapping_spec.kind)
-    check_no_parent(mapping_spec.parent_id)
     if mapping_spec.labels:
         raise errors.invalid_input("labels", "`labels` are not supported: this provider's mappings have no labels")
     if mapping_spec.clear:
@@ -155,7 +156,6 @@ def create(mapping_spec):
 
 def delete(target):
     check_kind(target.kind)
-    check_no_parent(target.parent_id)
     ip, port = records.parse_id(target.id)
     try:
         catalog.call(catalog.DELETE, [("ip_address", ip), ("port", str(port))])

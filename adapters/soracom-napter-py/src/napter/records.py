@@ -83,8 +83,8 @@ def rfc3339_from_ms(ms):
 
 def mapping(doc):
     """A mapping record. `source` is where clients connect (`hostname:port`, else the
-    endpoint), `destination` the device in the create syntax. Entries are top-level, so there
-    is no `parent-id`: the SIM is in `destination`."""
+    endpoint), `destination` the device in the create syntax, `parent-id` the SIM (an entry for
+    an IMSI has no parent)."""
     entry = entry_id(doc)
     ident = show_id(*entry) if entry else (_str(doc, "endpoint") or "")
     expired = doc.get("expired") is True
@@ -98,7 +98,7 @@ def mapping(doc):
     ranges = (doc.get("source") or {}).get("ipRanges") if isinstance(doc.get("source"), dict) else None
     return types.Mapping(
         id=ident,
-        parent_id=None,
+        parent_id=sim,
         kind=KIND,
         name=None,
         state=types.State.INACTIVE if expired else types.State.AVAILABLE,

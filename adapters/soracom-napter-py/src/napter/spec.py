@@ -53,6 +53,8 @@ def parse(spec):
         (sims if scheme == "sim" else imsis).append(("destination", device))
         if port is not None:
             ports.append(("destination", port))
+    if parent := non_blank(spec.parent_id):
+        sims.append(("parent-id", parent.strip()))
     if (sim := string_property(properties, "simId")) is not None:
         sims.append(("properties.simId", sim))
     if (imsi := string_property(properties, "imsi")) is not None:

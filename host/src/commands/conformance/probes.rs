@@ -283,7 +283,7 @@ pub(super) fn memory(_ctx: &Ctx, bound: &mut Bound, inputs: &[String], report: &
         for memory in &memories {
             if forms
                 .iter()
-                .any(|f| memory.windows(f.len()).any(|w| w == f.as_slice()))
+                .any(|f| memchr::memmem::find(memory, f).is_some())
             {
                 return report.fail(check, "a secret (or its hex or Base64) is in guest memory");
             }
