@@ -15,6 +15,7 @@ mod ionos;
 mod layers;
 mod memory;
 mod operations;
+mod placements;
 mod polyglot;
 mod retries;
 mod scp;

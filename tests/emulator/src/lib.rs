@@ -77,7 +77,7 @@ pub use config::Config;
 pub(crate) use config::random_token;
 pub use faults::{FaultRates, FaultRule, FaultStats, RandomFaults};
 pub use record::RecordedRequest;
-pub use reflect::REFLECT_FORMS;
+pub use reflect::{REFLECT_FORMS, reflected_forms};
 pub use tls::unrelated_ca_pem;
 
 /// Path prefix of the emulator's own endpoints; they are neither recorded, faulted nor delayed.

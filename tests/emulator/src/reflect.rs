@@ -65,6 +65,12 @@ struct ReflectQuery {
     pointer: Option<String>,
 }
 
+/// Every altered form the endpoint answers for `value`, named as in [`REFLECT_FORMS`], so a test
+/// can look for each of them where they must not be.
+pub fn reflected_forms(value: &str) -> Vec<(&'static str, String)> {
+    forms(value).to_vec()
+}
+
 /// Each altered form of `value`, named as in [`REFLECT_FORMS`]. Halves and the slice count characters,
 /// not bytes; `slice8` is the middle eight characters (all of a shorter value).
 fn forms(value: &str) -> [(&'static str, String); 13] {
