@@ -11,9 +11,24 @@ default:
 
 # Install what the build needs: the wasm32-wasip2 target, the lint components and the
 # pinned Python and JavaScript adapter toolchains.
-setup: setup-polyglot
+setup: setup-polyglot setup-system
     rustup target add wasm32-wasip2
     rustup component add rustfmt clippy
+
+# Debian packages the tests use when present: zsh (its completion script is loaded in a test).
+# Installs only what is missing, and only where apt-get can (as root); otherwise says so.
+setup-system:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    missing=()
+    command -v zsh >/dev/null || missing+=(zsh)
+    [ ${#missing[@]} -eq 0 ] && exit 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+            || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+    else
+        echo "note: not installing ${missing[*]} (needs root and apt-get); the tests that use them say so"
+    fi
 
 # Install the pinned toolchains of the Python and JavaScript adapters: componentize-py into a
 # venv at target/toolchains/python (from adapters/soracom-napter-py/requirements.txt), and
@@ -66,6 +81,11 @@ lint: setup
 # Timings and peak memory of common commands against the emulator, as a table.
 bench: build adapters
     python3 tests/bench/bench.py
+
+# Man pages for every command, into target/man.
+man: build
+    target/debug/portico man target/man
+    ls target/man
 
 # Lint, then test (what a full CI run would do).
 ci: lint test

@@ -1,7 +1,9 @@
 //! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
 
+use crate::complete;
 use crate::output::Format;
 use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 use std::time::Duration;
 
 /// Manage cloud VPN gateways, tunnels, peers and port mappings through sandboxed provider
@@ -22,6 +24,27 @@ pub struct Cli {
     pub(crate) command: Command,
 }
 
+impl GlobalArgs {
+    /// The options of a command line without any (the environment's `PORTICO_PROFILE` still
+    /// counts), for completers that need a profile.
+    pub(crate) fn for_completion() -> Self {
+        Cli::try_parse_from(["portico", "op", "list"])
+            .map(|c| c.global)
+            .unwrap_or_else(|_| Self {
+                profile: None,
+                output: Format::Table,
+                quiet: false,
+                show_provider: false,
+                all: false,
+                wait: false,
+                wait_timeout: std::time::Duration::from_secs(600),
+                verbose: 0,
+                record: None,
+                replay: None,
+            })
+    }
+}
+
 impl Cli {
     /// How many `-v` were given.
     pub fn verbosity(&self) -> u8 {
@@ -38,7 +61,8 @@ pub(crate) struct GlobalArgs {
         long,
         env = "PORTICO_PROFILE",
         global = true,
-        help_heading = "Global options"
+        help_heading = "Global options",
+        add = ArgValueCompleter::new(complete::profiles)
     )]
     pub profile: Option<String>,
     /// Output format.
@@ -110,6 +134,19 @@ pub(crate) enum Command {
     /// Every provider operation, by name.
     #[command(subcommand)]
     Op(OpCommand),
+    /// Print the shell completion script: `source <(portico completion bash)` (zsh, fish and
+    /// powershell alike). It completes subcommands, flags, and profile, adapter, credential and
+    /// operation names.
+    Completion {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: String,
+    },
+    /// Write man pages for every command into DIR (`just man`).
+    #[command(hide = true)]
+    Man {
+        /// Where the pages go.
+        dir: std::path::PathBuf,
+    },
 }
 
 /// `portico adapter ...`
@@ -150,16 +187,19 @@ pub(crate) enum AdapterCommand {
     /// endpoint (or a cassette, with --replay): one row per check, non-zero exit on a failure.
     Test {
         /// Adapter name.
+        #[arg(add = ArgValueCompleter::new(complete::adapters))]
         name: String,
     },
     /// Show an adapter's description, grants and operation count.
     Inspect {
         /// Adapter name.
+        #[arg(add = ArgValueCompleter::new(complete::adapters))]
         name: String,
     },
     /// Remove an adapter.
     Remove {
         /// Adapter name.
+        #[arg(add = ArgValueCompleter::new(complete::adapters))]
         name: String,
     },
 }
@@ -172,11 +212,11 @@ pub(crate) enum ProfileCommand {
         /// Profile name.
         name: String,
         /// Installed adapter the profile uses.
-        #[arg(long)]
+        #[arg(long, add = ArgValueCompleter::new(complete::adapters))]
         adapter: String,
         /// Stored credential to use: `NAME` for the adapter's only credential, or
         /// `ADAPTER-CREDENTIAL=NAME` (repeatable).
-        #[arg(long)]
+        #[arg(long, add = ArgValueCompleter::new(complete::credentials))]
         credential: Vec<String>,
         /// Setting `key=value` (repeatable), e.g. `region=de-fra`, `endpoint=http://127.0.0.1:8080`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -187,11 +227,13 @@ pub(crate) enum ProfileCommand {
     /// Show a profile.
     Show {
         /// Profile name.
+        #[arg(add = ArgValueCompleter::new(complete::profiles))]
         name: String,
     },
     /// Remove a profile.
     Remove {
         /// Profile name.
+        #[arg(add = ArgValueCompleter::new(complete::profiles))]
         name: String,
     },
 }
@@ -216,6 +258,7 @@ pub(crate) enum CredentialCommand {
     /// Remove a credential.
     Remove {
         /// Credential name.
+        #[arg(add = ArgValueCompleter::new(complete::credentials))]
         name: String,
     },
 }
@@ -408,11 +451,13 @@ pub(crate) enum OpCommand {
     /// Show one operation and its parameters.
     Show {
         /// Operation name.
+        #[arg(add = ArgValueCompleter::new(complete::operations))]
         name: String,
     },
     /// Call an operation by name.
     Call {
         /// Operation name.
+        #[arg(add = ArgValueCompleter::new(complete::operations))]
         name: String,
         /// Parameter `key=value` (path, query or header; repeatable).
         #[arg(long = "param", value_name = "KEY=VALUE")]

@@ -95,11 +95,13 @@ impl Ctx {
     pub(crate) fn load_installed(&mut self, name: &str) -> Result<(LockEntry, Loaded)> {
         home::validate_name("adapter", name)?;
         let lock = self.config.lock()?;
-        let entry = lock
-            .adapters
-            .get(name)
-            .cloned()
-            .ok_or_else(|| input(format!("adapter {name:?} is not installed")))?;
+        let entry = lock.adapters.get(name).cloned().ok_or_else(|| {
+            let hint = crate::suggest::hint(name, lock.adapters.keys().map(String::as_str));
+            input(format!(
+                "adapter {name:?} is not installed{hint}; install one with `portico adapter \
+                     install FILE`"
+            ))
+        })?;
         home::validate_name("adapter file", entry.file.trim_end_matches(".wasm"))?;
         let dir = self.home.dir(Area::Adapters)?;
         let bytes = dir
@@ -156,12 +158,10 @@ impl Ctx {
     ) -> Result<Bound> {
         let profile_name = self.profile_name()?;
         home::validate_name("profile", &profile_name)?;
-        let profile = self
-            .config
-            .profiles()?
-            .profiles
+        let mut profiles = self.config.profiles()?.profiles;
+        let profile = profiles
             .remove(&profile_name)
-            .ok_or_else(|| input(format!("profile {profile_name:?} does not exist")))?;
+            .ok_or_else(|| no_profile(&profile_name, profiles.keys().map(String::as_str)))?;
         let (entry, loaded) = self.load_installed(&profile.adapter)?;
         let mut session = self.runtime()?.instantiate(&loaded).await?;
         let description = session.describe().await?;
@@ -207,7 +207,21 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Peer(c) => resource::peer(ctx, c).await,
         Command::Mapping(c) => resource::mapping(ctx, c).await,
         Command::Op(c) => op::run(ctx, c).await,
+        Command::Completion { shell } => crate::complete::registration(&shell),
+        Command::Man { dir } => crate::complete::man_pages(&dir),
     }
+}
+
+/// "profile X does not exist", with the closest names and the command that creates it.
+pub(crate) fn no_profile<'a>(
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> anyhow::Error {
+    let hint = crate::suggest::hint(name, known);
+    input(format!(
+        "profile {name:?} does not exist{hint}; create it with `portico profile add {name} \
+         --adapter ADAPTER`"
+    ))
 }
 
 /// Splits `key=value`.

@@ -116,9 +116,14 @@ impl CredentialStore {
             }
         }
         if credential.fields.is_empty() {
+            let known: Vec<String> = self
+                .list()
+                .map(|l| l.into_iter().map(|s| s.name).collect())
+                .unwrap_or_default();
+            let hint = crate::suggest::hint(name, known.iter().map(String::as_str));
             bail!(
-                "credential {name:?} not found: store it with `portico credential set {name}` or \
-                 set {}",
+                "credential {name:?} not found{hint}: store it with `portico credential set \
+                 {name}` or set {}",
                 env_var(name, fields.first().map_or("FIELD", String::as_str))
             );
         }

@@ -12,6 +12,7 @@
 mod broker;
 mod cli;
 mod commands;
+mod complete;
 mod config;
 mod credential_store;
 mod error;
@@ -20,9 +21,18 @@ mod output;
 mod runtime;
 mod secret;
 mod signature;
+mod suggest;
 mod wit;
 
 pub use cli::Cli;
+
+/// Answers a shell's completion request and exits, when the shell's registration script
+/// called (`COMPLETE=bash portico -- ...`); otherwise returns and the command runs.
+pub fn complete_if_asked() {
+    clap_complete::CompleteEnv::with_factory(complete::command)
+        .var(complete::VAR)
+        .complete();
+}
 
 use std::process::ExitCode;
 
@@ -30,7 +40,6 @@ use std::process::ExitCode;
 /// success, 1 when the provider or the input said no, 2 on a host or adapter failure. A
 /// broken pipe (output piped into `head`) counts as success.
 pub fn run(cli: Cli) -> ExitCode {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,6 +5,7 @@ use portico::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    portico::complete_if_asked();
     let cli = Cli::parse();
     init_tracing(cli.verbosity());
     portico::run(cli)

@@ -4,6 +4,7 @@
 //! in parallel. Adapters come from `portico-test-artifacts`, which builds them.
 
 mod broker;
+mod cli;
 mod compat;
 mod conformance;
 mod contract;

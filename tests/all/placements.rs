@@ -261,7 +261,9 @@ fn a_reflecting_endpoint_hands_none_of_its_altered_forms_to_the_adapter() {
     let dumps = p.env.memory_dumps();
     // A control: the adapter's memory holds the placeholder it was given.
     assert!(
-        dumps.iter().any(|(_, m)| memchr::memmem::find(m, PLACEHOLDER.as_bytes()).is_some()),
+        dumps
+            .iter()
+            .any(|(_, m)| memchr::memmem::find(m, PLACEHOLDER.as_bytes()).is_some()),
         "the dumps are not the adapter's memory"
     );
     let mut haystacks = outputs(&runs);

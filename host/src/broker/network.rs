@@ -16,6 +16,8 @@ pub(crate) struct Network {
 impl Network {
     /// The client brokered requests go through.
     pub(crate) fn new() -> Result<Self> {
+        // The one crypto provider of the process (rustls needs it chosen before any client).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let resolver = PublicOnly::default();
         let client = reqwest::Client::builder()
             .dns_resolver(Arc::new(resolver.clone()))

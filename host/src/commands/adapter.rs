@@ -339,7 +339,8 @@ fn remove(ctx: &mut Ctx, name: &str) -> Result<()> {
     home::validate_name("adapter", name)?;
     let mut lock = ctx.config.lock()?;
     let Some(entry) = lock.adapters.remove(name) else {
-        return Err(input(format!("adapter {name:?} is not installed")));
+        let hint = crate::suggest::hint(name, lock.adapters.keys().map(String::as_str));
+        return Err(input(format!("adapter {name:?} is not installed{hint}")));
     };
     let dir = ctx.home.dir(Area::Adapters)?;
     match dir.remove_file(&entry.file) {

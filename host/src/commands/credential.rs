@@ -63,7 +63,14 @@ pub(crate) fn run(ctx: &mut Ctx, command: CredentialCommand) -> Result<()> {
         }
         CredentialCommand::Remove { name } => {
             if !ctx.credentials.remove(&name)? {
-                return Err(input(format!("credential {name:?} is not stored")));
+                let known: Vec<String> = ctx
+                    .credentials
+                    .list()?
+                    .into_iter()
+                    .map(|s| s.name)
+                    .collect();
+                let hint = crate::suggest::hint(&name, known.iter().map(String::as_str));
+                return Err(input(format!("credential {name:?} is not stored{hint}")));
             }
             let sessions = crate::broker::tokens::remove_all(&ctx.home, &name)?;
             if sessions > 0 {

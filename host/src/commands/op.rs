@@ -33,12 +33,10 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
         OpCommand::Show { name } => {
             let mut bound = ctx.bind(&[]).await?;
             let catalog = bound.session.catalog().await?;
-            let op = catalog.iter().find(|o| o.name == name).ok_or_else(|| {
-                input(format!(
-                    "adapter {} has no operation {name:?}",
-                    bound.description.name
-                ))
-            })?;
+            let op = catalog
+                .iter()
+                .find(|o| o.name == name)
+                .ok_or_else(|| no_operation(&bound.description.name, &name, &catalog))?;
             ctx.printer.one(&view(op))
         }
         OpCommand::Call {
@@ -84,7 +82,17 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
                 };
                 Ok((vec![document], outcome.next))
             })
-            .await?;
+            .await;
+            let listed = match listed {
+                Err(err) if is_unsupported(&err) => {
+                    let catalog = bound.session.catalog().await?;
+                    if catalog.iter().any(|o| o.name == name) {
+                        return Err(err);
+                    }
+                    return Err(no_operation(&adapter, &name, &catalog));
+                }
+                other => other?,
+            };
             if let Some(next) = &listed.next {
                 eprintln!(
                     "more results: add --all, or continue with --cursor {}",
@@ -105,6 +113,21 @@ pub(crate) async fn run(ctx: &mut Ctx, command: OpCommand) -> Result<()> {
             }
         }
     }
+}
+
+/// "adapter X has no operation N", with the closest names of its catalogue.
+fn no_operation(adapter: &str, name: &str, catalog: &[Operation]) -> anyhow::Error {
+    let hint = crate::suggest::hint(name, catalog.iter().map(|o| o.name.as_str()));
+    input(format!(
+        "adapter {adapter} has no operation {name:?}{hint}; `portico op list` shows them all"
+    ))
+}
+
+/// Whether the adapter answered `unsupported`.
+fn is_unsupported(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<crate::error::AdapterError>())
+        .any(|e| matches!(e.error, types::Error::Unsupported(_)))
 }
 
 fn view(op: &Operation) -> Value {

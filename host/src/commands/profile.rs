@@ -40,10 +40,9 @@ pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
         }
         ProfileCommand::Show { name } => {
             let profiles = ctx.config.profiles()?;
-            let p = profiles
-                .profiles
-                .get(&name)
-                .ok_or_else(|| input(format!("profile {name:?} does not exist")))?;
+            let p = profiles.profiles.get(&name).ok_or_else(|| {
+                super::no_profile(&name, profiles.profiles.keys().map(String::as_str))
+            })?;
             let mut v = view(&name, p);
             if let Value::Object(m) = &mut v {
                 m.remove("credential_list");
@@ -54,7 +53,10 @@ pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
         ProfileCommand::Remove { name } => {
             let mut profiles = ctx.config.profiles()?;
             if profiles.profiles.remove(&name).is_none() {
-                return Err(input(format!("profile {name:?} does not exist")));
+                return Err(super::no_profile(
+                    &name,
+                    profiles.profiles.keys().map(String::as_str),
+                ));
             }
             ctx.config.save_profiles(&profiles)?;
             eprintln!("removed profile {name}");
