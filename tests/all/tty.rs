@@ -1,5 +1,5 @@
-//! Prompts on a real terminal: secrets typed at a prompt are not echoed, and the install
-//! confirmation is asked on the terminal.
+//! A real terminal: secrets typed at a prompt are not echoed, the install confirmation is
+//! asked on the terminal, and tables fit the terminal's width with ids whole.
 //!
 //! The CLI runs on a pseudo-terminal it has as its controlling terminal. Input is typed only
 //! once the prompt is shown and, for secrets, once the terminal's echo is off, so the test
@@ -34,8 +34,29 @@ fn run_on_terminal(
     extra_env: &[(&str, &str)],
     typing: &[Typing<'_>],
 ) -> (i32, String) {
+    run_on_terminal_of(env, args, extra_env, typing, 100)
+}
+
+/// [`run_on_terminal`] on a terminal `columns` wide.
+fn run_on_terminal_of(
+    env: &Env,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+    typing: &[Typing<'_>],
+    columns: u16,
+) -> (i32, String) {
     use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+    rustix::termios::tcsetwinsize(
+        &master,
+        rustix::termios::Winsize {
+            ws_row: 50,
+            ws_col: columns,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        },
+    )
+    .expect("set the terminal size");
     grantpt(&master).expect("grantpt");
     unlockpt(&master).expect("unlockpt");
     let name = ptsname(&master, Vec::new()).expect("ptsname");
@@ -235,4 +256,135 @@ fn install_asks_on_the_terminal() {
         transcript.contains("installed adapter ionos-vpn"),
         "{transcript}"
     );
+}
+
+/// The transcript's lines with escape sequences and carriage returns removed.
+fn visible_lines(transcript: &str) -> Vec<String> {
+    let mut out = String::new();
+    let mut chars = transcript.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ ... final byte in @..~
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+        } else if c != '\r' {
+            out.push(c);
+        }
+    }
+    out.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn tables_fit_80_and_120_columns_with_ids_whole() {
+    use unicode_width::UnicodeWidthStr as _;
+    let env = Env::ionos(Env::config());
+    let mut ids = Vec::new();
+    for name in ["a-long-gateway-name-for-a-narrow-terminal", "edge"] {
+        let g = crate::support::create_wireguard(&env, name, &[]);
+        ids.push(g["id"].as_str().unwrap().to_string());
+    }
+    for columns in [80u16, 120] {
+        for args in [
+            &["gateway", "list"][..],
+            &["op", "list"][..],
+            &["adapter", "list"][..],
+        ] {
+            // The harness sets NO_COLOR; an empty one means colours are on.
+            let (code, transcript) =
+                run_on_terminal_of(&env, args, &[("NO_COLOR", "")], &[], columns);
+            assert_eq!(code, 0, "{transcript}");
+            let lines = visible_lines(&transcript);
+            for line in &lines {
+                assert!(
+                    line.width() <= usize::from(columns),
+                    "{args:?} at {columns}: {} columns: {line}",
+                    line.width()
+                );
+            }
+            if args[0] == "gateway" {
+                for id in &ids {
+                    assert!(
+                        lines.iter().any(|l| l.contains(id.as_str())),
+                        "{id} cut: {lines:#?}"
+                    );
+                }
+                // On a terminal, states are coloured.
+                assert!(transcript.contains("\u{1b}[32mavailable"), "{transcript:?}");
+            }
+        }
+    }
+    let (_, op80) = run_on_terminal_of(&env, &["op", "list"], &[], &[], 80);
+    assert!(
+        op80.contains('…'),
+        "summaries are shortened at 80 columns: {op80}"
+    );
+    let (_, plain) = run_on_terminal_of(&env, &["gateway", "list"], &[("NO_COLOR", "1")], &[], 80);
+    assert!(!plain.contains("\u{1b}[32m"), "NO_COLOR: {plain}");
+    // Piped, the same command prints every column whole and plain.
+    let piped = env.run(&["op", "list"]).expect_code(0);
+    assert!(!piped.stdout.contains('…') && !piped.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn wait_shows_each_state_change_and_all_shows_a_page_counter_on_a_terminal() {
+    let config = portico_emulator::Config {
+        provision_delay: Duration::from_millis(1500),
+        ..Env::config()
+    };
+    let env = Env::ionos(config);
+    let key = crate::support::random_key();
+    let props = crate::support::connections(1);
+    let (code, transcript) = run_on_terminal_of(
+        &env,
+        &[
+            "gateway",
+            "create",
+            "--kind",
+            "wireguard",
+            "--name",
+            "slow",
+            "--public-address",
+            "203.0.113.10",
+            "--network",
+            "10.8.0.1/24",
+            "--properties",
+            &props,
+            "--secret",
+            "private-key=env:WG_KEY",
+            "--wait",
+        ],
+        &[("WG_KEY", &key)],
+        &[],
+        100,
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("provisioning → available after"),
+        "{transcript:?}"
+    );
+    crate::support::create_wireguard(&env, "second", &[]);
+    env.emu().set_latency(Duration::from_millis(300));
+    let (code, transcript) = run_on_terminal_of(
+        &env,
+        &["gateway", "list", "--all", "--limit", "1"],
+        &[],
+        &[],
+        100,
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("listing gateways: page"),
+        "{transcript:?}"
+    );
+    // Not on a terminal: no counter, no spinner.
+    let piped = env
+        .run(&["gateway", "list", "--all", "--limit", "1"])
+        .expect_code(0);
+    assert!(!piped.stderr.contains("page"), "{}", piped.stderr);
 }

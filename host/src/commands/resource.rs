@@ -78,6 +78,19 @@ enum Action<S> {
     Delete(TargetArgs),
 }
 
+/// `--all` on a terminal: a page counter on stderr (hidden when stderr is not a terminal).
+fn page_counter(noun: &str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} listing {msg}s: page {pos} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message(noun.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// What a create or update spec asks of the noun, for the capability check.
 struct Shape {
     kind: Option<String>,
@@ -152,12 +165,20 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
                 },
             };
             let adapter = s.name().to_string();
+            let counter = ctx.global.all.then(|| page_counter(R::NOUN));
             let listed = paginate(&adapter, a.cursor.clone(), ctx.global.all, async |cursor| {
                 query.page.cursor = cursor;
                 let (page, next) = R::list(s, &query).await?;
+                if let Some(bar) = &counter {
+                    bar.inc(1);
+                }
                 Ok((page.iter().map(Resource::view).collect(), next))
             })
-            .await?;
+            .await;
+            if let Some(bar) = counter {
+                bar.finish_and_clear();
+            }
+            let listed = listed?;
             tracing::debug!(
                 "listed {} {}s in {} page(s)",
                 listed.items.len(),

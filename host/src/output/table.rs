@@ -63,7 +63,7 @@ pub(crate) fn render(
             // Take from the widest shortenable column of this kind until the row fits.
             while total(&widths) > limit {
                 let widest = (0..columns)
-                    .filter(|&i| fits[i] == fit && widths[i] > MIN_WIDTH.max(headers[i].width()))
+                    .filter(|&i| fits[i] == fit && widths[i] > MIN_WIDTH)
                     .max_by_key(|&i| widths[i]);
                 let Some(i) = widest else { break };
                 widths[i] -= 1;

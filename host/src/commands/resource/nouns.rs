@@ -71,7 +71,7 @@ macro_rules! resource {
 resource!(types::Gateway, types::GatewaySpec, "gateway", Noun::Gateway,
 gateways_list, gateways_get, gateways_create, gateways_update, gateways_delete,
 columns: &[Column::keep("ID", "id"), Column::keep("KIND", "kind"), Column::short("NAME", "name"),
-           Column::state("STATE", "state"), Column::short("PUBLIC ADDRESS", "public_addresses"),
+           Column::state("STATE", "state"), Column::short("ADDRESS", "public_addresses"),
            Column::short("NETWORKS", "networks").wide(), Column::short("LABELS", "labels").wide(),
            Column::keep("CREATED", "created_at").wide()],
 parent: |_r| None, view: |r| json!({

@@ -21,6 +21,29 @@ fn spinner(message: String) -> indicatif::ProgressBar {
     bar
 }
 
+/// On a terminal, one line per state change above the spinner (`provisioning → available
+/// after 4s`); the first state seen is the starting point.
+fn note_change(
+    bar: &indicatif::ProgressBar,
+    noun: &str,
+    id: &str,
+    seen: &mut Option<State>,
+    state: State,
+    started: Instant,
+) {
+    if let Some(before) = *seen
+        && before != state
+    {
+        bar.println(format!(
+            "{noun} {id}: {} → {} after {}",
+            state_word(before),
+            state_word(state),
+            humantime::format_duration(Duration::from_secs(started.elapsed().as_secs()))
+        ));
+    }
+    *seen = Some(state);
+}
+
 fn next_interval(interval: Duration) -> Duration {
     (interval.mul_f32(1.5)).min(Duration::from_secs(5))
 }
@@ -33,9 +56,11 @@ pub(crate) async fn wait_ready<R: Resource>(
     let started = Instant::now();
     let bar = spinner(format!("waiting for {} {}", R::NOUN, l.id));
     let mut interval = Duration::from_millis(200);
+    let mut seen: Option<State> = None;
     loop {
         let r = R::get(s, l).await?;
         let state = r.state();
+        note_change(&bar, R::NOUN, &l.id, &mut seen, state, started);
         bar.set_message(format!(
             "waiting for {} {}: {}",
             R::NOUN,
@@ -91,14 +116,18 @@ pub(crate) async fn wait_gone<R: Resource>(
     let started = Instant::now();
     let bar = spinner(format!("waiting for {} {} to go", R::NOUN, l.id));
     let mut interval = Duration::from_millis(200);
+    let mut seen: Option<State> = None;
     loop {
         match R::get(s, l).await {
-            Ok(r) => bar.set_message(format!(
-                "waiting for {} {} to go: {}",
-                R::NOUN,
-                l.id,
-                state_word(r.state())
-            )),
+            Ok(r) => {
+                note_change(&bar, R::NOUN, &l.id, &mut seen, r.state(), started);
+                bar.set_message(format!(
+                    "waiting for {} {} to go: {}",
+                    R::NOUN,
+                    l.id,
+                    state_word(r.state())
+                ));
+            }
             Err(err)
                 if err
                     .downcast_ref::<AdapterError>()
