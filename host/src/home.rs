@@ -62,6 +62,17 @@ impl Home {
         self.root.join(area.dir_name())
     }
 
+    /// Where compiled adapters are cached: `PORTICO_COMPILE_CACHE` when set (homes that share
+    /// one, such as a CI run's test homes, compile each component once; entries are keyed by
+    /// the component's sha256 and the engine's compatibility hash, so sharing is safe), else
+    /// `cache/compiled` of this home.
+    pub(crate) fn compile_cache(&self) -> PathBuf {
+        std::env::var_os("PORTICO_COMPILE_CACHE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.path(Area::Cache).join("compiled"))
+    }
+
     /// Opens (creating if needed, mode 0700) one area as a capability.
     pub(crate) fn dir(&self, area: Area) -> Result<Dir> {
         let path = self.path(area);

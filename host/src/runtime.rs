@@ -17,7 +17,7 @@ pub(crate) use session::Session;
 
 use crate::broker::{Broker, Network};
 use crate::config::Limits;
-use crate::home::{Area, Home};
+use crate::home::Home;
 use crate::wit::{self, Provider, ProviderPre};
 use anyhow::{Context as _, Result};
 use state::AdapterState;
@@ -59,7 +59,7 @@ impl Runtime {
         Ok(Self {
             engine,
             linker,
-            cache_dir: home.path(Area::Cache).join("compiled"),
+            cache_dir: home.compile_cache(),
             network,
             limits,
         })

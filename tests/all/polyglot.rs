@@ -225,7 +225,11 @@ fn lifecycle_paging_and_one_exchange(lang: &Lang) {
     );
     // The adapter answers `unsupported`, which the CLI turns into a hint from the catalogue.
     let unknown = env.run(&["op", "call", "nope"]).expect_code(1);
-    assert!(unknown.stderr.contains("has no operation \"nope\""), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("has no operation \"nope\""),
+        "{}",
+        unknown.stderr
+    );
 
     env.run(&["mapping", "delete", &id(&by_sim)]).expect_code(0);
     let gone = env.run(&["mapping", "get", &id(&by_sim)]).expect_code(1);

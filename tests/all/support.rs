@@ -185,6 +185,11 @@ impl Env {
             }
         }
         cmd.env("PORTICO_HOME", self.home.path())
+            // Every test home shares one compile cache, so each component compiles once a run.
+            .env(
+                "PORTICO_COMPILE_CACHE",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-cache"),
+            )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
