@@ -10,6 +10,7 @@ mod conformance;
 mod contract;
 mod errors;
 mod hostile;
+mod inspect;
 mod install;
 mod integrity;
 mod ionos;
