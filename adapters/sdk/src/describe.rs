@@ -268,7 +268,12 @@ impl Example {
 
     /// A catalogue operation to invoke on the parent before the create: `operation` with the
     /// parent's id as path parameter `parent_param`, and `body`.
-    pub fn with_prepare(mut self, operation: &str, parent_param: &str, body: Option<Value>) -> Self {
+    pub fn with_prepare(
+        mut self,
+        operation: &str,
+        parent_param: &str,
+        body: Option<Value>,
+    ) -> Self {
         self.prepare.push(PrepareStep {
             operation: operation.to_owned(),
             parent_param: parent_param.to_owned(),

@@ -301,9 +301,12 @@ impl<R: Record> NounDef<R> {
                 Err(err) => Err(err),
             });
         }
-        match (self.rules.unique_names, name, self.list) {
-            (true, Some(name), Some(list)) => reconcile::Lookup::find(what, move || {
-                reconcile::find_by_name(&name, |cursor| {
+        // By name: the one resource with it where names are unique; where they are not, the
+        // only one with it (several are ambiguous, and then the error says so).
+        let unique = self.rules.unique_names;
+        match (name, self.list) {
+            (Some(name), Some(list)) => reconcile::Lookup::find(what, move || {
+                let page = |cursor| {
                     let query = Query {
                         parent_id: parent.clone(),
                         kind: kind.clone(),
@@ -314,7 +317,12 @@ impl<R: Record> NounDef<R> {
                         },
                     };
                     list(query).map(R::into_parts)
-                })
+                };
+                if unique {
+                    reconcile::find_by_name(&name, page)
+                } else {
+                    reconcile::find_only_by_name(&name, page)
+                }
             }),
             _ => reconcile::Lookup::NoKey { what },
         }

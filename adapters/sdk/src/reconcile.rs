@@ -6,9 +6,9 @@
 //! The resource may exist now. Reporting a failure would make the user (or a script) create it a
 //! second time, so:
 //!
-//! - a **create** looks the resource up by its natural key: by name among its siblings, where
-//!   the provider enforces unique names, or by the id the provider derives from the input (an
-//!   address, a key). When it exists, it is returned as if the create had answered. Where the
+//! - a **create** looks the resource up by its natural key: by the id the provider derives from
+//!   the input (an address, a key), or by name among its siblings (where the provider allows
+//!   duplicate names, only a name no other sibling has counts). When it exists, it is returned as if the create had answered. Where the
 //!   provider has no natural key, the error says so and names the resource to check.
 //! - a **delete** gets the resource: `not-found` (or a resource already `deleting`) means the
 //!   delete happened.
@@ -139,21 +139,47 @@ pub fn delete<R: Record>(
 /// each next page, `None` first), reading every page.
 pub fn find_by_name<R: Record>(
     name: &str,
-    mut page: impl FnMut(Option<String>) -> Result<(Vec<R>, Option<String>)>,
+    page: impl FnMut(Option<String>) -> Result<(Vec<R>, Option<String>)>,
 ) -> Result<Option<R>> {
+    Ok(all_named(name, page)?.into_iter().next())
+}
+
+/// The one resource named `name`, where the provider allows duplicate names: `None` when there
+/// is none, and an error when several share the name, since then which one the create made
+/// cannot be told.
+pub fn find_only_by_name<R: Record>(
+    name: &str,
+    page: impl FnMut(Option<String>) -> Result<(Vec<R>, Option<String>)>,
+) -> Result<Option<R>> {
+    let mut found = all_named(name, page)?;
+    if found.len() > 1 {
+        return Err(error::conflict(format!(
+            "{} resources are named `{}` (the provider allows duplicate names), so which one              the create made cannot be told",
+            found.len(),
+            name.trim()
+        )));
+    }
+    Ok(found.pop())
+}
+
+/// Every resource named `name`, reading every page.
+fn all_named<R: Record>(
+    name: &str,
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<R>, Option<String>)>,
+) -> Result<Vec<R>> {
     let name = name.trim();
     let mut cursor: Option<String> = None;
+    let mut found = Vec::new();
     for _ in 0..MAX_PAGES {
         let (items, next) = page(cursor.clone())?;
-        if let Some(found) = items
-            .into_iter()
-            .find(|item| item.name().map(str::trim) == Some(name))
-        {
-            return Ok(Some(found));
-        }
+        found.extend(
+            items
+                .into_iter()
+                .filter(|item| item.name().map(str::trim) == Some(name)),
+        );
         match next {
             Some(next) if cursor.as_deref() != Some(next.as_str()) => cursor = Some(next),
-            _ => return Ok(None),
+            _ => return Ok(found),
         }
     }
     Err(error::provider(format!(

@@ -217,7 +217,7 @@ fn tunnels_are_found_with_or_without_their_gateway() {
 }
 
 #[test]
-fn a_create_whose_response_was_lost_says_names_are_no_key() {
+fn a_lost_create_is_looked_up_by_name_and_a_failed_lookup_says_so() {
     testing::reset();
     testing::set_identity("scp", "access-key", "AK");
     let _host = testing::mock_http(|_| Err(testing::lost_response()));
@@ -227,5 +227,9 @@ fn a_create_whose_response_was_lost_says_names_are_no_key() {
         .unwrap_err();
     assert!(matches!(err, Error::Host(_)), "{err:?}");
     assert!(err.message().contains("gateway `porticogw`"), "{err:?}");
-    assert_eq!(testing::sent().len(), 1);
+    assert!(err.message().contains("looking for"), "{err:?}");
+    // The create, then the lookup by name; never a second create.
+    let sent = testing::sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].method, portico_adapter_sdk::Method::Get);
 }

@@ -251,6 +251,7 @@ fn a_lost_peer_create_is_found_by_its_address() {
 fn creates_without_a_natural_key_say_so() {
     testing::reset();
     let _host = testing::mock_http(|_| Err(testing::lost_response()));
+    // A named VPG is looked up by its name (here the lookup fails too, and says so).
     let err = GATEWAYS
         .create(portico_adapter_sdk::GatewaySpec {
             name: Some("edge".into()),
@@ -258,7 +259,11 @@ fn creates_without_a_natural_key_say_so() {
         })
         .unwrap_err();
     assert!(matches!(err, Error::Host(_)));
-    assert!(err.message().contains("no natural key"), "{err:?}");
+    assert!(
+        err.message()
+            .contains("looking for gateway `edge` failed too"),
+        "{err:?}"
+    );
     let route = portico_adapter_sdk::MappingSpec {
         source: Some("172.16.0.0/16".into()),
         destination: Some("tgw-1".into()),
@@ -266,7 +271,8 @@ fn creates_without_a_natural_key_say_so() {
     };
     let err = MAPPINGS.create(route).unwrap_err();
     assert!(err.message().contains("no natural key"), "{err:?}");
-    assert_eq!(testing::sent().len(), 2);
+    // The VPG create and its lookup, then the route create: none sent twice.
+    assert_eq!(testing::sent().len(), 3);
 }
 
 #[test]
