@@ -25,6 +25,7 @@ mod secrets;
 mod security_doc;
 mod sessions;
 mod signing;
+mod soak;
 mod soracom_napter;
 mod soracom_vpg;
 mod support;

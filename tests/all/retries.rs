@@ -4,6 +4,7 @@
 
 use crate::support::{Env, create_wireguard};
 use portico_emulator::FaultRule;
+use serde_json::Value;
 
 fn requests(env: &Env, method: &str, path: &str) -> usize {
     env.emu()
@@ -121,5 +122,88 @@ fn retries_stop_at_the_commands_retry_deadline() {
     assert!(
         (2..=3).contains(&gets),
         "{gets} attempts in a 2 s deadline at 1 s apart"
+    );
+}
+
+#[test]
+fn a_create_whose_response_is_lost_is_found_again_not_made_twice() {
+    let env = Env::ionos(Env::config());
+    fast_retries(&env, "");
+    env.emu()
+        .add_fault(FaultRule::lose_response("/wireguardgateways").method("POST"));
+    // The gateway is created, the answer never arrives; the adapter finds it by its name.
+    let gateway = create_wireguard(&env, "lost-answer", &[]);
+    assert_eq!(gateway["name"], "lost-answer");
+    assert_eq!(
+        requests(&env, "POST", "/wireguardgateways"),
+        1,
+        "not sent twice"
+    );
+    let all = env.json(&["gateway", "list", "--kind", "wireguard"]);
+    let named: Vec<&Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["name"] == "lost-answer")
+        .collect();
+    assert_eq!(named.len(), 1, "{all}");
+    assert_eq!(named[0]["id"], gateway["id"]);
+}
+
+#[test]
+fn a_delete_whose_response_is_lost_is_checked_and_done() {
+    let env = Env::ionos(Env::config());
+    fast_retries(&env, "");
+    let gateway = create_wireguard(&env, "lost-delete", &[]);
+    let id = gateway["id"].as_str().unwrap();
+    env.emu()
+        .add_fault(FaultRule::lose_response("/wireguardgateways").method("DELETE"));
+    env.run(&["gateway", "delete", id, "--kind", "wireguard"])
+        .expect_code(0);
+    let gone = env
+        .run(&["gateway", "get", id, "--kind", "wireguard"])
+        .expect_code(1);
+    assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
+}
+
+#[test]
+fn wait_ends_at_its_timeout_naming_the_state_last_seen() {
+    let config = portico_emulator::Config {
+        provision_delay: std::time::Duration::from_secs(3600),
+        ..Env::config()
+    };
+    let env = Env::ionos(config);
+    let key = crate::support::random_key();
+    let props = crate::support::connections(1);
+    let run = env.run_with(
+        &[
+            "gateway",
+            "create",
+            "--kind",
+            "wireguard",
+            "--name",
+            "slow",
+            "--public-address",
+            "203.0.113.10",
+            "--network",
+            "10.8.0.1/24",
+            "--properties",
+            &props,
+            "--secret",
+            "private-key=env:WG_KEY",
+            "--wait",
+            "--wait-timeout",
+            "1s",
+        ],
+        "",
+        &[("WG_KEY", &key)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("timed out after 1s waiting for gateway")
+            && run.stderr.contains("(still provisioning)"),
+        "{}",
+        run.stderr
     );
 }

@@ -233,7 +233,7 @@ impl Request {
     pub fn send(&self) -> Result<Response> {
         let wire = self.to_wire();
         crate::log::debug(&format!("{} {}", wire.method.as_str(), wire.url));
-        let response = host::send(&wire)?;
+        let mut response = host::send(&wire)?;
         crate::log::debug(&format!(
             "{} {} -> {} ({} attempt(s))",
             wire.method.as_str(),
@@ -241,6 +241,16 @@ impl Request {
             response.status,
             response.attempts
         ));
+        if wire.method == Method::Delete && response.status == 404 && response.attempts > 1 {
+            // The host sent the DELETE again because the first attempt's answer never came:
+            // that attempt deleted it, so the resource being gone now is the delete's success.
+            crate::log::info(&format!(
+                "{}: an earlier attempt deleted it (its answer was lost)",
+                wire.url
+            ));
+            response.status = 204;
+            response.body.clear();
+        }
         Ok(response)
     }
 }
@@ -537,6 +547,28 @@ mod tests {
             assert_eq!(Method::parse(method.as_str()), Some(method));
         }
         assert!(Method::Put.is_idempotent() && !Method::Post.is_idempotent());
+    }
+
+    #[test]
+    fn a_retried_delete_that_finds_the_resource_gone_succeeded() {
+        let _host = crate::testing::mock_http(|request| {
+            let mut answer = crate::testing::empty_response(404);
+            answer.attempts = if request.method == Method::Delete {
+                2
+            } else {
+                1
+            };
+            Ok(answer)
+        });
+        let deleted = Request::delete("https://api.example.com/things/1")
+            .send()
+            .unwrap();
+        assert_eq!(deleted.status, 204);
+        // A first-attempt 404, or one of another method, stays what the provider said.
+        let got = Request::get("https://api.example.com/things/1")
+            .send()
+            .unwrap();
+        assert_eq!(got.status, 404);
     }
 
     #[test]
