@@ -257,3 +257,35 @@ fn man_pages_cover_every_command() {
         "the hidden command has no page"
     );
 }
+
+#[test]
+fn a_description_where_the_kind_has_none_is_refused_before_any_request() {
+    let env = Env::with_emulator(Env::config());
+    let token = env.emu().config().upcloud_token.clone();
+    env.set_credential("upcloud-token", &["token"], &[&token]);
+    env.install_with_profile(
+        portico_test_artifacts::UPCLOUD_GATEWAY,
+        "upcloud-gateway",
+        Some("upcloud-token"),
+        &["zone=pl-waw1"],
+    );
+    let run = env
+        .run(&[
+            "tunnel",
+            "create",
+            "--gateway",
+            "04c0ffee-1234-4abc-8def-0123456789ab",
+            "--name",
+            "t",
+            "--description",
+            "office",
+        ])
+        .expect_code(1);
+    assert!(
+        run.stderr
+            .contains("tunnels of adapter upcloud-gateway have no description"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.emu().requests().is_empty(), "nothing was sent");
+}

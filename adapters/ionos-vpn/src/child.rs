@@ -16,6 +16,7 @@ use crate::catalog::CATALOGUE;
 macro_rules! child_noun {
     ($child:path, $kinds:expr) => {
         portico_adapter_sdk::NounDef::child(portico_adapter_sdk::ParentRule::Required)
+            .descriptions()
             .kinds($kinds)
             .on_list(|query| $child.list(query))
             .on_get(|target| $child.get(target))

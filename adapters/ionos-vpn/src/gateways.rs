@@ -20,6 +20,7 @@ use portico_adapter_sdk::noun::KindSet;
 /// The gateway noun: two kinds, every action, top-level. IONOS does not say that names are
 /// unique, and gateways have no labels.
 pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .descriptions()
     .kinds(&[
         (
             "wireguard",

@@ -18,6 +18,7 @@ use crate::records::{self, KIND};
 
 /// The gateway noun: every action, top-level, with the list filters SCP takes.
 pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .descriptions()
     .kinds(&[(KIND, "VPN gateway: one public IP bound to a VPC")])
     .filters(&[
         ("name", "gateways whose name contains VALUE"),

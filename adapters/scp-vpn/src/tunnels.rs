@@ -32,6 +32,7 @@ pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 
 /// The tunnel noun: every action; the parent gateway is optional.
 pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Optional)
+    .descriptions()
     .kinds(&[(KIND, "VPN tunnel: IKE phase 1/2 settings towards one peer")])
     .filters(&[
         ("name", "tunnels whose name contains VALUE"),

@@ -93,12 +93,13 @@ impl Description {
     }
 }
 
-/// A kind of a noun.
+/// A kind of a noun whose resources carry no free-text description.
 pub fn kind(noun: Noun, kind: &str, description: &str) -> KindInfo {
     KindInfo {
         noun,
         kind: kind.to_owned(),
         description: description.to_owned(),
+        descriptions: false,
     }
 }
 

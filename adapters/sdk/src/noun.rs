@@ -68,6 +68,24 @@ pub struct NounDef<R: Record> {
     delete: Option<fn(Locator) -> Result<()>>,
 }
 
+/// Which kinds of a noun carry a free-text description.
+#[derive(Clone, Copy)]
+enum Descriptions {
+    None,
+    All,
+    Kinds(&'static [&'static str]),
+}
+
+impl Descriptions {
+    fn of(self, kind: &str) -> bool {
+        match self {
+            Descriptions::None => false,
+            Descriptions::All => true,
+            Descriptions::Kinds(kinds) => kinds.contains(&kind),
+        }
+    }
+}
+
 /// What a noun declares, apart from its functions: the same for every record type, so that the
 /// checks are compiled once rather than once per noun.
 #[derive(Clone, Copy)]
@@ -77,6 +95,7 @@ struct Rules {
     parent: ParentRule,
     filters: &'static [(&'static str, &'static str)],
     labels: bool,
+    descriptions: Descriptions,
     unique_names: bool,
     unsupported_note: Option<&'static str>,
 }
@@ -104,6 +123,7 @@ impl<R: Record> NounDef<R> {
                 parent,
                 filters: &[],
                 labels: false,
+                descriptions: Descriptions::None,
                 unique_names: false,
                 unsupported_note: None,
             },
@@ -131,6 +151,18 @@ impl<R: Record> NounDef<R> {
     /// Records carry the provider's labels (tags) and specs set them.
     pub const fn labels(mut self) -> Self {
         self.rules.labels = true;
+        self
+    }
+
+    /// Records of every kind carry a free-text description and specs set it.
+    pub const fn descriptions(mut self) -> Self {
+        self.rules.descriptions = Descriptions::All;
+        self
+    }
+
+    /// Records of these kinds (only) carry a free-text description and specs set it.
+    pub const fn descriptions_of(mut self, kinds: &'static [&'static str]) -> Self {
+        self.rules.descriptions = Descriptions::Kinds(kinds);
         self
     }
 
@@ -232,6 +264,7 @@ impl<R: Record> NounDef<R> {
                 noun: R::NOUN,
                 kind: (*kind).to_owned(),
                 description: (*description).to_owned(),
+                descriptions: self.rules.descriptions.of(kind),
             })
             .collect()
     }

@@ -102,6 +102,8 @@ export const description = () => ({
       noun: 'mapping',
       kind: KIND,
       description: "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up to 8 hours",
+      // Mappings have no description field.
+      descriptions: false,
     },
   ],
   hosts: [...HOSTS],

@@ -10,6 +10,7 @@ fakes in place of those three functions. The bindings are generated once into
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import unittest
@@ -34,6 +35,8 @@ def _bindings():
     digest.update(subprocess.run([COMPONENTIZE, "--version"], check=True, capture_output=True).stdout)
     stamp = BINDINGS / "stamp"
     if not stamp.exists() or stamp.read_text() != digest.hexdigest():
+        # componentize-py will not write over bindings of an older WIT.
+        shutil.rmtree(BINDINGS, ignore_errors=True)
         subprocess.run([COMPONENTIZE, "-d", WIT, "-w", "provider", "bindings", BINDINGS], check=True, capture_output=True)
         stamp.write_text(digest.hexdigest())
     return BINDINGS

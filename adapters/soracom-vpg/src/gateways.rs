@@ -34,6 +34,7 @@ use crate::records::{self, TYPED_TAGS, VPG_KIND};
 
 /// The gateway noun: VPGs, every action, top-level, filtered by tag, labelled with tags.
 pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
+    .descriptions()
     .kinds(&[(
         VPG_KIND,
         "Virtual Private Gateway (Canal, Direct, Door, Gate, Junction and Peek hang off it)",

@@ -37,6 +37,7 @@ use crate::records::{self, GATE, MIRRORING};
 /// The peer noun: every action of VPG peers (a Gate peer update answers `unsupported`); the
 /// parent VPG is required.
 pub const PEERS: NounDef<Peer> = NounDef::child(ParentRule::Required)
+    .descriptions_of(&[MIRRORING])
     .kinds(&[
         (GATE, "Gate peer of a VPG, named by its outer IP address"),
         (

@@ -77,6 +77,7 @@ fn description_view(d: &Description) -> Value {
             },
             "filters": n.filters.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
             "labels": n.labels,
+            "descriptions": d.kinds.iter().filter(|k| k.noun == n.noun && k.descriptions).map(|k| k.kind.as_str()).collect::<Vec<_>>(),
             "unique_names": n.unique_names,
         })).collect::<Vec<_>>(),
         "hosts": d.hosts,

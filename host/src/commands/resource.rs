@@ -96,17 +96,29 @@ struct Shape {
     kind: Option<String>,
     parent: Option<String>,
     labels: bool,
+    description: bool,
 }
 
 impl<S> Action<S> {
     /// The call about to be made, for [`capability::check`].
     fn call<'a>(&'a self, noun: contract::Noun, filters: &'a [(String, String)]) -> Call<'a> {
-        let (action, kind, parent, labels) = match self {
-            Action::List(a) => (contract::Action::List, &a.kind, &a.gateway, false),
-            Action::Get(t) => (contract::Action::Get, &t.kind, &t.gateway, false),
-            Action::Delete(t) => (contract::Action::Delete, &t.kind, &t.gateway, false),
-            Action::Create(_, _, s) => (contract::Action::Create, &s.kind, &s.parent, s.labels),
-            Action::Update(_, _, _, s) => (contract::Action::Update, &s.kind, &s.parent, s.labels),
+        let none = (false, false);
+        let (action, kind, parent, (labels, description)) = match self {
+            Action::List(a) => (contract::Action::List, &a.kind, &a.gateway, none),
+            Action::Get(t) => (contract::Action::Get, &t.kind, &t.gateway, none),
+            Action::Delete(t) => (contract::Action::Delete, &t.kind, &t.gateway, none),
+            Action::Create(_, _, s) => (
+                contract::Action::Create,
+                &s.kind,
+                &s.parent,
+                (s.labels, s.description),
+            ),
+            Action::Update(_, _, _, s) => (
+                contract::Action::Update,
+                &s.kind,
+                &s.parent,
+                (s.labels, s.description),
+            ),
         };
         Call {
             noun,
@@ -115,6 +127,7 @@ impl<S> Action<S> {
             parent: parent.as_deref(),
             filters,
             labels,
+            description,
         }
     }
 }
@@ -147,6 +160,7 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
         let mut get = action.call(R::CONTRACT_NOUN, &[]);
         get.action = contract::Action::Get;
         get.labels = false;
+        get.description = false;
         capability::check(&bound.description, &bound.contract, &get)
             .map_err(|e| e.context("--wait polls with get"))?;
     }

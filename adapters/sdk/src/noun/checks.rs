@@ -10,6 +10,7 @@ pub(super) struct SpecView<'a> {
     kind: Option<&'a str>,
     parent: Option<&'a str>,
     has_labels: bool,
+    has_description: bool,
     clear: &'a [String],
     fields: &'static [&'static str],
     set: Vec<&'static str>,
@@ -21,6 +22,7 @@ pub(super) fn view<S: Spec>(spec: &S) -> SpecView<'_> {
         kind: spec.kind(),
         parent: spec.parent_id(),
         has_labels: !spec.labels().is_empty(),
+        has_description: spec.is_set("description"),
         clear: spec.clear(),
         fields: S::FIELDS,
         set: S::FIELDS
@@ -66,8 +68,8 @@ impl Rules {
         Ok(())
     }
 
-    /// A create spec: declared kind, parent as the rule says, labels only where declared, no
-    /// `clear`.
+    /// A create spec: declared kind, parent as the rule says, labels and description only where
+    /// declared, no `clear`.
     pub(super) fn check_create(&self, spec: &SpecView<'_>) -> Result<()> {
         self.check_kind(spec.kind.map(str::to_owned))?;
         self.check_parent(spec.parent.map(str::to_owned))?;
@@ -78,7 +80,7 @@ impl Rules {
                 format!("`clear` applies to updates only (got `{field}` on create)"),
             ));
         }
-        Ok(())
+        self.check_description(spec)
     }
 
     /// An update: the locator's and the spec's kind and parent agree (and are merged into the
@@ -112,6 +114,7 @@ impl Rules {
         let parent = given.or(in_spec).map(str::to_owned);
         target.parent_id = self.check_parent(parent)?;
         self.check_labels(spec)?;
+        self.check_description(spec)?;
         self.check_clear(spec)
     }
 
@@ -195,6 +198,28 @@ impl Rules {
             "labels",
             format!(
                 "`labels` are not supported: this provider's {}s have no labels",
+                self.name()
+            ),
+        ))
+    }
+
+    /// A description only where the spec's kind carries one. Without a kind (the adapter
+    /// picks one) it passes when some kind does.
+    fn check_description(&self, spec: &SpecView<'_>) -> Result<()> {
+        if !spec.has_description && !spec.clears("description") {
+            return Ok(());
+        }
+        let carried = match json::non_blank(spec.kind).map(str::trim) {
+            Some(kind) => self.descriptions.of(kind),
+            None => self.kinds.iter().any(|(k, _)| self.descriptions.of(k)),
+        };
+        if carried {
+            return Ok(());
+        }
+        Err(error::invalid_input_field(
+            "description",
+            format!(
+                "`description` is not supported: this provider's {}s have no description",
                 self.name()
             ),
         ))

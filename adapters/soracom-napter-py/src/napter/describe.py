@@ -112,6 +112,8 @@ def description():
                 a.Noun.MAPPING,
                 spec.KIND,
                 "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up to 8 hours",
+                # Mappings have no description field.
+                False,
             )
         ],
         hosts=list(api.HOSTS),

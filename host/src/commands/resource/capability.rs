@@ -1,6 +1,6 @@
 //! What the adapter said it can do (`noun-support`), checked before a call: an undeclared noun
 //! or action is "not supported by this adapter" without calling it, and a kind, filter, parent
-//! or label the noun does not have is an input error naming what it does have.
+//! label or description the noun does not have is an input error naming what it does have.
 
 use crate::error::input;
 use crate::wit::adapter::{Action, Description, Noun, ParentRule};
@@ -21,6 +21,8 @@ pub(super) struct Call<'a> {
     pub filters: &'a [(String, String)],
     /// Whether the spec sets labels.
     pub labels: bool,
+    /// Whether the spec sets or clears the description.
+    pub description: bool,
 }
 
 /// Checks `call` against `description`. Adapters built for 0.1.0 declared no filters and were
@@ -103,5 +105,24 @@ pub(super) fn check(description: &Description, contract: &str, call: &Call<'_>) 
             "{noun}s of adapter {adapter} have no labels: leave out --label"
         )));
     }
+    if call.description && !legacy && !carries_description(description, call) {
+        let of_kind = call
+            .kind
+            .map(|k| format!(" of kind {k}"))
+            .unwrap_or_default();
+        return Err(input(format!(
+            "{noun}s{of_kind} of adapter {adapter} have no description: leave out --description"
+        )));
+    }
     Ok(())
+}
+
+/// Whether resources of the call's kind (or, without one, of some kind of the noun) carry a
+/// description.
+pub(crate) fn carries_description(description: &Description, call: &Call<'_>) -> bool {
+    description
+        .kinds
+        .iter()
+        .filter(|k| k.noun == call.noun && call.kind.is_none_or(|kind| k.kind == kind))
+        .any(|k| k.descriptions)
 }

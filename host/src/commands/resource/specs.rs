@@ -172,8 +172,13 @@ fn mapping_spec(a: &MappingSpecArgs) -> Result<(types::MappingSpec, Vec<SecretAr
     Ok((spec, c.args))
 }
 
+/// Whether a spec sets (`set`) or clears the description, for the capability check.
+fn described(c: &CommonSpecArgs, set: bool) -> bool {
+    set || c.clear.iter().any(|f| f == "description")
+}
+
 macro_rules! dispatch {
-    ($fn:ident, $cmd:ident, $ty:ty, $build:ident, $parent:expr) => {
+    ($fn:ident, $cmd:ident, $ty:ty, $build:ident, $parent:expr, $described:expr) => {
         #[doc = concat!("Runs a `", stringify!($fn), "` command.")]
         pub(crate) async fn $fn(ctx: &mut Ctx, command: $cmd) -> Result<()> {
             let action = match command {
@@ -191,6 +196,7 @@ macro_rules! dispatch {
                         kind: a.common.kind.clone(),
                         parent: parent(&*a),
                         labels: !a.common.labels.is_empty(),
+                        description: described(&a.common, $described(&*a)),
                     };
                     Action::Create(spec, args, shape)
                 }
@@ -206,6 +212,7 @@ macro_rules! dispatch {
                         kind: spec.common.kind.clone(),
                         parent: parent(&*spec),
                         labels: !spec.common.labels.is_empty(),
+                        description: described(&spec.common, $described(&*spec)),
                     };
                     Action::Update(locator, built, args, shape)
                 }
@@ -221,26 +228,30 @@ dispatch!(
     GatewayCommand,
     types::Gateway,
     gateway_spec,
-    |_: &GatewaySpecArgs| None
+    |_: &GatewaySpecArgs| None,
+    |a: &GatewaySpecArgs| a.description.is_some()
 );
 dispatch!(
     tunnel,
     TunnelCommand,
     types::Tunnel,
     tunnel_spec,
-    |a: &TunnelSpecArgs| a.gateway.clone()
+    |a: &TunnelSpecArgs| a.gateway.clone(),
+    |a: &TunnelSpecArgs| a.description.is_some()
 );
 dispatch!(
     peer,
     PeerCommand,
     types::Peer,
     peer_spec,
-    |a: &PeerSpecArgs| a.gateway.clone()
+    |a: &PeerSpecArgs| a.gateway.clone(),
+    |a: &PeerSpecArgs| a.description.is_some()
 );
 dispatch!(
     mapping,
     MappingCommand,
     types::Mapping,
     mapping_spec,
-    |a: &MappingSpecArgs| a.gateway.clone()
+    |a: &MappingSpecArgs| a.gateway.clone(),
+    |_: &MappingSpecArgs| false
 );
