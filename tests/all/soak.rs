@@ -19,13 +19,16 @@ const WINDOW: usize = 4;
 /// Attempts of one command before the script gives up.
 const ATTEMPTS: usize = 25;
 
+/// The arguments of one create, and the environment it runs with.
+type CreateCall = (Vec<String>, Vec<(String, String)>);
+
 /// One provider's resource, as the script drives it.
 struct Target {
     /// The API paths the faults apply to.
     prefix: &'static str,
     noun: &'static str,
     /// `create` arguments for resource `i`, and its environment.
-    create: fn(&Env, usize) -> (Vec<String>, Vec<(String, String)>),
+    create: fn(&Env, usize) -> CreateCall,
     /// The natural key a careful script recognises resource `i` by, in a listed item.
     key_of: fn(&Value) -> Option<String>,
     key: fn(usize) -> String,
