@@ -36,6 +36,7 @@ pub(crate) use network::Network;
 
 use crate::config::Limits;
 use crate::credential_store::{Credential, CredentialStore};
+use crate::secret::SecretString;
 use crate::wit::adapter;
 use audit::Audit;
 use failure::{DenialReason, Failure};
@@ -76,6 +77,8 @@ pub(crate) struct BrokerConfig {
     pub settings: BTreeMap<String, String>,
     /// Secret inputs given for this command.
     pub secrets: SecretInputs,
+    /// Other secret values of this command, scrubbed from responses but never placed.
+    pub other_secrets: Vec<SecretString>,
     /// Where each secret input may be placed.
     pub placements: Placements,
     /// A cassette to record into or replay from.
@@ -149,6 +152,14 @@ impl Broker {
         self.store = Some(store);
         self.audit = Some(audit);
         self.tokens = tokens;
+    }
+
+    /// Replaces the secret inputs of the calls that follow (`apply` gives each resource its
+    /// own); the values of `others` (the other resources' inputs) stay in the scrubber, so no
+    /// response hands one to the adapter.
+    pub(crate) fn use_secrets(&mut self, current: SecretInputs, others: Vec<SecretString>) {
+        self.config.secrets = current;
+        self.config.other_secrets = others;
     }
 
     /// Resets per-call counters; called before every export call.
@@ -251,6 +262,9 @@ impl Broker {
         for value in self.tokens.values() {
             secrets.push(Secret::named(value, "[redacted session token]".to_string()));
         }
+        for value in &self.config.other_secrets {
+            secrets.push(Secret::named(value, "[redacted secret input]".to_string()));
+        }
         secrets.extend_from_slice(extra);
         Scrubber::new(&secrets)
     }
@@ -274,6 +288,12 @@ impl Broker {
             }
         }
         out.extend(self.tokens.values().map(|v| v.expose().as_bytes().to_vec()));
+        out.extend(
+            self.config
+                .other_secrets
+                .iter()
+                .map(|v| v.expose().as_bytes().to_vec()),
+        );
         out
     }
 

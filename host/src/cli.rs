@@ -1,5 +1,9 @@
 //! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
 
+mod apply;
+
+pub(crate) use apply::{ApplyArgs, PlanArgs};
+
 use crate::complete;
 use crate::output::Format;
 use clap::{ArgAction, Args, Parser, Subcommand};
@@ -31,7 +35,8 @@ impl GlobalArgs {
         Cli::try_parse_from(["portico", "op", "list"])
             .map(|c| c.global)
             .unwrap_or_else(|_| Self {
-                profile: None,
+                profile: Vec::new(),
+                all_profiles: false,
                 output: Format::Table,
                 quiet: false,
                 show_provider: false,
@@ -55,7 +60,8 @@ impl Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// Profile to use (defaults to the only profile, if there is exactly one).
+    /// Profile to use (defaults to the only profile, if there is exactly one). `list` commands
+    /// take several (`-p fra -p jp`) and run them at once.
     #[arg(
         short,
         long,
@@ -64,7 +70,15 @@ pub(crate) struct GlobalArgs {
         help_heading = "Global options",
         add = ArgValueCompleter::new(complete::profiles)
     )]
-    pub profile: Option<String>,
+    pub profile: Vec<String>,
+    /// Every profile (for `list` commands).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        conflicts_with = "profile"
+    )]
+    pub all_profiles: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table, global = true, help_heading = "Global options")]
     pub output: Format,
@@ -134,6 +148,14 @@ pub(crate) enum Command {
     /// Every provider operation, by name.
     #[command(subcommand)]
     Op(OpCommand),
+    /// Show what `apply` would change to make the providers match a topology file. Exit code
+    /// 0: nothing to change; 2: changes pending; 1: an error.
+    Plan(apply::PlanArgs),
+    /// Make the providers match a topology file: shows the plan, asks, then creates, updates
+    /// and (with --prune) deletes, parents before children.
+    Apply(apply::ApplyArgs),
+    /// Print the JSON Schema of the topology file (for editors).
+    Schema,
     /// Print the shell completion script: `source <(portico completion bash)` (zsh, fish and
     /// powershell alike). It completes subcommands, flags, and profile, adapter, credential and
     /// operation names.

@@ -1,6 +1,7 @@
 //! Command implementations, and the context they share.
 
 mod adapter;
+mod apply;
 mod conformance;
 mod credential;
 mod inputs;
@@ -121,7 +122,12 @@ impl Ctx {
 
     /// The active profile's name: `-p`/`PORTICO_PROFILE`, or the only profile there is.
     pub(crate) fn profile_name(&self) -> Result<String> {
-        if let Some(name) = &self.global.profile {
+        if self.global.all_profiles || self.global.profile.len() > 1 {
+            return Err(input(
+                "several profiles were given: only `list` commands take more than one",
+            ));
+        }
+        if let Some(name) = self.global.profile.first() {
             return Ok(name.clone());
         }
         let profiles = self.config.profiles()?;
@@ -135,6 +141,19 @@ impl Ctx {
                 "several profiles exist: choose one with -p/--profile",
             )),
         }
+    }
+
+    /// The profiles a `list` runs over, when more than one was asked for (`-p a -p b`, or
+    /// `--all-profiles` with more than one profile); `None` for the usual single profile.
+    pub(crate) fn list_profiles(&self) -> Result<Option<Vec<String>>> {
+        let names = if self.global.all_profiles {
+            self.config.profiles()?.profiles.into_keys().collect()
+        } else {
+            let mut names = self.global.profile.clone();
+            names.dedup();
+            names
+        };
+        Ok((names.len() > 1 || self.global.all_profiles && !names.is_empty()).then_some(names))
     }
 
     /// A session of the active profile's adapter with the broker configured for it.
@@ -157,6 +176,17 @@ impl Ctx {
         store: CredentialStore,
     ) -> Result<Bound> {
         let profile_name = self.profile_name()?;
+        self.bind_profile(&profile_name, secrets, store).await
+    }
+
+    /// [`Ctx::bind_with`] for the profile `profile_name`.
+    pub(crate) async fn bind_profile(
+        &mut self,
+        profile_name: &str,
+        secrets: impl FnOnce(&contract::Description, &CredentialStore) -> Result<SecretInputs>,
+        store: CredentialStore,
+    ) -> Result<Bound> {
+        let profile_name = profile_name.to_string();
         home::validate_name("profile", &profile_name)?;
         let mut profiles = self.config.profiles()?.profiles;
         let profile = profiles
@@ -207,6 +237,9 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Peer(c) => resource::peer(ctx, c).await,
         Command::Mapping(c) => resource::mapping(ctx, c).await,
         Command::Op(c) => op::run(ctx, c).await,
+        Command::Plan(a) => apply::plan(ctx, a).await,
+        Command::Apply(a) => apply::apply(ctx, a).await,
+        Command::Schema => apply::schema(ctx),
         Command::Completion { shell } => crate::complete::registration(&shell),
         Command::Man { dir } => crate::complete::man_pages(&dir),
     }

@@ -105,8 +105,46 @@ impl AdapterError {
     }
 }
 
+/// A command that ends with its own exit code (`plan`: 2 when changes are pending, 1 on any
+/// error), with the message of what went wrong, or none when it already said so.
+#[derive(Debug)]
+pub(crate) struct Exit {
+    /// The exit code.
+    pub code: u8,
+    /// The error, if the command failed.
+    pub error: Option<anyhow::Error>,
+}
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error {
+            Some(e) => write!(f, "{e:#}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// Ends the command with `code` and nothing more to say.
+pub(crate) fn exit(code: u8) -> anyhow::Error {
+    Exit { code, error: None }.into()
+}
+
+/// Ends the command with `code`, reporting `error`.
+pub(crate) fn exit_with(code: u8, error: anyhow::Error) -> anyhow::Error {
+    Exit {
+        code,
+        error: Some(error),
+    }
+    .into()
+}
+
 /// The exit code for a failed command.
 pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(e) = err.downcast_ref::<Exit>() {
+        return e.code;
+    }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<AdapterError>() {
             return e.exit_code();

@@ -58,6 +58,13 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err)
+            if err
+                .downcast_ref::<error::Exit>()
+                .is_some_and(|e| e.error.is_none()) =>
+        {
+            ExitCode::from(error::exit_code(&err))
+        }
         Err(err) => {
             // Errors can carry adapter- or provider-supplied text.
             eprintln!("error: {}", output::terminal_safe(&format!("{err:#}")));

@@ -130,6 +130,22 @@ impl Printer {
         matches!(self.format, Format::Table | Format::Wide)
     }
 
+    /// The format asked for.
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Prints text meant for people as it is (the caller made it terminal-safe); in colour
+    /// only when `color` says the terminal takes it.
+    pub(crate) fn text(&self, text: &str) -> Result<()> {
+        write_stdout(text)
+    }
+
+    /// Whether stdout takes colour.
+    pub(crate) fn color(&self) -> bool {
+        self.color
+    }
+
     /// Prints a list: aligned columns, ids, or the array of views.
     pub(crate) fn list(&self, columns: &[Column], items: &[Value]) -> Result<()> {
         match self.format {

@@ -3,6 +3,7 @@
 //! Every test gets its own `PORTICO_HOME` and its own emulator on `127.0.0.1:0`, so tests run
 //! in parallel. Adapters come from `portico-test-artifacts`, which builds them.
 
+mod apply;
 mod broker;
 mod cli;
 mod compat;

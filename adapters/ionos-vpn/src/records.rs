@@ -31,23 +31,19 @@ fn raw(doc: &Value) -> String {
     doc.to_string()
 }
 
-/// A WireGuard or IPSec gateway. Networks are the WireGuard interface CIDRs followed by the
-/// gateway's LAN addresses (`connections[].ipv4CIDR`).
+/// A WireGuard or IPSec gateway. Networks are the WireGuard interface CIDRs: what a spec's
+/// `networks` sets, so that a record reads back what was set (`portico plan` compares them).
+/// The LAN addresses stay in the document (`properties.connections[].ipv4CIDR`), where a spec
+/// sets them too.
 pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
     let (state, provider_state) = state(doc);
-    let mut networks: Vec<String> = [
+    let networks: Vec<String> = [
         "/properties/interfaceIPv4CIDR",
         "/properties/interfaceIPv6CIDR",
     ]
     .iter()
     .filter_map(|pointer| str_at(doc, pointer))
     .collect();
-    if let Some(connections) = doc
-        .pointer("/properties/connections")
-        .and_then(Value::as_array)
-    {
-        networks.extend(connections.iter().filter_map(|c| str_at(c, "/ipv4CIDR")));
-    }
     Gateway {
         id: id(doc),
         kind: kind.name().to_owned(),
@@ -172,15 +168,7 @@ mod tests {
         assert_eq!(gw.state, State::Available);
         assert_eq!(gw.provider_state, "AVAILABLE");
         assert_eq!(gw.public_addresses, ["203.0.113.10"]);
-        assert_eq!(
-            gw.networks,
-            [
-                "10.8.0.1/24",
-                "fd00::1/64",
-                "192.168.1.10/24",
-                "192.168.2.10/24"
-            ]
-        );
+        assert_eq!(gw.networks, ["10.8.0.1/24", "fd00::1/64"], "LAN addresses stay in raw");
         assert_eq!(gw.created_at.as_deref(), Some("2024-05-01T10:00:00+00:00"));
         assert_eq!(serde_json::from_str::<Value>(&gw.raw).unwrap(), doc);
     }

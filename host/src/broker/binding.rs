@@ -104,6 +104,7 @@ impl BrokerConfig {
             bindings,
             settings,
             secrets,
+            other_secrets: Vec::new(),
             placements,
             tape,
             credential_headers,

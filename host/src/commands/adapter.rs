@@ -59,7 +59,11 @@ fn placement_text(p: &SecretPlacement) -> String {
     format!("{} {} {target}", method_text(p.method), p.path)
 }
 
-fn description_view(d: &Description) -> Value {
+fn description_view(d: &Description, contract: &str) -> Value {
+    let owner = crate::commands::apply::owner::Declared {
+        description: d,
+        contract,
+    };
     json!({
         "name": d.name,
         "version": d.version,
@@ -77,6 +81,7 @@ fn description_view(d: &Description) -> Value {
             },
             "filters": n.filters.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(),
             "labels": n.labels,
+            "ownership": owner.marker_of(n.noun).text(),
             "descriptions": d.kinds.iter().filter(|k| k.noun == n.noun && k.descriptions).map(|k| k.kind.as_str()).collect::<Vec<_>>(),
             "unique_names": n.unique_names,
         })).collect::<Vec<_>>(),
@@ -324,7 +329,7 @@ async fn inspect(ctx: &mut Ctx, name: &str) -> Result<()> {
     let mut session = ctx.runtime()?.instantiate(&loaded).await?;
     let description = session.describe().await?;
     let operations = session.catalog().await?.len();
-    let mut view = description_view(&description);
+    let mut view = description_view(&description, &loaded.wit_version);
     if let Value::Object(map) = &mut view {
         map.insert("wit".into(), json!(entry.wit));
         map.insert("sha256".into(), json!(entry.sha256));

@@ -88,6 +88,17 @@ pub(crate) fn read_secrets(
     declared: &[adapter::SecretInputSpec],
     credentials: &CredentialStore,
 ) -> Result<SecretInputs> {
+    read_secrets_of(args, declared, credentials, None)
+}
+
+/// [`read_secrets`] for the resource `of` (named in prompts and errors).
+pub(crate) fn read_secrets_of(
+    args: &[SecretArg],
+    declared: &[adapter::SecretInputSpec],
+    credentials: &CredentialStore,
+    of: Option<&str>,
+) -> Result<SecretInputs> {
+    let of = of.map(|o| format!("{o}: ")).unwrap_or_default();
     let mut inputs = SecretInputs::default();
     for arg in args {
         if !declared.iter().any(|d| d.name == arg.name) {
@@ -112,11 +123,11 @@ pub(crate) fn read_secrets(
                 text.zeroize();
                 trimmed
             }
-            SecretSource::Prompt => rpassword::prompt_password(format!("{}: ", arg.name))
+            SecretSource::Prompt => rpassword::prompt_password(format!("{of}{}: ", arg.name))
                 .with_context(|| format!("failed to prompt for secret input {}", arg.name))?,
             SecretSource::Env(var) => std::env::var(var).map_err(|_| {
                 input(format!(
-                    "secret input {}: environment variable {var} is not set",
+                    "{of}secret input {}: environment variable {var} is not set",
                     arg.name
                 ))
             })?,

@@ -5,14 +5,15 @@
 //! a timeout), and output. The nouns' views are in `nouns.rs`, the specs built from arguments
 //! in `specs.rs`, the waiting in `wait.rs`.
 
-mod capability;
+pub(crate) mod capability;
+mod many;
 mod nouns;
 mod spec_json;
 mod specs;
 mod wait;
 
 pub(crate) use spec_json::SpecJson;
-pub(crate) use wait::{wait_gone, wait_ready};
+pub(crate) use wait::{poll_gone, poll_ready, wait_gone, wait_ready};
 
 pub(crate) use specs::{gateway, mapping, peer, tunnel};
 
@@ -145,6 +146,21 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
             .collect::<Result<Vec<_>>>()?,
         _ => Vec::new(),
     };
+    if let Action::List(a) = action {
+        if let Some(names) = ctx.list_profiles()? {
+            return many::list::<R>(ctx, names, a, filters).await;
+        }
+        return run_one::<R>(ctx, Action::List(a), secret_args, filters).await;
+    }
+    run_one::<R>(ctx, action, secret_args, filters).await
+}
+
+async fn run_one<R: Resource>(
+    ctx: &mut Ctx,
+    action: Action<R::Spec>,
+    secret_args: Vec<SecretArg>,
+    filters: Vec<(String, String)>,
+) -> Result<()> {
     let mut bound = ctx.bind(&secret_args).await?;
     capability::check(
         &bound.description,

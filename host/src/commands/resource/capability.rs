@@ -8,7 +8,7 @@ use crate::wit::{action_name, noun_name};
 use anyhow::Result;
 
 /// One call about to be made.
-pub(super) struct Call<'a> {
+pub(crate) struct Call<'a> {
     /// The noun.
     pub noun: Noun,
     /// The action.
@@ -27,7 +27,7 @@ pub(super) struct Call<'a> {
 
 /// Checks `call` against `description`. Adapters built for 0.1.0 declared no filters and were
 /// not held to their kinds, so for them kinds and filters pass unchecked.
-pub(super) fn check(description: &Description, contract: &str, call: &Call<'_>) -> Result<()> {
+pub(crate) fn check(description: &Description, contract: &str, call: &Call<'_>) -> Result<()> {
     let adapter = &description.name;
     let noun = noun_name(call.noun);
     let action = action_name(call.action);

@@ -1,6 +1,7 @@
 //! A noun's spec from JSON: the typed fields in kebab-case (`name`, `public-address`,
-//! `local-networks`, ...), `labels` as an object, `properties` as an object, as adapters'
-//! conformance examples (`describe().examples`) and the topology file write them.
+//! `local-networks`, ...), `labels` as an object, `properties` as an object, `clear` as a list
+//! of field names, as adapters' conformance examples (`describe().examples`) and `apply` write
+//! them.
 
 use crate::error::input;
 use crate::wit::types;
@@ -19,10 +20,11 @@ impl<'a> Fields<'a> {
             return Err(input(format!("{what} is not a JSON object")));
         };
         if let Some(unknown) = map.keys().find(|k| {
-            !known.contains(&k.as_str()) && !matches!(k.as_str(), "kind" | "labels" | "properties")
+            !known.contains(&k.as_str())
+                && !matches!(k.as_str(), "kind" | "labels" | "properties" | "clear")
         }) {
             return Err(input(format!(
-                "{what} has no field {unknown:?} (fields: kind, {}, labels, properties)",
+                "{what} has no field {unknown:?} (fields: kind, {}, labels, properties, clear)",
                 known.join(", ")
             )));
         }
@@ -126,7 +128,7 @@ impl SpecJson for types::GatewaySpec {
             public_address: f.text("public-address")?,
             networks: f.list("networks")?,
             labels: f.labels()?,
-            clear: Vec::new(),
+            clear: f.list("clear")?,
             properties: f.properties()?,
             secrets,
         })
@@ -158,7 +160,7 @@ impl SpecJson for types::TunnelSpec {
             local_networks: f.list("local-networks")?,
             remote_networks: f.list("remote-networks")?,
             labels: f.labels()?,
-            clear: Vec::new(),
+            clear: f.list("clear")?,
             properties: f.properties()?,
             secrets,
         })
@@ -190,7 +192,7 @@ impl SpecJson for types::PeerSpec {
             endpoint: f.text("endpoint")?,
             allowed_networks: f.list("allowed-networks")?,
             labels: f.labels()?,
-            clear: Vec::new(),
+            clear: f.list("clear")?,
             properties: f.properties()?,
             secrets,
         })
@@ -215,7 +217,7 @@ impl SpecJson for types::MappingSpec {
             destination: f.text("destination")?,
             allowed_networks: f.list("allowed-networks")?,
             labels: f.labels()?,
-            clear: Vec::new(),
+            clear: f.list("clear")?,
             properties: f.properties()?,
             secrets,
         })

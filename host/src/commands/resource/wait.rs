@@ -9,9 +9,13 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-fn spinner(message: String) -> indicatif::ProgressBar {
-    let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+fn spinner(message: String, show: bool) -> indicatif::ProgressBar {
+    let target = if show {
+        indicatif::ProgressDrawTarget::stderr()
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(None, target);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
@@ -48,13 +52,24 @@ fn next_interval(interval: Duration) -> Duration {
     (interval.mul_f32(1.5)).min(Duration::from_secs(5))
 }
 
+/// Polls `l` until it is ready (available, inactive or unknown), with a spinner on stderr.
 pub(crate) async fn wait_ready<R: Resource>(
     s: &mut Session,
     l: &types::Locator,
     timeout: Duration,
 ) -> Result<R> {
+    poll_ready(s, l, timeout, true).await
+}
+
+/// [`wait_ready`], with the spinner only when `show` (`apply` has its own progress bar).
+pub(crate) async fn poll_ready<R: Resource>(
+    s: &mut Session,
+    l: &types::Locator,
+    timeout: Duration,
+    show: bool,
+) -> Result<R> {
     let started = Instant::now();
-    let bar = spinner(format!("waiting for {} {}", R::NOUN, l.id));
+    let bar = spinner(format!("waiting for {} {}", R::NOUN, l.id), show);
     let mut interval = Duration::from_millis(200);
     let mut seen: Option<State> = None;
     loop {
@@ -108,13 +123,24 @@ pub(crate) async fn wait_ready<R: Resource>(
     }
 }
 
+/// Polls `l` until the adapter says it does not exist, with a spinner on stderr.
 pub(crate) async fn wait_gone<R: Resource>(
     s: &mut Session,
     l: &types::Locator,
     timeout: Duration,
 ) -> Result<()> {
+    poll_gone::<R>(s, l, timeout, true).await
+}
+
+/// [`wait_gone`], with the spinner only when `show`.
+pub(crate) async fn poll_gone<R: Resource>(
+    s: &mut Session,
+    l: &types::Locator,
+    timeout: Duration,
+    show: bool,
+) -> Result<()> {
     let started = Instant::now();
-    let bar = spinner(format!("waiting for {} {} to go", R::NOUN, l.id));
+    let bar = spinner(format!("waiting for {} {} to go", R::NOUN, l.id), show);
     let mut interval = Duration::from_millis(200);
     let mut seen: Option<State> = None;
     loop {

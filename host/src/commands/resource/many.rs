@@ -1,0 +1,118 @@
+//! `list` over several profiles (`-p fra -p jp`, `--all-profiles`): one session per profile,
+//! all listing at once; the table gains a PROFILE column and JSON a `profile` field. A profile
+//! that fails is reported on stderr and the others' results are still printed; the exit code
+//! is then the failure's (1 or 2).
+
+use super::capability::{self, Call};
+use super::{Resource, page_counter};
+use crate::broker::secrets::SecretInputs;
+use crate::cli::ListArgs;
+use crate::commands::Ctx;
+use crate::commands::paging::paginate;
+use crate::error::{exit, exit_code, input};
+use crate::output::{Column, terminal_safe};
+use crate::wit::adapter as contract;
+use crate::wit::types;
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+/// Lists `R` in every profile of `names`.
+pub(super) async fn list<R: Resource>(
+    ctx: &mut Ctx,
+    names: Vec<String>,
+    a: ListArgs,
+    filters: Vec<(String, String)>,
+) -> Result<()> {
+    if a.cursor.is_some() {
+        return Err(input(
+            "--cursor continues one profile's listing; give a single profile with -p",
+        ));
+    }
+    let store = ctx.credentials.clone();
+    let mut bound = Vec::new();
+    for name in names {
+        let b = ctx
+            .bind_profile(&name, |_, _| Ok(SecretInputs::default()), store.clone())
+            .await;
+        bound.push((name, b));
+    }
+    let all = ctx.global.all;
+    let counter = all.then(|| page_counter(R::NOUN));
+    let counter = counter.as_ref();
+    let filters = &filters;
+    let a = &a;
+    let listings = bound.into_iter().map(|(name, bound)| async move {
+        let result = async {
+            let mut b = bound?;
+            let call = Call {
+                noun: R::CONTRACT_NOUN,
+                action: contract::Action::List,
+                kind: a.kind.as_deref(),
+                parent: a.gateway.as_deref(),
+                filters,
+                labels: false,
+                description: false,
+            };
+            capability::check(&b.description, &b.contract, &call)?;
+            let mut query = types::Query {
+                parent_id: a.gateway.clone(),
+                kind: a.kind.clone(),
+                filters: filters.clone(),
+                page: types::Page {
+                    limit: a.limit,
+                    cursor: None,
+                },
+            };
+            let s = &mut b.session;
+            let adapter = s.name().to_string();
+            paginate(&adapter, None, all, async |cursor| {
+                query.page.cursor = cursor;
+                let (page, next) = R::list(s, &query).await?;
+                if let Some(bar) = counter {
+                    bar.inc(1);
+                }
+                Ok((page.iter().map(Resource::view).collect::<Vec<_>>(), next))
+            })
+            .await
+        }
+        .await
+        .with_context(|| format!("profile {name}"));
+        (name, result)
+    });
+    let results = futures_util::future::join_all(listings).await;
+    if let Some(bar) = counter {
+        bar.finish_and_clear();
+    }
+    let mut items = Vec::new();
+    let mut code = 0;
+    for (name, result) in results {
+        match result {
+            Ok(listed) => {
+                for mut item in listed.items {
+                    if let Value::Object(map) = &mut item {
+                        map.insert("profile".into(), json!(name));
+                    }
+                    items.push(item);
+                }
+                if listed.next.is_some() {
+                    eprintln!(
+                        "more {}s in profile {}: add --all",
+                        R::NOUN,
+                        terminal_safe(&name)
+                    );
+                }
+            }
+            Err(err) => {
+                eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
+                code = code.max(exit_code(&err));
+            }
+        }
+    }
+    let mut columns = vec![Column::keep("PROFILE", "profile")];
+    columns.extend_from_slice(R::COLUMNS);
+    ctx.printer.list(&columns, &items)?;
+    if code != 0 {
+        return Err(exit(code));
+    }
+    Ok(())
+}
