@@ -4,6 +4,7 @@
 //! carries its ownership marker (`owner.rs`), so `--prune` deletes only that.
 
 mod calls;
+mod compare;
 mod converge;
 mod diff;
 mod file;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::commands::apply::file::parse;
+use serde_json::json;
 
 struct Labels(bool);
 
