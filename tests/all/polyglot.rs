@@ -80,7 +80,7 @@ fn describes_itself_as_a_0_2_0_mapping_adapter(env: &Env, lang: &Lang) {
         inspect["capabilities"],
         json!([{"noun": "mapping", "actions": ["list", "get", "create", "delete"],
                 "parent": "optional", "filters": ["sim-id", "imsi"], "labels": false,
-                "descriptions": [], "unique_names": false}])
+                "ownership": "none (never pruned)", "descriptions": [], "unique_names": false}])
     );
     assert_eq!(inspect["kinds"], json!(["mapping/port-mapping"]));
 }
