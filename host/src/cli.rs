@@ -1,8 +1,10 @@
 //! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
 
 mod apply;
+mod ipsec;
 
 pub(crate) use apply::{ApplyArgs, PlanArgs};
+pub(crate) use ipsec::IpsecArgs;
 
 use crate::complete;
 use crate::output::Format;
@@ -380,6 +382,9 @@ pub(crate) struct TunnelSpecArgs {
     /// Remote-side network (repeatable).
     #[arg(long = "remote-network", value_name = "CIDR")]
     pub remote_networks: Vec<String>,
+    /// IPSec parameters.
+    #[command(flatten)]
+    pub ipsec: IpsecArgs,
 }
 
 /// Peer fields.

@@ -17,6 +17,7 @@ mod config;
 mod credential_store;
 mod error;
 mod home;
+mod ipsec;
 mod output;
 mod runtime;
 mod secret;

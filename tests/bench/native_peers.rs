@@ -19,7 +19,10 @@ async fn main() -> anyhow::Result<()> {
     let concurrency: usize = concurrency.parse()?;
     let started = Instant::now();
     let client = reqwest::Client::new();
-    let url = format!("{}/wireguardgateways/{gateway}/peers", url.trim_end_matches('/'));
+    let url = format!(
+        "{}/wireguardgateways/{gateway}/peers",
+        url.trim_end_matches('/')
+    );
     let failures = futures_util::stream::iter(0..count)
         .map(|i| {
             let (client, url, token) = (&client, &url, &token);

@@ -73,6 +73,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: str_at(doc, "/properties/remoteHost"),
         local_networks: strings_at(doc, "/properties/cloudNetworkCIDRs"),
         remote_networks: strings_at(doc, "/properties/peerNetworkCIDRs"),
+        ipsec: None,
         labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
@@ -168,7 +169,11 @@ mod tests {
         assert_eq!(gw.state, State::Available);
         assert_eq!(gw.provider_state, "AVAILABLE");
         assert_eq!(gw.public_addresses, ["203.0.113.10"]);
-        assert_eq!(gw.networks, ["10.8.0.1/24", "fd00::1/64"], "LAN addresses stay in raw");
+        assert_eq!(
+            gw.networks,
+            ["10.8.0.1/24", "fd00::1/64"],
+            "LAN addresses stay in raw"
+        );
         assert_eq!(gw.created_at.as_deref(), Some("2024-05-01T10:00:00+00:00"));
         assert_eq!(serde_json::from_str::<Value>(&gw.raw).unwrap(), doc);
     }

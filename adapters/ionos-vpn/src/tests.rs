@@ -226,7 +226,11 @@ fn gateway_create_posts_properties_to_the_kind_collection() {
     let gw = GATEWAYS.create(spec).unwrap();
     assert_eq!(gw.id, "new");
     assert_eq!(gw.state, State::Provisioning);
-    assert_eq!(gw.networks, ["10.8.0.1/24"], "what the spec set, not the LAN");
+    assert_eq!(
+        gw.networks,
+        ["10.8.0.1/24"],
+        "what the spec set, not the LAN"
+    );
     let sent = &testing::sent()[0];
     assert!(
         sent.headers
@@ -412,6 +416,7 @@ fn tunnels_live_under_their_gateway() {
         remote_address: Some("198.51.100.8".into()),
         local_networks: vec!["192.168.1.0/24".into()],
         remote_networks: vec!["10.1.0.0/16".into()],
+        ipsec: None,
         labels: Vec::new(),
         clear: Vec::new(),
         properties: String::new(),
@@ -626,6 +631,7 @@ fn child_nouns_check_filters_kind_and_gateway_before_sending() {
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        ipsec: None,
         labels: Vec::new(),
         clear: Vec::new(),
         properties: String::new(),

@@ -98,6 +98,7 @@ mod tests {
             remote_address: None,
             local_networks: Vec::new(),
             remote_networks: Vec::new(),
+            ipsec: None,
             labels: Vec::new(),
             clear: Vec::new(),
             properties: String::new(),

@@ -59,6 +59,7 @@ pub fn tunnel(doc: &Value) -> Tunnel {
         remote_address: str_at(doc, "/phase1/peer_gateway_ip"),
         local_networks: Vec::new(),
         remote_networks,
+        ipsec: None,
         labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

@@ -277,6 +277,7 @@ mod tests {
             remote_address: Some("198.51.100.2".into()),
             local_networks: Vec::new(),
             remote_networks: vec!["10.1.0.0/16".into()],
+            ipsec: None,
             labels: Vec::new(),
             clear: Vec::new(),
             properties: String::new(),

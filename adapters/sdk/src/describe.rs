@@ -100,6 +100,7 @@ pub fn kind(noun: Noun, kind: &str, description: &str) -> KindInfo {
         kind: kind.to_owned(),
         description: description.to_owned(),
         descriptions: false,
+        ipsec: None,
     }
 }
 

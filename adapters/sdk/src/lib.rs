@@ -92,6 +92,7 @@ pub mod error;
 mod export;
 pub mod host;
 pub mod http;
+pub mod ipsec;
 pub mod json;
 pub mod log;
 pub mod noun;
@@ -105,17 +106,18 @@ pub mod url;
 
 pub use bindings::exports::portico::adapter::adapter::{
     Action, BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, Example,
-    FilterSpec, HeaderScheme, KindInfo, Noun, NounSupport, ParentRule, PlacementTarget,
-    PrepareStep, SecretInputSpec, SecretPlacement, Setting, TokenCapture, TokenExchangeScheme,
+    FilterSpec, HeaderScheme, IpsecSupport, KindInfo, Noun, NounSupport, ParentRule,
+    PlacementTarget, PrepareStep, ProposalSupport, SecretInputSpec, SecretPlacement, Setting,
+    TokenCapture, TokenExchangeScheme,
 };
 pub use bindings::exports::portico::adapter::operations::{
     Body, Location, Operation, Outcome, Parameter,
 };
 pub use bindings::portico::adapter::types::{
-    Denial, DenialReason, Error, Gateway, GatewayPage, GatewaySpec, HostError, Json, Label,
-    LimitExceeded, LimitKind, Locator, Mapping, MappingPage, MappingSpec, Method, Page, Peer,
-    PeerPage, PeerSpec, Problem, Query, RateLimit, SecretInput, State, TransportFailure,
-    TransportKind, Tunnel, TunnelPage, TunnelSpec,
+    Denial, DenialReason, Error, Gateway, GatewayPage, GatewaySpec, HostError, IpsecParams, Json,
+    Label, LimitExceeded, LimitKind, Locator, Mapping, MappingPage, MappingSpec, Method, Page,
+    Peer, PeerPage, PeerSpec, Problem, Proposal, Query, RateLimit, SecretInput, State,
+    TransportFailure, TransportKind, Tunnel, TunnelPage, TunnelSpec,
 };
 pub use export::Adapter;
 pub use noun::NounDef;

@@ -96,6 +96,7 @@ struct Rules {
     filters: &'static [(&'static str, &'static str)],
     labels: bool,
     descriptions: Descriptions,
+    ipsec: Option<&'static crate::ipsec::Support>,
     unique_names: bool,
     unsupported_note: Option<&'static str>,
 }
@@ -124,6 +125,7 @@ impl<R: Record> NounDef<R> {
                 filters: &[],
                 labels: false,
                 descriptions: Descriptions::None,
+                ipsec: None,
                 unique_names: false,
                 unsupported_note: None,
             },
@@ -163,6 +165,13 @@ impl<R: Record> NounDef<R> {
     /// Records of these kinds (only) carry a free-text description and specs set it.
     pub const fn descriptions_of(mut self, kinds: &'static [&'static str]) -> Self {
         self.rules.descriptions = Descriptions::Kinds(kinds);
+        self
+    }
+
+    /// Every kind of the noun (tunnels) has IPSec parameters; `support` says what the provider
+    /// accepts. A spec's `ipsec` outside it is refused before the adapter's function runs.
+    pub const fn ipsec(mut self, support: &'static crate::ipsec::Support) -> Self {
+        self.rules.ipsec = Some(support);
         self
     }
 
@@ -265,6 +274,7 @@ impl<R: Record> NounDef<R> {
                 kind: (*kind).to_owned(),
                 description: (*description).to_owned(),
                 descriptions: self.rules.descriptions.of(kind),
+                ipsec: self.rules.ipsec.map(crate::ipsec::Support::declared),
             })
             .collect()
     }

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::{
-    Gateway, GatewayPage, GatewaySpec, Label, Mapping, MappingPage, MappingSpec, Noun, Peer,
-    PeerPage, PeerSpec, SecretInput, State, Tunnel, TunnelPage, TunnelSpec,
+    Gateway, GatewayPage, GatewaySpec, IpsecParams, Label, Mapping, MappingPage, MappingSpec, Noun,
+    Peer, PeerPage, PeerSpec, SecretInput, State, Tunnel, TunnelPage, TunnelSpec,
 };
 
 /// A record of one noun (gateway, tunnel, peer, mapping), with its spec and page types.
@@ -51,6 +51,10 @@ pub trait Spec: Clone {
     /// The spec an example (`description.examples`) describes: a JSON object with the spec's
     /// field names in kebab-case. An unknown field or a value of the wrong type is an error.
     fn from_example(value: &Value) -> core::result::Result<Self, String>;
+    /// `ipsec` (tunnels only).
+    fn ipsec(&self) -> Option<&IpsecParams> {
+        None
+    }
     /// Whether `clear` names `field`.
     fn clears(&self, field: &str) -> bool {
         self.clear().iter().any(|c| c.trim() == field)
@@ -152,7 +156,8 @@ fn properties(map: &Map<String, Value>) -> Result<String, String> {
 /// fields, each with its kebab-case name; `$parent` reads its parent id.
 macro_rules! spec {
     ($spec:ident, parent: $parent:expr, fixed: [$($f:ident = $fname:literal),*],
-        text: [$($t:ident = $tn:literal),*], list: [$($l:ident = $ln:literal),*]) => {
+        text: [$($t:ident = $tn:literal),*], list: [$($l:ident = $ln:literal),*]
+        $(, ipsec: $i:ident)?) => {
         impl Spec for $spec {
             const FIELDS: &'static [&'static str] = &[$($tn,)* $($ln,)* "labels"];
 
@@ -186,11 +191,15 @@ macro_rules! spec {
                     _ => false,
                 }
             }
+            $(fn ipsec(&self) -> Option<&IpsecParams> {
+                self.$i.as_ref()
+            })?
             fn from_example(value: &Value) -> Result<Self, String> {
                 let Value::Object(map) = value else {
                     return Err(format!("an example spec must be a JSON object, got {value}"));
                 };
-                let known = [$($fname,)* $($tn,)* $($ln,)* "labels", "clear", "properties"];
+                let known = [$($fname,)* $($tn,)* $($ln,)* $(stringify!($i),)?
+                    "labels", "clear", "properties"];
                 if let Some(key) = map.keys().find(|key| !known.contains(&key.as_str())) {
                     return Err(format!(
                         "`{key}` is not a field of a {} (fields: {})",
@@ -202,6 +211,7 @@ macro_rules! spec {
                     $($f: text(map, $fname)?,)*
                     $($t: text(map, $tn)?,)*
                     $($l: list(map, $ln)?,)*
+                    $($i: crate::ipsec::from_example(map.get(stringify!($i)))?,)?
                     labels: labels(map)?,
                     clear: list(map, "clear")?,
                     properties: properties(map)?,
@@ -218,7 +228,7 @@ spec!(GatewaySpec, parent: |_| None, fixed: [kind = "kind"],
 spec!(TunnelSpec, parent: |s| s.parent_id.as_deref(),
     fixed: [kind = "kind", parent_id = "parent-id"],
     text: [name = "name", description = "description", remote_address = "remote-address"],
-    list: [local_networks = "local-networks", remote_networks = "remote-networks"]);
+    list: [local_networks = "local-networks", remote_networks = "remote-networks"], ipsec: ipsec);
 spec!(PeerSpec, parent: |s| s.parent_id.as_deref(),
     fixed: [kind = "kind", parent_id = "parent-id"],
     text: [name = "name", description = "description", public_key = "public-key",

@@ -102,8 +102,9 @@ export const description = () => ({
       noun: 'mapping',
       kind: KIND,
       description: "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up to 8 hours",
-      // Mappings have no description field.
+      // Mappings have no description field, nor IPSec parameters.
       descriptions: false,
+      ipsec: undefined,
     },
   ],
   hosts: [...HOSTS],

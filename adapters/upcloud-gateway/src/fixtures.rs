@@ -211,6 +211,7 @@ fn tunnel_spec(gateway: &str) -> TunnelSpec {
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        ipsec: None,
         labels: Vec::new(),
         clear: Vec::new(),
         properties: String::new(),

@@ -165,6 +165,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: (!remotes.is_empty()).then(|| remotes.join(",")),
         local_networks: networks(doc.get("local_routes")),
         remote_networks: networks(doc.get("remote_routes")),
+        ipsec: None,
         labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

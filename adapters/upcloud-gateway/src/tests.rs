@@ -108,6 +108,7 @@ fn tunnel_spec() -> TunnelSpec {
         remote_address: None,
         local_networks: Vec::new(),
         remote_networks: Vec::new(),
+        ipsec: None,
         labels: Vec::new(),
         clear: Vec::new(),
         properties: String::new(),

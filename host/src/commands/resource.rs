@@ -100,9 +100,13 @@ struct Shape {
     description: bool,
 }
 
-impl<S> Action<S> {
+impl<S: SpecJson> Action<S> {
     /// The call about to be made, for [`capability::check`].
     fn call<'a>(&'a self, noun: contract::Noun, filters: &'a [(String, String)]) -> Call<'a> {
+        let ipsec = match self {
+            Action::Create(spec, ..) | Action::Update(_, spec, ..) => spec.ipsec(),
+            _ => None,
+        };
         let none = (false, false);
         let (action, kind, parent, (labels, description)) = match self {
             Action::List(a) => (contract::Action::List, &a.kind, &a.gateway, none),
@@ -129,6 +133,7 @@ impl<S> Action<S> {
             filters,
             labels,
             description,
+            ipsec,
         }
     }
 }
@@ -177,6 +182,7 @@ async fn run_one<R: Resource>(
         get.action = contract::Action::Get;
         get.labels = false;
         get.description = false;
+        get.ipsec = None;
         capability::check(&bound.description, &bound.contract, &get)
             .map_err(|e| e.context("--wait polls with get"))?;
     }

@@ -172,6 +172,7 @@ fn clear_sends_a_null_description_and_refuses_required_fields() {
         remote_address: None,
         local_networks: vec![],
         remote_networks: vec![],
+        ipsec: None,
         labels: vec![],
         clear: vec!["description".into()],
         properties: "{}".into(),

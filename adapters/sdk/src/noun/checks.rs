@@ -11,6 +11,7 @@ pub(super) struct SpecView<'a> {
     parent: Option<&'a str>,
     has_labels: bool,
     has_description: bool,
+    ipsec: Option<&'a crate::IpsecParams>,
     clear: &'a [String],
     fields: &'static [&'static str],
     set: Vec<&'static str>,
@@ -23,6 +24,7 @@ pub(super) fn view<S: Spec>(spec: &S) -> SpecView<'_> {
         parent: spec.parent_id(),
         has_labels: !spec.labels().is_empty(),
         has_description: spec.is_set("description"),
+        ipsec: spec.ipsec(),
         clear: spec.clear(),
         fields: S::FIELDS,
         set: S::FIELDS
@@ -80,7 +82,8 @@ impl Rules {
                 format!("`clear` applies to updates only (got `{field}` on create)"),
             ));
         }
-        self.check_description(spec)
+        self.check_description(spec)?;
+        self.check_ipsec(spec)
     }
 
     /// An update: the locator's and the spec's kind and parent agree (and are merged into the
@@ -115,6 +118,7 @@ impl Rules {
         target.parent_id = self.check_parent(parent)?;
         self.check_labels(spec)?;
         self.check_description(spec)?;
+        self.check_ipsec(spec)?;
         self.check_clear(spec)
     }
 
@@ -223,6 +227,20 @@ impl Rules {
                 self.name()
             ),
         ))
+    }
+
+    fn check_ipsec(&self, spec: &SpecView<'_>) -> Result<()> {
+        match (spec.ipsec, self.ipsec) {
+            (None, _) => Ok(()),
+            (Some(params), Some(support)) => support.check(params),
+            (Some(_), None) => Err(error::invalid_input_field(
+                "ipsec",
+                format!(
+                    "`ipsec` is not supported: this adapter's {}s have no typed IPSec parameters",
+                    self.name()
+                ),
+            )),
+        }
     }
 
     fn check_clear(&self, spec: &SpecView<'_>) -> Result<()> {

@@ -114,6 +114,8 @@ def description():
                 "Napter entry: a public ipAddress:port forwarding to a port of a SIM's device for up to 8 hours",
                 # Mappings have no description field.
                 False,
+                # Nor IPSec parameters.
+                None,
             )
         ],
         hosts=list(api.HOSTS),

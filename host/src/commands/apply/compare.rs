@@ -29,6 +29,7 @@ pub(super) fn same(noun: Noun, live: &Value, name: &str, want: &Field) -> bool {
             .as_array()
             .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(t))),
         Field::Text(t) => got.as_str().unwrap_or("") == t,
+        Field::Json(want) => subset(want, got),
         Field::List(want) => {
             let mut have: Vec<&str> = got
                 .as_array()
@@ -97,6 +98,7 @@ fn field_json(f: &Field) -> Value {
     match f {
         Field::Text(t) => json!(t),
         Field::List(l) => json!(l),
+        Field::Json(v) => v.clone(),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::error::input;
 use crate::wit::adapter::Noun;
 use anyhow::{Context as _, Result};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -117,6 +117,8 @@ pub(crate) struct TunnelDecl {
     pub local_networks: Option<Vec<String>>,
     /// Networks on the remote side.
     pub remote_networks: Option<Vec<String>>,
+    /// IPSec parameters.
+    pub ipsec: Option<IpsecDecl>,
     /// Labels or tags.
     pub labels: Option<BTreeMap<String, String>>,
     /// Provider-specific settings.
@@ -124,6 +126,40 @@ pub(crate) struct TunnelDecl {
     /// Secret inputs (a pre-shared key).
     #[serde(default)]
     pub secrets: BTreeMap<String, SecretRef>,
+}
+
+/// A tunnel's IPSec parameters, in strongSwan's proposal syntax.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct IpsecDecl {
+    /// IKE version: 1 or 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike_version: Option<u8>,
+    /// Phase 1 proposal, e.g. `aes256gcm16-prfsha384-ecp384`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<String>,
+    /// Phase 2 proposal, e.g. `aes256gcm16-ecp384` (its DH groups are PFS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp: Option<String>,
+    /// IKE SA lifetime: seconds, or a duration such as `8h`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike_lifetime: Option<Lifetime>,
+    /// Child SA lifetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esp_lifetime: Option<Lifetime>,
+    /// Dead peer detection interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpd_interval: Option<Lifetime>,
+}
+
+/// Seconds, or a duration such as `8h`.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum Lifetime {
+    /// Seconds.
+    Seconds(u32),
+    /// A duration (`8h`, `90m`).
+    Text(String),
 }
 
 /// A peer of a gateway.
@@ -185,6 +221,8 @@ pub(crate) enum Field {
     Text(String),
     /// A list field (compared as a set).
     List(Vec<String>),
+    /// A structured field (`ipsec`), in its canonical JSON view; compared by the keys it sets.
+    Json(Value),
 }
 
 /// Where a desired resource lives.
@@ -345,6 +383,15 @@ impl Flattener<'_> {
         text(&mut f, "remote-address", t.remote_address);
         list(&mut f, "local-networks", t.local_networks);
         list(&mut f, "remote-networks", t.remote_networks);
+        if let Some(ipsec) = t.ipsec {
+            let given = serde_json::to_value(ipsec).expect("plain data");
+            let params = crate::ipsec::from_json(Some(&given), &path)?.expect("an object");
+            let mut view = crate::ipsec::view(&params);
+            if let Value::Object(m) = &mut view {
+                m.retain(|_, v| !v.is_null());
+            }
+            f.push(("ipsec", Field::Json(view)));
+        }
         self.push(
             Noun::Tunnel,
             path,

@@ -139,6 +139,7 @@ fn check_capabilities(b: &Bound, desired: &[Desired], d: &Diff) -> Result<()> {
             Action::Delete => contract::Action::Delete,
             Action::Unchanged => continue,
         };
+        let ipsec = crate::ipsec::from_json(c.spec.get("ipsec"), &c.label)?;
         let call = Call {
             noun: c.noun,
             action,
@@ -150,6 +151,7 @@ fn check_capabilities(b: &Bound, desired: &[Desired], d: &Diff) -> Result<()> {
                 || c.spec["clear"]
                     .as_array()
                     .is_some_and(|a| a.iter().any(|f| f == "description")),
+            ipsec: ipsec.as_ref(),
         };
         capability::check(&b.description, &b.contract, &call).map_err(|err| {
             let at = c.desired.map_or_else(

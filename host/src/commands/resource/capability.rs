@@ -4,6 +4,7 @@
 
 use crate::error::input;
 use crate::wit::adapter::{Action, Description, Noun, ParentRule};
+use crate::wit::types::IpsecParams;
 use crate::wit::{action_name, noun_name};
 use anyhow::Result;
 
@@ -23,6 +24,8 @@ pub(crate) struct Call<'a> {
     pub labels: bool,
     /// Whether the spec sets or clears the description.
     pub description: bool,
+    /// The spec's IPSec parameters.
+    pub ipsec: Option<&'a IpsecParams>,
 }
 
 /// Checks `call` against `description`. Adapters built for 0.1.0 declared no filters and were
@@ -113,6 +116,20 @@ pub(crate) fn check(description: &Description, contract: &str, call: &Call<'_>) 
         return Err(input(format!(
             "{noun}s{of_kind} of adapter {adapter} have no description: leave out --description"
         )));
+    }
+    if let Some(params) = call.ipsec.filter(|_| !legacy) {
+        let supports: Vec<_> = description
+            .kinds
+            .iter()
+            .filter(|k| k.noun == call.noun && call.kind.is_none_or(|kind| k.kind == kind))
+            .filter_map(|k| k.ipsec.as_ref())
+            .collect();
+        let Some(support) = supports.first() else {
+            return Err(input(format!(
+                "{noun}s of adapter {adapter} have no typed IPSec parameters (give the                  provider's own in --properties)"
+            )));
+        };
+        crate::ipsec::check(params, support, &description.provider)?;
     }
     Ok(())
 }

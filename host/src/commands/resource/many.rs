@@ -52,6 +52,7 @@ pub(super) async fn list<R: Resource>(
                 filters,
                 labels: false,
                 description: false,
+                ipsec: None,
             };
             capability::check(&b.description, &b.contract, &call)?;
             let mut query = types::Query {

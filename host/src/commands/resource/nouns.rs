@@ -93,6 +93,7 @@ parent: |r| r.parent_id.clone(), view: |r| json!({
     "description": r.description, "state": state_word(r.state),
     "provider_state": r.provider_state, "remote_address": r.remote_address,
     "local_networks": r.local_networks, "remote_networks": r.remote_networks,
+    "ipsec": r.ipsec.as_ref().map(crate::ipsec::view),
     "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 

@@ -102,6 +102,11 @@ pub(crate) trait SpecJson: Sized {
     /// The typed fields, in kebab-case, besides `kind`, `labels` and `properties`.
     const FIELDS: &'static [&'static str];
 
+    /// Its IPSec parameters (tunnels only).
+    fn ipsec(&self) -> Option<&types::IpsecParams> {
+        None
+    }
+
     /// The spec `value` describes, under `parent`, with `secrets` as its secret inputs.
     fn from_json(
         value: &Value,
@@ -136,12 +141,17 @@ impl SpecJson for types::GatewaySpec {
 }
 
 impl SpecJson for types::TunnelSpec {
+    fn ipsec(&self) -> Option<&types::IpsecParams> {
+        self.ipsec.as_ref()
+    }
+
     const FIELDS: &'static [&'static str] = &[
         "name",
         "description",
         "remote-address",
         "local-networks",
         "remote-networks",
+        "ipsec",
     ];
 
     fn from_json(
@@ -159,6 +169,7 @@ impl SpecJson for types::TunnelSpec {
             remote_address: f.text("remote-address")?,
             local_networks: f.list("local-networks")?,
             remote_networks: f.list("remote-networks")?,
+            ipsec: crate::ipsec::from_json(f.map.get("ipsec"), what)?,
             labels: f.labels()?,
             clear: f.list("clear")?,
             properties: f.properties()?,

@@ -112,6 +112,7 @@ impl TryFrom<adapter::Description> for a2::Description {
                 .map(|k| a2::KindInfo {
                     // 0.1.0 passed a description through wherever the noun has the field.
                     descriptions: !matches!(k.noun, adapter::Noun::Mapping),
+                    ipsec: None,
                     noun: noun(k.noun),
                     kind: k.kind,
                     description: k.description,

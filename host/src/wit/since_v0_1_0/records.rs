@@ -86,6 +86,7 @@ impl From<types::Tunnel> for t2::Tunnel {
             remote_address: t.remote_address,
             local_networks: t.local_networks,
             remote_networks: t.remote_networks,
+            ipsec: None,
             labels: Vec::new(),
             created_at: t.created_at,
             raw: t.raw,
@@ -218,6 +219,12 @@ impl Down<types::GatewaySpec> for t2::GatewaySpec {
 impl Down<types::TunnelSpec> for t2::TunnelSpec {
     fn down(&self) -> Result<types::TunnelSpec, t2::Error> {
         expressible(&self.labels, &self.clear)?;
+        if self.ipsec.is_some() {
+            return Err(t2::Error::Unsupported(
+                "typed IPSec parameters (the adapter is built for portico:adapter@0.1.0,                  which passes them only in properties)"
+                    .into(),
+            ));
+        }
         Ok(types::TunnelSpec {
             kind: self.kind.clone(),
             gateway_id: self.parent_id.clone(),
