@@ -17,6 +17,7 @@ mod memory;
 mod operations;
 mod polyglot;
 mod retries;
+mod scaffold;
 mod scp;
 mod secrets;
 mod security_doc;
