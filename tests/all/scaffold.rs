@@ -2,7 +2,8 @@
 //! repository's pinned toolchain, passes its own unit tests, installs, and drives a gateway
 //! lifecycle and the conformance suite against the emulator's Toy VPN API; bad arguments are
 //! refused. And the kept example `tests/adapters/toy-vpn` is exactly what `adapter new
-//! toy-vpn` writes, in the number of lines its README states, and passes the suite.
+//! toy-vpn` writes, in the number of lines its README states, passes the suite, and passes it
+//! again from a cassette of that run with no emulator (`adapter test --record`/`--replay`).
 //!
 //! Each language test makes one build: Rust shares `adapters/target/scaffold` between runs so
 //! the SDK and its dependencies compile once (first build about a minute, then seconds);
@@ -327,4 +328,38 @@ fn the_kept_example_passes_the_conformance_suite() {
     ] {
         assert!(ran(&rows, check), "{check} did not pass: {rows:#?}");
     }
+}
+
+#[test]
+fn the_kept_example_s_recorded_suite_replays_with_no_emulator() {
+    let mut env = Env::with_emulator(Env::config());
+    let token = env.emu().config().toy_token.clone();
+    env.set_credential("toy", &["token"], &[&token]);
+    env.install_with_profile(portico_test_artifacts::TOY_VPN, "toy-vpn", Some("toy"), &[]);
+    let work = tempfile::tempdir().unwrap();
+    let cassette = work.path().join("toy-vpn.cassette.json");
+    let cassette = cassette.to_str().unwrap();
+    let test = ["adapter", "test", "toy-vpn", "-p", "t", "-o", "json"];
+    let recorded = env.run(&[&test[..], &["--record", cassette]].concat());
+    assert_eq!(recorded.code, 0, "{}\n{}", recorded.stdout, recorded.stderr);
+    let text = std::fs::read_to_string(cassette).unwrap();
+    assert!(text.contains("/toy/v1/gateways"), "{text}");
+    assert!(!text.contains(&token), "the token is in the cassette");
+    env.emulator = None;
+    let replayed = env.run(&[&test[..], &["--replay", cassette]].concat());
+    assert_eq!(replayed.code, 0, "{}\n{}", replayed.stdout, replayed.stderr);
+    let rows: Vec<Value> = serde_json::from_str(&replayed.stdout).unwrap();
+    assert!(
+        ran(&rows, "gateway/standard: get after delete is not-found"),
+        "{rows:#?}"
+    );
+    assert!(
+        ran(&rows, "errors: a wrong credential is unauthorized"),
+        "{rows:#?}"
+    );
+    let live = env.run(&test).expect_code(1);
+    assert!(
+        live.stdout.contains("\"fail\""),
+        "without the emulator or the cassette the suite fails"
+    );
 }
