@@ -205,6 +205,26 @@ pub(crate) enum AdapterCommand {
         #[arg(long)]
         allow_unsigned: bool,
     },
+    /// Write a new adapter project: a buildable Rust, Python or JavaScript adapter for the
+    /// made-up Toy VPN API the bundled emulator serves.
+    ///
+    /// The project has the manifest (a host, a bearer credential, the `endpoint` setting), one
+    /// noun (gateway: list, get, create, delete), a unit test against a fake host, and a README
+    /// with the build command. It is written to DIR, which must be new or empty.
+    New {
+        /// Adapter name, kebab-case (e.g. `acme-vpn`); package names derive from it.
+        name: String,
+        /// Language of the project.
+        #[arg(long, default_value = "rust", value_parser = ["rust", "python", "js"])]
+        lang: String,
+        /// Directory to write the project to (new or empty); default `./NAME`.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+        /// Rust: the `adapters/sdk` directory of a portico checkout; default: the one this
+        /// portico was built from.
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<std::path::PathBuf>,
+    },
     /// List installed adapters.
     List,
     /// Run the conformance suite against an installed adapter and the active profile's

@@ -9,6 +9,7 @@ mod op;
 pub(crate) mod paging;
 mod profile;
 pub(crate) mod resource;
+mod scaffold;
 
 use crate::broker::audit::Audit;
 use crate::broker::secrets::SecretInputs;

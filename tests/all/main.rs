@@ -21,6 +21,7 @@ mod operations;
 mod placements;
 mod polyglot;
 mod retries;
+mod scaffold;
 mod scp;
 mod secrets;
 mod security_doc;

@@ -42,6 +42,7 @@ pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
             };
             install(ctx, request).await
         }
+        command @ AdapterCommand::New { .. } => super::scaffold::run(ctx, command),
         AdapterCommand::List => list(ctx),
         AdapterCommand::Test { name } => super::conformance::run(ctx, &name).await,
         AdapterCommand::Inspect { name } => inspect(ctx, &name).await,

@@ -1,5 +1,5 @@
-//! Start-up settings of an emulator: address, credentials of every provider, lifecycle delays,
-//! latency, random faults and TLS.
+//! Start-up settings of an emulator: address, credentials of every provider (Toy VPN's too),
+//! lifecycle delays, latency, random faults and TLS.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +40,8 @@ pub struct Config {
     /// SCP account id requests must send in `Scp-AccountId`; empty accepts any (SCP's SDK
     /// sends an empty one).
     pub scp_account_id: String,
+    /// Bearer token accepted by the Toy VPN API (`/toy/v1`).
+    pub toy_token: String,
     /// Waited before every provider response (injected faults included; never the admin
     /// endpoints), as a network far from the provider adds. Changeable at runtime with
     /// [`crate::Emulator::set_latency`] or `PUT /_emulator/delays {"latency_ms": N}`.
@@ -72,6 +74,7 @@ impl Default for Config {
             scp_access_key: random_token(),
             scp_secret_key: format!("{}{}", random_token(), random_token()),
             scp_account_id: String::new(),
+            toy_token: format!("toy_{}", random_token()),
             latency: Duration::ZERO,
             random_faults: None,
             tls: false,

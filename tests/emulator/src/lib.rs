@@ -5,7 +5,8 @@
 //! own module with its own credential scheme, paging, resource states and error dialect:
 //! IONOS Cloud VPN Gateway (`/wireguardgateways`, `/ipsecgateways`), Soracom VPG and Napter
 //! (`/v1/...`), Samsung Cloud Platform VPN (`/v1/vpn-gateways`, ...) and UpCloud
-//! (`/1.3/gateway`). Around them sit the provider-independent pieces, each reachable through
+//! (`/1.3/gateway`); beside them, Toy VPN (`/toy/v1/gateways`), a small made-up API that
+//! `portico adapter new` projects and the example adapter `tests/adapters/toy-vpn` talk to. Around them sit the provider-independent pieces, each reachable through
 //! [`Emulator`] and the unauthenticated `/_emulator/*` admin endpoints (never recorded,
 //! faulted or delayed):
 //!
@@ -57,6 +58,7 @@ mod scp;
 mod serve;
 mod soracom;
 mod tls;
+mod toy;
 mod upcloud;
 
 use std::net::SocketAddr;
@@ -105,6 +107,7 @@ pub(crate) struct Shared {
     pub(crate) soracom: Mutex<soracom::Store>,
     pub(crate) upcloud: Mutex<upcloud::Store>,
     pub(crate) scp: Mutex<scp::Store>,
+    pub(crate) toy: Mutex<toy::Store>,
 }
 
 impl Shared {
@@ -126,6 +129,7 @@ impl Shared {
             soracom: Mutex::new(soracom::Store::default()),
             upcloud: Mutex::new(upcloud::Store::default()),
             scp: Mutex::new(scp::Store::default()),
+            toy: Mutex::new(toy::Store::default()),
         }
     }
 
@@ -144,6 +148,7 @@ impl Shared {
         lock(&self.soracom).clear();
         lock(&self.upcloud).clear();
         lock(&self.scp).clear();
+        lock(&self.toy).clear();
         self.recorder.clear();
         self.faults.clear();
         self.faults.clear_stats();
@@ -171,6 +176,9 @@ pub(crate) fn provider_error(path: &str, status: StatusCode, message: &str) -> R
     if upcloud::owns(path) {
         return upcloud::error_response(status, message);
     }
+    if toy::owns(path) {
+        return toy::error_response(status, message);
+    }
     let body = serde_json::json!({ "status": status.as_u16(), "error": message });
     (status, axum::Json(body)).into_response()
 }
@@ -186,6 +194,7 @@ fn app(shared: Arc<Shared>) -> Router {
         .merge(soracom::router(shared.clone()))
         .merge(upcloud::router(shared.clone()))
         .merge(scp::router(shared.clone()))
+        .merge(toy::router(shared.clone()))
         .merge(reflect::router())
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(not_found)

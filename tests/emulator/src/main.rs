@@ -15,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 /// Stateful loopback emulator of the provider APIs portico drives.
 ///
 /// Serves IONOS Cloud VPN Gateway, Soracom VPG and Napter, Samsung Cloud Platform VPN and
-/// UpCloud at their real paths, each with its own credential scheme, paging, resource states
+/// UpCloud at their real paths (and the made-up Toy VPN API under /toy/v1), each with its own credential scheme, paging, resource states
 /// and error bodies. The first line of output is `listening on http://127.0.0.1:PORT` (or
 /// `https://` with --tls); the credentials follow, then the TLS, latency and random-fault
 /// settings.
@@ -67,6 +67,9 @@ struct Args {
     /// SCP account id requests must send in Scp-AccountId (default: any, as the SDK sends none).
     #[arg(long, default_value = "")]
     scp_account_id: String,
+    /// Toy VPN bearer token (random `toy_...` if omitted).
+    #[arg(long)]
+    toy_token: Option<String>,
     /// Wait this long before every provider response (not the admin endpoints), e.g. `30ms`.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "0s")]
     latency: Duration,
@@ -149,6 +152,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         scp_access_key: args.scp_access_key.unwrap_or(defaults.scp_access_key),
         scp_secret_key: args.scp_secret_key.unwrap_or(defaults.scp_secret_key),
         scp_account_id: args.scp_account_id,
+        toy_token: args.toy_token.unwrap_or(defaults.toy_token),
         latency: args.latency,
         random_faults: args.random_faults,
         tls: args.tls,
@@ -187,6 +191,7 @@ fn announce(emulator: &Emulator) -> std::io::Result<()> {
     writeln!(out, "upcloud token: {}", config.upcloud_token)?;
     writeln!(out, "scp access key: {}", config.scp_access_key)?;
     writeln!(out, "scp secret key: {}", config.scp_secret_key)?;
+    writeln!(out, "toy token: {}", config.toy_token)?;
     if let (Some(ca), Some(wrong)) = (emulator.ca_path(), emulator.wrong_ca_path()) {
         writeln!(out, "tls ca: {}", ca.display())?;
         writeln!(out, "tls unrelated ca: {}", wrong.display())?;
