@@ -25,7 +25,8 @@ export const description = () => ({
       uniqueNames: true,
     },
   ],
-  kinds: [{ noun: 'gateway', kind: KIND, description: 'a Toy VPN gateway' }],
+  // Toy VPN gateways have no description field and no IPSec parameters.
+  kinds: [{ noun: 'gateway', kind: KIND, description: 'a Toy VPN gateway', descriptions: false }],
   hosts: [HOST],
   credentials: [
     {

@@ -30,7 +30,8 @@ def description():
                 unique_names=True,
             )
         ],
-        kinds=[a.KindInfo(a.Noun.GATEWAY, gateways.KIND, "a Toy VPN gateway")],
+        # Toy VPN gateways have no description field and no IPSec parameters.
+        kinds=[a.KindInfo(a.Noun.GATEWAY, gateways.KIND, "a Toy VPN gateway", False, None)],
         hosts=[api.HOST],
         credentials=[
             a.CredentialSpec(
