@@ -72,7 +72,10 @@ fn call(method: &str, path: &str, body: Option<Value>) -> Result<Value, Error> {
 
 fn gateway(item: &Value) -> Gateway {
     let props = &item["properties"];
-    let word = item["metadata"]["status"].as_str().unwrap_or("").to_string();
+    let word = item["metadata"]["status"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     Gateway {
         id: item["id"].as_str().unwrap_or_default().into(),
         kind: "wireguard".into(),
@@ -86,8 +89,16 @@ fn gateway(item: &Value) -> Gateway {
             _ => State::Unknown,
         },
         provider_state: word,
-        public_addresses: props["gatewayIP"].as_str().map(String::from).into_iter().collect(),
-        networks: props["interfaceIPv4CIDR"].as_str().map(String::from).into_iter().collect(),
+        public_addresses: props["gatewayIP"]
+            .as_str()
+            .map(String::from)
+            .into_iter()
+            .collect(),
+        networks: props["interfaceIPv4CIDR"]
+            .as_str()
+            .map(String::from)
+            .into_iter()
+            .collect(),
         created_at: item["metadata"]["createdDate"].as_str().map(String::from),
         raw: item.to_string(),
     }
@@ -158,8 +169,7 @@ impl exports::portico::adapter::gateways::Guest for Compat {
         let mut properties: Value = serde_json::from_str(&spec.properties).unwrap_or(json!({}));
         properties["name"] = json!(spec.name.unwrap_or_default());
         properties["gatewayIP"] = json!(spec.public_address.unwrap_or_default());
-        properties["interfaceIPv4CIDR"] =
-            json!(spec.networks.first().cloned().unwrap_or_default());
+        properties["interfaceIPv4CIDR"] = json!(spec.networks.first().cloned().unwrap_or_default());
         properties["privateKey"] = json!(key.placeholder);
         let created = call(
             "POST",
