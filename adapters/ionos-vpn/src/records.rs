@@ -53,6 +53,7 @@ pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/properties/gatewayIP").into_iter().collect(),
         networks,
+        wireguard: None,
         labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),

@@ -34,6 +34,7 @@ pub fn gateway(doc: &Value) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/ip_address").into_iter().collect(),
         networks: Vec::new(),
+        wireguard: None,
         labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

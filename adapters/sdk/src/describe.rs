@@ -29,7 +29,8 @@ use serde_json::Value;
 
 use crate::{
     BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, Example, KindInfo,
-    Method, Noun, PlacementTarget, PrepareStep, SecretInputSpec, SecretPlacement, Setting,
+    Method, Noun, PlacementTarget, PrepareStep, SecretForm, SecretInputSpec, SecretPlacement,
+    Setting,
 };
 
 /// Owned strings.
@@ -203,10 +204,17 @@ pub fn secret_input(name: &str, description: &str) -> SecretInputSpec {
         description: description.to_owned(),
         used_by: Vec::new(),
         placements: Vec::new(),
+        form: None,
     }
 }
 
 impl SecretInputSpec {
+    /// The form of its value, so that portico can generate one (`--generate-key`, links).
+    pub fn with_form(mut self, form: SecretForm) -> Self {
+        self.form = Some(form);
+        self
+    }
+
     /// The CLI actions that accept it: `noun.action` or `op:NAME`.
     pub fn used_by(mut self, actions: &[&str]) -> Self {
         self.used_by.extend(strings(actions));

@@ -107,8 +107,8 @@ pub mod url;
 pub use bindings::exports::portico::adapter::adapter::{
     Action, BasicScheme, CredentialField, CredentialScheme, CredentialSpec, Description, Example,
     FilterSpec, HeaderScheme, IpsecSupport, KindInfo, Noun, NounSupport, ParentRule,
-    PlacementTarget, PrepareStep, ProposalSupport, SecretInputSpec, SecretPlacement, Setting,
-    TokenCapture, TokenExchangeScheme,
+    PlacementTarget, PrepareStep, ProposalSupport, SecretForm, SecretInputSpec, SecretPlacement,
+    Setting, TokenCapture, TokenExchangeScheme,
 };
 pub use bindings::exports::portico::adapter::operations::{
     Body, Location, Operation, Outcome, Parameter,
@@ -117,7 +117,7 @@ pub use bindings::portico::adapter::types::{
     Denial, DenialReason, Error, Gateway, GatewayPage, GatewaySpec, HostError, IpsecParams, Json,
     Label, LimitExceeded, LimitKind, Locator, Mapping, MappingPage, MappingSpec, Method, Page,
     Peer, PeerPage, PeerSpec, Problem, Proposal, Query, RateLimit, SecretInput, State,
-    TransportFailure, TransportKind, Tunnel, TunnelPage, TunnelSpec,
+    TransportFailure, TransportKind, Tunnel, TunnelPage, TunnelSpec, WireguardEnd,
 };
 pub use export::Adapter;
 pub use noun::NounDef;

@@ -96,6 +96,7 @@ pub fn gateway(doc: &Value) -> Gateway {
             .or_else(|| str_at(doc, "/ueSubnetCidrRange"))
             .into_iter()
             .collect(),
+        wireguard: None,
         labels: spec::labels_from_object(doc.get("tags"), &TYPED_TAGS),
         created_at: millis_at(doc, "/createdTime"),
         raw: doc.to_string(),

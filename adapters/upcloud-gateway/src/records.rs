@@ -139,6 +139,7 @@ pub fn gateway(doc: &Value) -> Gateway {
         provider_state,
         public_addresses,
         networks,
+        wireguard: None,
         labels: spec::labels_from_array(doc.get("labels")),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

@@ -44,6 +44,7 @@ def record(doc):
         provider_state=state,
         public_addresses=[doc["public_ip"]] if doc.get("public_ip") else [],
         networks=list(doc.get("networks") or []),
+        wireguard=None,
         labels=[],
         created_at=doc.get("created_at"),
         raw=json.dumps(doc),

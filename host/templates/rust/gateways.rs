@@ -104,6 +104,7 @@ fn record(doc: &Value) -> Gateway {
         provider_state,
         public_addresses: text("public_ip").into_iter().collect(),
         networks: json::strings_at(doc, "/networks"),
+        wireguard: None,
         labels: Vec::new(),
         created_at: text("created_at"),
         raw: doc.to_string(),

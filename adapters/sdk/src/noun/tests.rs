@@ -30,6 +30,7 @@ fn record(doc: &Value) -> Gateway {
         provider_state: String::new(),
         public_addresses: vec![],
         networks: vec![],
+        wireguard: None,
         labels: vec![],
         created_at: None,
         raw: doc.to_string(),

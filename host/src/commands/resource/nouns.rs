@@ -78,6 +78,7 @@ parent: |_r| None, view: |r| json!({
     "id": r.id, "kind": r.kind, "name": r.name, "description": r.description,
     "state": state_word(r.state), "provider_state": r.provider_state,
     "public_addresses": r.public_addresses, "networks": r.networks,
+    "wireguard": r.wireguard.as_ref().map(|w| json!({"public_key": w.public_key, "listen_port": w.listen_port})),
     "labels": labels(&r.labels), "created_at": r.created_at, "provider": raw(&r.raw),
 }));
 

@@ -139,6 +139,7 @@ impl TryFrom<adapter::Description> for a2::Description {
                     description: s.description,
                     used_by: s.used_by,
                     placements: Vec::new(),
+                    form: None,
                 })
                 .collect(),
             examples: Vec::new(),

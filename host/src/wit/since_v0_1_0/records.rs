@@ -66,6 +66,7 @@ impl From<types::Gateway> for t2::Gateway {
             provider_state: g.provider_state,
             public_addresses: g.public_addresses,
             networks: g.networks,
+            wireguard: None,
             labels: Vec::new(),
             created_at: g.created_at,
             raw: g.raw,

@@ -310,6 +310,7 @@ fn gateway(name: Option<String>, raw: String) -> Gateway {
         provider_state: "up".into(),
         public_addresses: vec!["203.0.113.7".into()],
         networks: vec![],
+        wireguard: None,
         labels: vec![],
         created_at: None,
         raw,
