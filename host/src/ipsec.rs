@@ -71,10 +71,6 @@ pub(crate) fn is_aead(encryption: &str) -> bool {
 }
 
 /// The strength rank of `word` in `list` (0 strongest); unknown words rank last.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "links between clouds choose proposals by it")
-)]
 pub(crate) fn rank(list: &[&str], word: &str) -> usize {
     list.iter().position(|w| *w == word).unwrap_or(list.len())
 }

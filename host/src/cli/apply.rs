@@ -26,4 +26,8 @@ pub(crate) struct ApplyArgs {
     /// Most changes in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Write the strongSwan configuration (`NAME.swanctl.conf`, with the pre-shared key) of
+    /// each link's unmanaged site into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub write_remote_config: Option<std::path::PathBuf>,
 }

@@ -7,9 +7,12 @@ mod calls;
 mod compare;
 mod converge;
 mod diff;
+mod expand;
 mod file;
+mod links;
 mod live;
 pub(super) mod owner;
+mod remote;
 mod render;
 
 use super::{Ctx, inputs};
@@ -18,19 +21,35 @@ use crate::cli::{ApplyArgs, PlanArgs};
 use crate::error::{exit, exit_with, input};
 use crate::runtime::Session;
 use anyhow::{Context as _, Result};
+use expand::{LinkPlan, Psk};
 use live::ProfilePlan;
 use render::{Counts, Outcome};
 
-/// Binds every profile of the file (one after another: loading needs the context), then reads
-/// and plans them all at once.
-async fn planned(ctx: &mut Ctx, args: &PlanArgs) -> Result<(Vec<ProfilePlan>, Vec<Session>)> {
+/// A planned file: each profile's plan and session, and the links.
+struct Planned {
+    plans: Vec<ProfilePlan>,
+    sessions: Vec<Session>,
+    links: Vec<LinkPlan>,
+}
+
+impl Planned {
+    /// Changes pending, counting tunnels that wait for a second round.
+    fn pending(&self) -> usize {
+        Counts::of(&self.plans).pending()
+            + self.links.iter().map(|l| l.deferred.len()).sum::<usize>()
+    }
+}
+
+/// Binds every profile of the file (one after another: loading needs the context), turns the
+/// links into tunnels, then reads and plans every profile at once.
+async fn planned(ctx: &mut Ctx, args: &PlanArgs) -> Result<Planned> {
     let desired = file::read(&args.file)?;
-    if desired.is_empty() {
+    if desired.profiles.is_empty() {
         return Err(input(format!("{} names no profiles", args.file.display())));
     }
     let store = ctx.credentials.clone();
     let mut bound = Vec::new();
-    for d in desired {
+    for d in desired.profiles {
         let b = ctx
             .bind_profile(
                 &d.profile,
@@ -41,6 +60,7 @@ async fn planned(ctx: &mut Ctx, args: &PlanArgs) -> Result<(Vec<ProfilePlan>, Ve
             .with_context(|| format!("profile {}", d.profile))?;
         bound.push((d, b));
     }
+    let links = expand::expand(&desired.links, &mut bound, &store).await?;
     let plans = futures_util::future::join_all(bound.into_iter().map(|(d, b)| async move {
         let profile = d.profile.clone();
         live::plan(b, d.profile, d.items, args.prune)
@@ -48,20 +68,24 @@ async fn planned(ctx: &mut Ctx, args: &PlanArgs) -> Result<(Vec<ProfilePlan>, Ve
             .with_context(|| format!("profile {profile}"))
     }))
     .await;
-    let mut out = (Vec::new(), Vec::new());
+    let mut out = Planned {
+        plans: Vec::new(),
+        sessions: Vec::new(),
+        links,
+    };
     for plan in plans {
         let (plan, session) = plan?;
-        out.0.push(plan);
-        out.1.push(session);
+        out.plans.push(plan);
+        out.sessions.push(session);
     }
     Ok(out)
 }
 
 /// `portico plan`: exit 0 when nothing would change, 2 when something would, 1 on errors.
 pub(crate) async fn plan(ctx: &mut Ctx, args: PlanArgs) -> Result<()> {
-    let (plans, _) = planned(ctx, &args).await.map_err(|e| exit_with(1, e))?;
-    render::plan(&ctx.printer, &plans).map_err(|e| exit_with(1, e))?;
-    if Counts::of(&plans).pending() > 0 {
+    let p = planned(ctx, &args).await.map_err(|e| exit_with(1, e))?;
+    render::plan(&ctx.printer, &p.plans, &p.links).map_err(|e| exit_with(1, e))?;
+    if p.pending() > 0 {
         return Err(exit(2));
     }
     Ok(())
@@ -110,25 +134,31 @@ fn secrets(ctx: &Ctx, plans: &[ProfilePlan]) -> Result<Vec<converge::ProfileSecr
     Ok(out)
 }
 
-/// `portico apply`: plan, ask, converge, report; non-zero when any change failed.
-pub(crate) async fn apply(ctx: &mut Ctx, args: ApplyArgs) -> Result<()> {
-    let (plans, sessions) = planned(ctx, &args.plan).await?;
-    let counts = Counts::of(&plans);
-    if ctx.printer.is_human() {
-        render::plan(&ctx.printer, &plans)?;
-    }
-    if counts.pending() == 0 {
-        eprintln!("Nothing to change.");
-        if !ctx.printer.is_human() {
-            ctx.printer
-                .document(&render::outcome_json(&plans, &Vec::new()))?;
+/// Generates the pre-shared key of each link that needs one and has none yet, and keeps it in
+/// the credential store.
+fn generate_psks(ctx: &Ctx, links: &[LinkPlan]) -> Result<()> {
+    for l in links {
+        if let Psk::Generated {
+            credential,
+            exists: false,
+        } = &l.psk
+        {
+            let (_, field) = links::psk_credential(&l.name);
+            let psk = crate::secret::SecretString::from(links::generate_psk());
+            ctx.credentials
+                .set(credential, std::collections::BTreeMap::from([(field, psk)]))?;
+            eprintln!(
+                "Generated the pre-shared key of link {} (credential {credential}).",
+                l.name
+            );
         }
-        return Ok(());
     }
-    if !args.yes {
-        confirm(counts.pending(), plans.len())?;
-    }
-    let secrets = secrets(ctx, &plans)?;
+    Ok(())
+}
+
+/// Converges one planned round; whether every change succeeded.
+async fn converge_round(ctx: &mut Ctx, args: &ApplyArgs, p: Planned) -> Result<bool> {
+    let secrets = secrets(ctx, &p.plans)?;
     let settings = converge::Settings {
         concurrency: usize::from(args.concurrency),
         timeout: ctx.global.wait_timeout,
@@ -136,7 +166,7 @@ pub(crate) async fn apply(ctx: &mut Ctx, args: ApplyArgs) -> Result<()> {
     };
     let mut pools = Vec::new();
     let store = ctx.credentials.clone();
-    for (plan, session) in plans.iter().zip(sessions) {
+    for (plan, session) in p.plans.iter().zip(p.sessions) {
         let work = plan
             .diff
             .changes
@@ -156,13 +186,50 @@ pub(crate) async fn apply(ctx: &mut Ctx, args: ApplyArgs) -> Result<()> {
         }
         pools.push(pool);
     }
-    let outcomes = converge::run(&plans, pools, &secrets, &settings).await?;
-    render::outcome(&ctx.printer, &plans, &outcomes)?;
-    let failed = outcomes
+    let outcomes = converge::run(&p.plans, pools, &secrets, &settings).await?;
+    render::outcome(&ctx.printer, &p.plans, &outcomes)?;
+    Ok(!outcomes
         .iter()
         .flatten()
-        .any(|o| matches!(o, Some(Outcome::Failed(_) | Outcome::Skipped(_))));
-    if failed {
+        .any(|o| matches!(o, Some(Outcome::Failed(_) | Outcome::Skipped(_)))))
+}
+
+/// `portico apply`: plan, ask, converge, report; non-zero when any change failed. Tunnels of
+/// links that waited for a gateway's address are planned and converged in a second round.
+pub(crate) async fn apply(ctx: &mut Ctx, args: ApplyArgs) -> Result<()> {
+    let p = planned(ctx, &args.plan).await?;
+    if ctx.printer.is_human() {
+        render::plan(&ctx.printer, &p.plans, &p.links)?;
+    }
+    let links = p.links.clone();
+    if p.pending() == 0 {
+        eprintln!("Nothing to change.");
+        if !ctx.printer.is_human() {
+            ctx.printer
+                .document(&render::outcome_json(&p.plans, &Vec::new()))?;
+        }
+        remote::write(ctx, &args, &links)?;
+        return Ok(());
+    }
+    if !args.yes {
+        confirm(p.pending(), p.plans.len())?;
+    }
+    generate_psks(ctx, &links)?;
+    let deferred = links.iter().any(|l| !l.deferred.is_empty());
+    let mut ok = converge_round(ctx, &args, p).await?;
+    if ok && deferred {
+        eprintln!("Second round: the link tunnels that waited for a gateway's address.");
+        let again = planned(ctx, &args.plan).await?;
+        if again.links.iter().any(|l| !l.deferred.is_empty()) {
+            return Err(exit_with(
+                1,
+                input("a linked gateway still has no public address after it was created"),
+            ));
+        }
+        ok = converge_round(ctx, &args, again).await?;
+    }
+    remote::write(ctx, &args, &links)?;
+    if !ok {
         return Err(exit(1));
     }
     Ok(())

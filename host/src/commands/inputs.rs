@@ -113,48 +113,59 @@ pub(crate) fn read_secrets_of(
                 }
             )));
         }
-        let value = match &arg.source {
-            SecretSource::Stdin => {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .context("failed to read a secret input from stdin")?;
-                let trimmed = text.trim_end_matches(['\n', '\r']).to_string();
-                text.zeroize();
-                trimmed
-            }
-            SecretSource::Prompt => rpassword::prompt_password(format!("{of}{}: ", arg.name))
-                .with_context(|| format!("failed to prompt for secret input {}", arg.name))?,
-            SecretSource::Env(var) => std::env::var(var).map_err(|_| {
-                input(format!(
-                    "{of}secret input {}: environment variable {var} is not set",
-                    arg.name
-                ))
-            })?,
-            SecretSource::Credential(name, field) => credentials
-                .resolve(name, std::slice::from_ref(field))?
-                .field(field)
-                .map(|v| v.expose().to_string())
-                .ok_or_else(|| {
-                    input(format!(
-                        "secret input {}: credential {name} has no field {field}",
-                        arg.name
-                    ))
-                })?,
-        };
-        if value.is_empty() {
-            return Err(input(format!("secret input {} is empty", arg.name)));
-        }
-        if !is_distinctive(value.as_bytes()) {
-            eprintln!(
-                "note: secret input {} is short or a plain word; portico cannot tell it apart \
-                 from ordinary provider text and will not scrub it from responses",
-                arg.name
-            );
-        }
-        inputs.insert(arg.name.clone(), SecretString::new(value));
+        let value = read_source(&arg.name, &arg.source, credentials, &of)?;
+        inputs.insert(arg.name.clone(), value);
     }
     Ok(inputs)
+}
+
+/// Reads one secret value, `name`, from `source`; `of` prefixes prompts and errors.
+pub(crate) fn read_source(
+    name: &str,
+    source: &SecretSource,
+    credentials: &CredentialStore,
+    of: &str,
+) -> Result<SecretString> {
+    let value = match source {
+        SecretSource::Stdin => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("failed to read a secret input from stdin")?;
+            let trimmed = text.trim_end_matches(['\n', '\r']).to_string();
+            text.zeroize();
+            trimmed
+        }
+        SecretSource::Prompt => rpassword::prompt_password(format!("{of}{}: ", name))
+            .with_context(|| format!("failed to prompt for secret input {}", name))?,
+        SecretSource::Env(var) => std::env::var(var).map_err(|_| {
+            input(format!(
+                "{of}secret input {}: environment variable {var} is not set",
+                name
+            ))
+        })?,
+        SecretSource::Credential(cred, field) => credentials
+            .resolve(cred, std::slice::from_ref(field))?
+            .field(field)
+            .map(|v| v.expose().to_string())
+            .ok_or_else(|| {
+                input(format!(
+                    "secret input {}: credential {cred} has no field {field}",
+                    name
+                ))
+            })?,
+    };
+    if value.is_empty() {
+        return Err(input(format!("secret input {} is empty", name)));
+    }
+    if !is_distinctive(value.as_bytes()) {
+        eprintln!(
+            "note: secret input {} is short or a plain word; portico cannot tell it apart \
+                 from ordinary provider text and will not scrub it from responses",
+            name
+        );
+    }
+    Ok(SecretString::new(value))
 }
 
 /// Reads a JSON argument: inline JSON, `@FILE`, or `-` for stdin. Checks that it parses.

@@ -17,7 +17,7 @@ impl Rules for Labels {
 }
 
 fn desired(yaml: &str) -> Vec<Desired> {
-    parse(yaml).unwrap().remove(0).items
+    parse(yaml).unwrap().profiles.remove(0).items
 }
 
 fn gateway(id: &str, name: &str, extra: Value) -> Live {

@@ -17,6 +17,7 @@
 //! inputs are references only (`env:VAR`, `credential:NAME.FIELD`, `prompt`): a literal value
 //! is refused, as on the command line.
 
+use super::links::{self, LinkDecl};
 use crate::commands::inputs::{self, SecretArg, SecretSource};
 use crate::error::input;
 use crate::wit::adapter::Noun;
@@ -39,7 +40,12 @@ pub(crate) struct Topology {
     )]
     pub schema: Option<String>,
     /// Desired resources, by profile name.
+    #[serde(default)]
     pub profiles: BTreeMap<String, ProfileDecl>,
+    /// IPSec links between two gateways, or a gateway and an unmanaged site: each becomes a
+    /// tunnel at every managed end, with one pre-shared key.
+    #[serde(default)]
+    pub links: Vec<LinkDecl>,
 }
 
 /// What one profile should hold. Nouns the adapter has no parent for (Napter mappings,
@@ -66,6 +72,13 @@ pub(crate) struct ProfileDecl {
 pub(crate) struct SecretRef(
     #[schemars(regex(pattern = r"^(env:.+|credential:[^.]+\..+|prompt)$"))] String,
 );
+
+impl SecretRef {
+    /// The reference as written.
+    pub(crate) fn text(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A gateway and its children.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -129,7 +142,7 @@ pub(crate) struct TunnelDecl {
 }
 
 /// A tunnel's IPSec parameters, in strongSwan's proposal syntax.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct IpsecDecl {
     /// IKE version: 1 or 2.
@@ -153,7 +166,7 @@ pub(crate) struct IpsecDecl {
 }
 
 /// Seconds, or a duration such as `8h`.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum Lifetime {
     /// Seconds.
@@ -268,8 +281,17 @@ pub(crate) struct ProfileDesired {
     pub items: Vec<Desired>,
 }
 
+/// A topology as read: each profile's resources, and the links between them.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
+    /// Each profile's resources; a profile only a link names has none.
+    pub profiles: Vec<ProfileDesired>,
+    /// The links.
+    pub links: Vec<LinkDecl>,
+}
+
 /// Reads a topology from `path` (`-` for stdin): YAML, of which JSON is a subset.
-pub(crate) fn read(path: &std::path::Path) -> Result<Vec<ProfileDesired>> {
+pub(crate) fn read(path: &std::path::Path) -> Result<Parsed> {
     let text = if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
@@ -283,15 +305,30 @@ pub(crate) fn read(path: &std::path::Path) -> Result<Vec<ProfileDesired>> {
 }
 
 /// Parses a topology's text.
-pub(crate) fn parse(text: &str) -> Result<Vec<ProfileDesired>> {
+pub(crate) fn parse(text: &str) -> Result<Parsed> {
     let topology: Topology = serde_yaml_ng::from_str(text).map_err(|err| input(err.to_string()))?;
-    topology
+    links::check(&topology.links)?;
+    let mut profiles = topology
         .profiles
         .into_iter()
         .map(|(profile, decl)| {
             flatten(&profile, decl).map(|items| ProfileDesired { profile, items })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    for l in &topology.links {
+        for end in std::iter::once(&l.a).chain(&l.b) {
+            if !profiles.iter().any(|p| p.profile == end.profile) {
+                profiles.push(ProfileDesired {
+                    profile: end.profile.clone(),
+                    items: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(Parsed {
+        profiles,
+        links: topology.links,
+    })
 }
 
 /// The JSON Schema of the file.
@@ -509,8 +546,8 @@ mod tests {
              - destination: sim:1\n        parent-id: s1\n",
         )
         .unwrap();
-        let items = &parsed[0].items;
-        assert_eq!(parsed[0].profile, "fra");
+        let items = &parsed.profiles[0].items;
+        assert_eq!(parsed.profiles[0].profile, "fra");
         assert_eq!(items[0].noun, Noun::Gateway);
         assert_eq!(
             items[0].fields,
@@ -557,7 +594,7 @@ mod tests {
     fn json_is_read_too_and_the_schema_names_every_noun() {
         let parsed =
             parse(r#"{"profiles": {"jp": {"mappings": [{"destination": "d"}]}}}"#).unwrap();
-        assert_eq!(parsed[0].items[0].noun, Noun::Mapping);
+        assert_eq!(parsed.profiles[0].items[0].noun, Noun::Mapping);
         let schema = schema().to_string();
         for word in [
             "GatewayDecl",
