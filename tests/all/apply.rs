@@ -45,7 +45,7 @@ impl Secrets {
 }
 
 /// Profiles `fra` (IONOS), `waw` (UpCloud) and `seoul` (SCP) on one emulator.
-fn three() -> Env {
+pub(crate) fn three() -> Env {
     let env = Env::with_emulator(Env::config());
     let c = env.emu().config().clone();
     env.set_credential("ionos", &["token"], &[&c.ionos_token]);
@@ -152,7 +152,7 @@ fn topology(peers: &[(&str, &str)], keys: &[String], upcloud_description: &str) 
     )
 }
 
-fn write(env: &Env, text: &str) -> String {
+pub(crate) fn write(env: &Env, text: &str) -> String {
     let path = env.file("topology.yaml");
     std::fs::write(&path, text).expect("write topology");
     path.display().to_string()

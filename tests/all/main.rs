@@ -16,6 +16,7 @@ mod install;
 mod integrity;
 mod ionos;
 mod layers;
+mod links;
 mod memory;
 mod operations;
 mod placements;
