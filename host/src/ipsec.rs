@@ -380,6 +380,7 @@ mod tests {
             ike_lifetime_secs: (600, 86400),
             esp_lifetime_secs: (600, 28800),
             dpd: false,
+            local_networks: true,
         };
         let p = from_flags(
             Some(2),

@@ -15,6 +15,7 @@ mod inspect;
 mod install;
 mod integrity;
 mod ionos;
+mod ipsec;
 mod layers;
 mod links;
 mod memory;

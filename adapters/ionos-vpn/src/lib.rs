@@ -41,6 +41,7 @@ mod catalog;
 mod child;
 mod describe;
 mod gateways;
+mod ipsec;
 mod peers;
 mod records;
 mod tunnels;

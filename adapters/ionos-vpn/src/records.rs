@@ -53,7 +53,13 @@ pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/properties/gatewayIP").into_iter().collect(),
         networks,
-        wireguard: None,
+        wireguard: (kind == GatewayKind::Wireguard).then(|| portico_adapter_sdk::WireguardEnd {
+            public_key: str_at(doc, "/metadata/publicKey"),
+            listen_port: doc
+                .pointer("/properties/listenPort")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok()),
+        }),
         labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
@@ -74,7 +80,7 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: str_at(doc, "/properties/remoteHost"),
         local_networks: strings_at(doc, "/properties/cloudNetworkCIDRs"),
         remote_networks: strings_at(doc, "/properties/peerNetworkCIDRs"),
-        ipsec: None,
+        ipsec: Some(crate::ipsec::from_provider(&doc["properties"])),
         labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
@@ -176,6 +182,11 @@ mod tests {
             "LAN addresses stay in raw"
         );
         assert_eq!(gw.created_at.as_deref(), Some("2024-05-01T10:00:00+00:00"));
+        let wg = gw.wireguard.as_ref().unwrap();
+        assert_eq!(
+            (wg.public_key.as_deref(), wg.listen_port),
+            (Some("pub"), Some(51820))
+        );
         assert_eq!(serde_json::from_str::<Value>(&gw.raw).unwrap(), doc);
     }
 

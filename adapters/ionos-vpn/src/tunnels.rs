@@ -20,7 +20,8 @@ pub const PRE_SHARED_KEY: &str = "pre-shared-key";
 pub const TUNNELS: NounDef<Tunnel> = child_noun!(
     CHILD,
     &[("ipsec", "IPSec tunnel of an IPSec gateway to a remote site")]
-);
+)
+.ipsec(&crate::ipsec::SUPPORT);
 
 /// Tunnels, at `/ipsecgateways/{gatewayId}/tunnels/{tunnelId}`.
 const CHILD: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
@@ -69,6 +70,9 @@ pub fn properties(mut base: Map<String, Value>, spec: &TunnelSpec) -> Result<Map
                  on create and on every update (IONOS never returns it)"
             )));
         }
+    }
+    if let Some(params) = &spec.ipsec {
+        crate::ipsec::to_provider(params, &mut props)?;
     }
     props.entry("ike").or_insert_with(|| json!({}));
     props.entry("esp").or_insert_with(|| json!({}));

@@ -86,7 +86,8 @@ pub fn description() -> Description {
             "op:setVpnTunnel",
         ])
         .with_placement(CATALOGUE.placement("createVpnTunnel", PRE_SHARED_KEY_AT))
-        .with_placement(CATALOGUE.placement("setVpnTunnel", PRE_SHARED_KEY_AT)),
+        .with_placement(CATALOGUE.placement("setVpnTunnel", PRE_SHARED_KEY_AT))
+        .with_form(portico_adapter_sdk::SecretForm::PreSharedKey),
     )
     .with_example(example(
         Noun::Gateway,

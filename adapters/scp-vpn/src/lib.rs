@@ -20,6 +20,7 @@ mod api;
 mod catalog;
 mod describe;
 mod gateways;
+mod ipsec;
 mod list;
 mod records;
 mod tunnels;

@@ -60,7 +60,7 @@ pub fn tunnel(doc: &Value) -> Tunnel {
         remote_address: str_at(doc, "/phase1/peer_gateway_ip"),
         local_networks: Vec::new(),
         remote_networks,
-        ipsec: None,
+        ipsec: Some(crate::ipsec::from_provider(doc)),
         labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

@@ -45,7 +45,8 @@ pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Optional)
     .on_get(get)
     .on_create(create)
     .on_update(update)
-    .on_delete(delete);
+    .on_delete(delete)
+    .ipsec(&crate::ipsec::SUPPORT);
 
 /// List one page of tunnels, of one gateway when the query has a parent.
 fn list(query: Query) -> Result<TunnelPage> {
@@ -56,10 +57,19 @@ fn list(query: Query) -> Result<TunnelPage> {
         .into_iter()
         .collect();
     let (items, next) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
-    Ok(TunnelPage {
-        items: items.iter().map(records::tunnel).collect(),
-        next,
-    })
+    // A listed tunnel carries no proposals: each is read in full, so records say what is set.
+    let items = items
+        .iter()
+        .map(|doc| match sdk_json::str_at(doc, "/id") {
+            Some(id) if doc.pointer("/phase1/encryptions").is_none() => get(Locator {
+                id,
+                parent_id: None,
+                kind: None,
+            }),
+            _ => Ok(records::tunnel(doc)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(TunnelPage { items, next })
 }
 
 /// Get one tunnel.
@@ -167,6 +177,9 @@ pub fn create_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String,
         "phase2": phase2,
     });
     let mut body = patch(defaults, spec)?;
+    if let Some(params) = &spec.ipsec {
+        crate::ipsec::to_provider(params, object(&mut body))?;
+    }
     {
         let map = object(&mut body);
         sdk_json::set_str(map, "name", spec.name.as_deref());
@@ -245,6 +258,9 @@ pub fn update_body(spec: &TunnelSpec, version: ApiVersion) -> Result<Map<String,
     if !spec.remote_networks.is_empty() {
         let (key, value) = remote_subnets(&spec.remote_networks, version)?;
         body.insert("phase2".into(), json!({ key: value }));
+    }
+    if let Some(params) = &spec.ipsec {
+        crate::ipsec::to_provider(params, &mut body)?;
     }
     let body = patch(Value::Object(body), spec)?;
     match body {

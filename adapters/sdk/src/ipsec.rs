@@ -98,6 +98,8 @@ pub struct Support {
     pub esp_lifetime_secs: (u32, u32),
     /// Whether the DPD interval can be set.
     pub dpd: bool,
+    /// Whether a tunnel's local networks can be set.
+    pub local_networks: bool,
 }
 
 fn phase_support(p: &Phase) -> ProposalSupport {
@@ -118,6 +120,7 @@ impl Support {
             ike_lifetime_secs: self.ike_lifetime_secs,
             esp_lifetime_secs: self.esp_lifetime_secs,
             dpd: self.dpd,
+            local_networks: self.local_networks,
         }
     }
 
@@ -263,6 +266,7 @@ mod tests {
         ike_lifetime_secs: (600, 86400),
         esp_lifetime_secs: (600, 28800),
         dpd: false,
+        local_networks: true,
     };
 
     fn params() -> IpsecParams {

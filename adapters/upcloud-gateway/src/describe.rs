@@ -52,7 +52,7 @@ fn pre_shared_key() -> SecretInputSpec {
             .used_by(&[&format!("op:{op}")])
             .with_placement(CATALOGUE.placement(op, pointer));
     }
-    input
+    input.with_form(portico_adapter_sdk::SecretForm::PreSharedKey)
 }
 
 /// The adapter's description.

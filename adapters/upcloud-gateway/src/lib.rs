@@ -47,6 +47,7 @@ mod api;
 mod catalog;
 mod describe;
 mod gateways;
+mod ipsec;
 mod records;
 mod tunnels;
 

@@ -166,7 +166,11 @@ pub fn tunnel(doc: &Value, gateway_id: &str) -> Tunnel {
         remote_address: (!remotes.is_empty()).then(|| remotes.join(",")),
         local_networks: networks(doc.get("local_routes")),
         remote_networks: networks(doc.get("remote_routes")),
-        ipsec: None,
+        ipsec: doc
+            .get("tunnels")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .map(|t| crate::ipsec::from_provider(&t["ipsec"])),
         labels: Vec::new(),
         created_at: str_at(doc, "/created_at"),
         raw: doc.to_string(),

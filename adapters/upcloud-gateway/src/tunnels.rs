@@ -34,7 +34,8 @@ pub const TUNNELS: NounDef<Tunnel> = NounDef::child(ParentRule::Required)
     .on_get(get)
     .on_create(create)
     .on_update(update)
-    .on_delete(delete);
+    .on_delete(delete)
+    .ipsec(&crate::ipsec::SUPPORT);
 
 /// The secret input holding the IPSec pre-shared key.
 pub const PRE_SHARED_KEY: &str = "pre-shared-key";
@@ -103,6 +104,9 @@ fn create(spec: TunnelSpec) -> Result<Tunnel> {
     let psk = secrets::placeholder(&spec.secrets, PRE_SHARED_KEY);
     if let Some(tunnels) = body.get_mut("tunnels") {
         fill_keys(tunnels, psk, true)?;
+        if let Some(params) = &spec.ipsec {
+            crate::ipsec::apply_to_tunnels(params, tunnels)?;
+        }
     }
     let doc = CATALOGUE.call_with_body(
         CREATE_CONNECTION,
@@ -142,7 +146,7 @@ fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
         || !spec.local_networks.is_empty()
         || !spec.remote_networks.is_empty()
         || addresses.is_some()
-        || (psk.is_some() && !body.contains_key("tunnels"));
+        || ((psk.is_some() || spec.ipsec.is_some()) && !body.contains_key("tunnels"));
     let current = if needs_current {
         Some(fetch(gateway_id, &target.id)?)
     } else {
@@ -216,12 +220,15 @@ fn update(target: Locator, spec: TunnelSpec) -> Result<Tunnel> {
             tunnels.push(tunnel);
         }
         body.insert("tunnels".into(), Value::Array(tunnels));
-    } else if psk.is_some() && !body.contains_key("tunnels") {
-        // A new key alone re-sends the current tunnels with it.
+    } else if (psk.is_some() || spec.ipsec.is_some()) && !body.contains_key("tunnels") {
+        // A new key or new parameters alone re-send the current tunnels with them.
         body.insert("tunnels".into(), Value::Array(existing));
     }
     if let Some(tunnels) = body.get_mut("tunnels") {
         fill_keys(tunnels, psk, false)?;
+        if let Some(params) = &spec.ipsec {
+            crate::ipsec::apply_to_tunnels(params, tunnels)?;
+        }
     }
     if body.is_empty() {
         let doc = match current {

@@ -184,8 +184,12 @@ pub(crate) async fn expand(
         )?;
         let psk = psk_of(link, &at, store)?;
         let field = links::ipsec_field(&params);
-        let (a_kind, a_psk) = (a_kind.to_string(), a_psk.to_string());
-        let b_tunnel = b_tunnel.map(|(k, _, p)| (k.to_string(), p.to_string()));
+        let (a_kind, a_psk, a_local) = (
+            a_kind.to_string(),
+            a_psk.to_string(),
+            a_support.local_networks,
+        );
+        let b_tunnel = b_tunnel.map(|(k, s, p)| (k.to_string(), p.to_string(), s.local_networks));
         let mut plan = LinkPlan {
             name: link.name.clone(),
             ends: vec![a.label.clone()],
@@ -194,9 +198,10 @@ pub(crate) async fn expand(
             deferred: Vec::new(),
             remote: None,
         };
+        // Where the provider always uses the gateway's own network, only the remote side's
+        // networks are set.
         let tunnel = |end: &Resolved,
-                      kind: &str,
-                      psk_name: &str,
+                      (kind, psk_name, takes_local): (&str, &str, bool),
                       other: Option<&String>,
                       local: &[String],
                       remote: &[String]| Desired {
@@ -204,15 +209,18 @@ pub(crate) async fn expand(
             path: format!("{at} at {}", end.label),
             kind: Some(kind.to_string()),
             name: Some(link.name.clone()),
-            fields: vec![
-                (
+            fields: [
+                Some((
                     "remote-address",
                     Field::Text(other.cloned().unwrap_or_default()),
-                ),
-                ("local-networks", Field::List(local.to_vec())),
-                ("remote-networks", Field::List(remote.to_vec())),
-                ("ipsec", field.clone()),
-            ],
+                )),
+                takes_local.then(|| ("local-networks", Field::List(local.to_vec()))),
+                Some(("remote-networks", Field::List(remote.to_vec()))),
+                Some(("ipsec", field.clone())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             labels: None,
             properties: None,
             secrets: vec![SecretArg {
@@ -222,20 +230,18 @@ pub(crate) async fn expand(
             parent: end.parent.clone(),
         };
         match (&b, &link.b, &link.remote, b_tunnel) {
-            (Some(b), Some(b_end), _, Some((b_kind, b_psk))) => {
+            (Some(b), Some(b_end), _, Some((b_kind, b_psk, b_local))) => {
                 plan.ends.push(b.label.clone());
                 let ta = tunnel(
                     &a,
-                    &a_kind,
-                    &a_psk,
+                    (&a_kind, &a_psk, a_local),
                     b.address.as_ref(),
                     &link.a.networks,
                     &b_end.networks,
                 );
                 let tb = tunnel(
                     b,
-                    &b_kind,
-                    &b_psk,
+                    (&b_kind, &b_psk, b_local),
                     a.address.as_ref(),
                     &b_end.networks,
                     &link.a.networks,
@@ -255,8 +261,7 @@ pub(crate) async fn expand(
                 plan.ends.push(format!("remote {}", site.address));
                 let t = tunnel(
                     &a,
-                    &a_kind,
-                    &a_psk,
+                    (&a_kind, &a_psk, a_local),
                     Some(&site.address),
                     &link.a.networks,
                     &site.networks,

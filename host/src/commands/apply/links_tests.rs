@@ -18,6 +18,7 @@ fn support(enc: &[&str], integ: &[&str], dh: &[&str], versions: &[u8]) -> IpsecS
         ike_lifetime_secs: (3_600, 86_400),
         esp_lifetime_secs: (900, 28_800),
         dpd: true,
+        local_networks: true,
     }
 }
 
