@@ -6,7 +6,7 @@ use portico_adapter_sdk::describe::{
     secret_input, setting,
 };
 use portico_adapter_sdk::serde_json::{Value, json};
-use portico_adapter_sdk::{Description, Noun};
+use portico_adapter_sdk::{Description, Noun, SecretForm};
 
 use crate::api::{CREDENTIAL, DEFAULT_LOCATION, LOCATIONS};
 use crate::catalog::CATALOGUE;
@@ -82,7 +82,8 @@ pub fn description() -> Description {
             "op:WireguardgatewaysPut",
         ])
         .with_placement(CATALOGUE.placement("WireguardgatewaysPost", PRIVATE_KEY_AT))
-        .with_placement(CATALOGUE.placement("WireguardgatewaysPut", PRIVATE_KEY_AT)),
+        .with_placement(CATALOGUE.placement("WireguardgatewaysPut", PRIVATE_KEY_AT))
+        .with_form(SecretForm::WireguardPrivateKey),
     )
     .with_secret_input(
         secret_input(
@@ -97,7 +98,8 @@ pub fn description() -> Description {
             "op:IpsecgatewaysTunnelsPut",
         ])
         .with_placement(CATALOGUE.placement("IpsecgatewaysTunnelsPost", PRE_SHARED_KEY_AT))
-        .with_placement(CATALOGUE.placement("IpsecgatewaysTunnelsPut", PRE_SHARED_KEY_AT)),
+        .with_placement(CATALOGUE.placement("IpsecgatewaysTunnelsPut", PRE_SHARED_KEY_AT))
+        .with_form(SecretForm::PreSharedKey),
     )
     .with_example(
         example(

@@ -5,7 +5,7 @@
 
 use portico_adapter_sdk::json::{str_at, strings_at};
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Gateway, Peer, State, Tunnel};
+use portico_adapter_sdk::{Gateway, Peer, State, Tunnel, WireguardEnd};
 
 use crate::api::GatewayKind;
 use portico_adapter_sdk::noun::KindSet;
@@ -53,7 +53,14 @@ pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/properties/gatewayIP").into_iter().collect(),
         networks,
-        wireguard: None,
+        // The WireGuard end a peer needs: the public key IONOS derives, and the listen port.
+        wireguard: matches!(kind, GatewayKind::Wireguard).then(|| WireguardEnd {
+            public_key: str_at(doc, "/metadata/publicKey"),
+            listen_port: doc
+                .pointer("/properties/listenPort")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok()),
+        }),
         labels: Vec::new(),
         created_at: str_at(doc, "/metadata/createdDate"),
         raw: raw(doc),
