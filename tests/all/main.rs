@@ -20,6 +20,7 @@ mod memory;
 mod operations;
 mod placements;
 mod polyglot;
+mod remote_config;
 mod retries;
 mod scaffold;
 mod scp;
