@@ -2,9 +2,11 @@
 
 mod apply;
 mod ipsec;
+mod remote;
 
 pub(crate) use apply::{ApplyArgs, PlanArgs};
 pub(crate) use ipsec::IpsecArgs;
+pub(crate) use remote::{PeerConfigArgs, TunnelConfigArgs, TunnelConfigFormat};
 
 use crate::complete;
 use crate::output::Format;
@@ -379,6 +381,11 @@ pub(crate) struct GatewaySpecArgs {
     /// Network (CIDR) to serve (repeatable).
     #[arg(long = "network", value_name = "CIDR")]
     pub networks: Vec<String>,
+    /// On create, where the adapter declares a WireGuard private key input: make the key
+    /// pair, send the private key through that secret input (the adapter sees a placeholder)
+    /// and keep it in the credential store (credential `wg-gateway-ID`, field `private-key`).
+    #[arg(long)]
+    pub generate_key: bool,
 }
 
 /// Tunnel fields.
@@ -420,8 +427,12 @@ pub(crate) struct PeerSpecArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// The peer's public key.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "generate_key")]
     pub public_key: Option<String>,
+    /// On create: make a WireGuard key pair, send the public key and keep the private key in
+    /// the credential store (credential `wg-peer-ID`, field `private-key`) for `peer config`.
+    #[arg(long)]
+    pub generate_key: bool,
     /// The peer's endpoint, `host[:port]`.
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -451,7 +462,7 @@ pub(crate) struct MappingSpecArgs {
 }
 
 macro_rules! noun_command {
-    ($name:ident, $spec:ty, $noun:literal) => {
+    ($name:ident, $spec:ty, $noun:literal $(, $($extra:tt)*)?) => {
         #[doc = concat!("`portico ", $noun, " ...`")]
         #[derive(Debug, Subcommand)]
         pub(crate) enum $name {
@@ -481,13 +492,25 @@ macro_rules! noun_command {
             #[doc = concat!("Delete a ", $noun, ".")]
             #[command(about = concat!("Delete a ", $noun), long_about = None)]
             Delete(TargetArgs),
+            $($($extra)*)?
         }
     };
 }
 
 noun_command!(GatewayCommand, GatewaySpecArgs, "gateway");
-noun_command!(TunnelCommand, TunnelSpecArgs, "tunnel");
-noun_command!(PeerCommand, PeerSpecArgs, "peer");
+noun_command!(TunnelCommand, TunnelSpecArgs, "tunnel",
+    /// Print the remote site's strongSwan configuration for an IPSec tunnel.
+    #[command(
+        about = "Print the remote site's configuration (swanctl.conf, or a summary)",
+        long_about = None
+    )]
+    Config(remote::TunnelConfigArgs),
+);
+noun_command!(PeerCommand, PeerSpecArgs, "peer",
+    /// Print a wg-quick file for a WireGuard peer.
+    #[command(about = "Print a wg-quick file for a WireGuard peer (--qr: as a QR code)", long_about = None)]
+    Config(remote::PeerConfigArgs),
+);
 noun_command!(MappingCommand, MappingSpecArgs, "mapping");
 
 /// `portico op ...`

@@ -8,6 +8,7 @@ mod inputs;
 mod op;
 pub(crate) mod paging;
 mod profile;
+pub(crate) mod remote_config;
 pub(crate) mod resource;
 mod scaffold;
 

@@ -22,6 +22,7 @@ mod memory;
 mod operations;
 mod placements;
 mod polyglot;
+mod remote_config;
 mod retries;
 mod scaffold;
 mod scp;

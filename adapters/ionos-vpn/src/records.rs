@@ -5,7 +5,7 @@
 
 use portico_adapter_sdk::json::{str_at, strings_at};
 use portico_adapter_sdk::serde_json::Value;
-use portico_adapter_sdk::{Gateway, Peer, State, Tunnel};
+use portico_adapter_sdk::{Gateway, Peer, State, Tunnel, WireguardEnd};
 
 use crate::api::GatewayKind;
 use portico_adapter_sdk::noun::KindSet;

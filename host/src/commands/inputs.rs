@@ -19,6 +19,8 @@ pub(crate) enum SecretSource {
     Prompt,
     /// An environment variable.
     Env(String),
+    /// A file, whole (one trailing newline removed).
+    File(String),
     /// A field of a stored credential.
     Credential(String, String),
 }
@@ -47,25 +49,7 @@ pub(crate) fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
                 },
             ),
         };
-        let source = match source {
-            "stdin" | "-" => SecretSource::Stdin,
-            "prompt" => SecretSource::Prompt,
-            s if s.starts_with("env:") && s.len() > 4 => SecretSource::Env(s[4..].to_string()),
-            s if s.starts_with("credential:") => {
-                let (cred, field) = s["credential:".len()..].split_once('.').ok_or_else(|| {
-                    input(format!(
-                        "secret input {name}: expected credential:NAME.FIELD"
-                    ))
-                })?;
-                SecretSource::Credential(cred.to_string(), field.to_string())
-            }
-            _ => {
-                return Err(input(format!(
-                    "secret input {name}: values are never taken from the command line; use \
-                     {name}=stdin, {name}=prompt, {name}=env:VAR or {name}=credential:NAME.FIELD"
-                )));
-            }
-        };
+        let source = parse_source(source, name)?;
         out.push(SecretArg {
             name: name.to_string(),
             source,
@@ -80,6 +64,75 @@ pub(crate) fn parse_secret_args(args: &[String]) -> Result<Vec<SecretArg>> {
         return Err(input("only one secret input can come from stdin"));
     }
     Ok(out)
+}
+
+/// Reads one source (`stdin`, `-`, `prompt`, `env:VAR`, `file:PATH`, `credential:NAME.FIELD`)
+/// for the secret `name` (named in errors).
+pub(crate) fn parse_source(source: &str, name: &str) -> Result<SecretSource> {
+    Ok(match source {
+        "stdin" | "-" => SecretSource::Stdin,
+        "prompt" => SecretSource::Prompt,
+        s if s.starts_with("env:") && s.len() > 4 => SecretSource::Env(s[4..].to_string()),
+        s if s.starts_with("file:") && s.len() > 5 => SecretSource::File(s[5..].to_string()),
+        s if s.starts_with("credential:") => {
+            let (cred, field) = s["credential:".len()..].split_once('.').ok_or_else(|| {
+                input(format!(
+                    "secret input {name}: expected credential:NAME.FIELD"
+                ))
+            })?;
+            SecretSource::Credential(cred.to_string(), field.to_string())
+        }
+        _ => {
+            return Err(input(format!(
+                "secret input {name}: values are never taken from the command line; use \
+                 {name}=stdin, {name}=prompt, {name}=env:VAR, {name}=file:PATH or \
+                 {name}=credential:NAME.FIELD"
+            )));
+        }
+    })
+}
+
+/// The value of `source` for the secret `name` (`of`: the resource named in prompts).
+pub(crate) fn read_source(
+    source: &SecretSource,
+    name: &str,
+    of: &str,
+    credentials: &CredentialStore,
+) -> Result<String> {
+    Ok(match source {
+        SecretSource::Stdin => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("failed to read a secret input from stdin")?;
+            let trimmed = text.trim_end_matches(['\n', '\r']).to_string();
+            text.zeroize();
+            trimmed
+        }
+        SecretSource::File(path) => {
+            let mut text = std::fs::read_to_string(path)
+                .with_context(|| format!("{of}secret input {name}: failed to read {path}"))?;
+            let trimmed = text.trim_end_matches(['\n', '\r']).to_string();
+            text.zeroize();
+            trimmed
+        }
+        SecretSource::Prompt => rpassword::prompt_password(format!("{of}{name}: "))
+            .with_context(|| format!("failed to prompt for secret input {name}"))?,
+        SecretSource::Env(var) => std::env::var(var).map_err(|_| {
+            input(format!(
+                "{of}secret input {name}: environment variable {var} is not set"
+            ))
+        })?,
+        SecretSource::Credential(cred, field) => credentials
+            .resolve(cred, std::slice::from_ref(field))?
+            .field(field)
+            .map(|v| v.expose().to_string())
+            .ok_or_else(|| {
+                input(format!(
+                    "secret input {name}: credential {cred} has no field {field}"
+                ))
+            })?,
+    })
 }
 
 /// Reads the values of `args`, checking each name against what the adapter declared.
@@ -113,59 +166,20 @@ pub(crate) fn read_secrets_of(
                 }
             )));
         }
-        let value = read_source(&arg.name, &arg.source, credentials, &of)?;
-        inputs.insert(arg.name.clone(), value);
+        let value = read_source(&arg.source, &arg.name, &of, credentials)?;
+        if value.is_empty() {
+            return Err(input(format!("secret input {} is empty", arg.name)));
+        }
+        if !is_distinctive(value.as_bytes()) {
+            eprintln!(
+                "note: secret input {} is short or a plain word; portico cannot tell it apart \
+                 from ordinary provider text and will not scrub it from responses",
+                arg.name
+            );
+        }
+        inputs.insert(arg.name.clone(), SecretString::new(value));
     }
     Ok(inputs)
-}
-
-/// Reads one secret value, `name`, from `source`; `of` prefixes prompts and errors.
-pub(crate) fn read_source(
-    name: &str,
-    source: &SecretSource,
-    credentials: &CredentialStore,
-    of: &str,
-) -> Result<SecretString> {
-    let value = match source {
-        SecretSource::Stdin => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("failed to read a secret input from stdin")?;
-            let trimmed = text.trim_end_matches(['\n', '\r']).to_string();
-            text.zeroize();
-            trimmed
-        }
-        SecretSource::Prompt => rpassword::prompt_password(format!("{of}{}: ", name))
-            .with_context(|| format!("failed to prompt for secret input {}", name))?,
-        SecretSource::Env(var) => std::env::var(var).map_err(|_| {
-            input(format!(
-                "{of}secret input {}: environment variable {var} is not set",
-                name
-            ))
-        })?,
-        SecretSource::Credential(cred, field) => credentials
-            .resolve(cred, std::slice::from_ref(field))?
-            .field(field)
-            .map(|v| v.expose().to_string())
-            .ok_or_else(|| {
-                input(format!(
-                    "secret input {}: credential {cred} has no field {field}",
-                    name
-                ))
-            })?,
-    };
-    if value.is_empty() {
-        return Err(input(format!("secret input {} is empty", name)));
-    }
-    if !is_distinctive(value.as_bytes()) {
-        eprintln!(
-            "note: secret input {} is short or a plain word; portico cannot tell it apart \
-                 from ordinary provider text and will not scrub it from responses",
-            name
-        );
-    }
-    Ok(SecretString::new(value))
 }
 
 /// Reads a JSON argument: inline JSON, `@FILE`, or `-` for stdin. Checks that it parses.

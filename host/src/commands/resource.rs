@@ -6,6 +6,7 @@
 //! in `specs.rs`, the waiting in `wait.rs`.
 
 pub(crate) mod capability;
+mod generated;
 mod many;
 mod nouns;
 mod spec_json;
@@ -98,6 +99,8 @@ struct Shape {
     parent: Option<String>,
     labels: bool,
     description: bool,
+    /// The key pair `--generate-key` made (create only).
+    key: Option<crate::commands::remote_config::keys::KeyPair>,
 }
 
 impl<S: SpecJson> Action<S> {
@@ -162,11 +165,19 @@ async fn run<R: Resource>(ctx: &mut Ctx, action: Action<R::Spec>) -> Result<()> 
 
 async fn run_one<R: Resource>(
     ctx: &mut Ctx,
-    action: Action<R::Spec>,
+    mut action: Action<R::Spec>,
     secret_args: Vec<SecretArg>,
     filters: Vec<(String, String)>,
 ) -> Result<()> {
-    let mut bound = ctx.bind(&secret_args).await?;
+    let key = match &mut action {
+        Action::Create(_, _, shape) => shape.key.take(),
+        _ => None,
+    };
+    let (mut bound, key_input) =
+        generated::bind(ctx, R::CONTRACT_NOUN, key.as_ref(), &secret_args).await?;
+    if let (Some(named), Action::Create(spec, ..)) = (key_input, &mut action) {
+        spec.push_secret(named);
+    }
     capability::check(
         &bound.description,
         &bound.contract,
@@ -236,6 +247,9 @@ async fn run_one<R: Resource>(
         }
         Action::Create(spec, _, _) => {
             let created = R::create(s, &spec).await?;
+            if let Some(key) = &key {
+                generated::keep(ctx, R::NOUN, &created.locator().id, key)?;
+            }
             let shown = if wait {
                 wait_ready::<R>(s, &created.locator(), timeout).await?
             } else {

@@ -6,73 +6,36 @@ use super::links::RemoteSite;
 use crate::cli::ApplyArgs;
 use crate::commands::Ctx;
 use crate::commands::inputs::read_source;
+use crate::commands::remote_config::swanctl::{Site, render};
 use crate::error::input;
 use crate::secret::SecretString;
 use crate::wit::types::IpsecParams;
 use anyhow::{Context as _, Result};
-use std::fmt::Write as _;
 
-/// The swanctl.conf of `site`, whose peer is the gateway at `gateway` serving `networks`.
-pub(crate) fn swanctl(
+/// The site end of link `name`, whose peer is the gateway at `gateway` serving `networks`.
+fn site_of(
     name: &str,
     site: &RemoteSite,
     gateway: &str,
     networks: &[String],
     p: &IpsecParams,
-    psk: &SecretString,
-) -> String {
-    let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "# strongSwan configuration of the site end of portico link {name}."
-    );
-    let _ = writeln!(t, "connections {{\n    {name} {{");
-    let _ = writeln!(t, "        version = {}", p.ike_version.unwrap_or(2));
-    let _ = writeln!(t, "        local_addrs = {}", site.address);
-    let _ = writeln!(t, "        remote_addrs = {gateway}");
-    if let Some(ike) = &p.ike {
-        let _ = writeln!(t, "        proposals = {}", crate::ipsec::format(ike, true));
+) -> Site {
+    let proposal = |p: Option<&crate::wit::types::Proposal>, ike| {
+        p.map_or_else(|| "default".to_string(), |p| crate::ipsec::format(p, ike))
+    };
+    Site {
+        name: format!("portico-{name}"),
+        local_address: site.address.clone(),
+        remote_address: gateway.to_string(),
+        local_networks: site.networks.clone(),
+        remote_networks: networks.to_vec(),
+        ike_version: p.ike_version.unwrap_or(2),
+        ike: proposal(p.ike.as_ref(), true),
+        esp: proposal(p.esp.as_ref(), false),
+        ike_lifetime_secs: p.ike_lifetime_secs,
+        esp_lifetime_secs: p.esp_lifetime_secs,
+        dpd_interval_secs: p.dpd_interval_secs,
     }
-    if let Some(secs) = p.ike_lifetime_secs {
-        let _ = writeln!(t, "        rekey_time = {secs}s");
-    }
-    if let Some(dpd) = p.dpd_interval_secs.filter(|d| *d > 0) {
-        let _ = writeln!(t, "        dpd_delay = {dpd}s");
-    }
-    let _ = writeln!(
-        t,
-        "        local {{\n            auth = psk\n            id = {}\n        }}",
-        site.address
-    );
-    let _ = writeln!(
-        t,
-        "        remote {{\n            auth = psk\n            id = {gateway}\n        }}"
-    );
-    let _ = writeln!(t, "        children {{\n            {name} {{");
-    let _ = writeln!(t, "                local_ts = {}", site.networks.join(", "));
-    let _ = writeln!(t, "                remote_ts = {}", networks.join(", "));
-    if let Some(esp) = &p.esp {
-        let _ = writeln!(
-            t,
-            "                esp_proposals = {}",
-            crate::ipsec::format(esp, false)
-        );
-    }
-    if let Some(secs) = p.esp_lifetime_secs {
-        let _ = writeln!(t, "                rekey_time = {secs}s");
-    }
-    let _ = writeln!(
-        t,
-        "                start_action = trap\n            }}\n        }}\n    }}\n}}"
-    );
-    let _ = writeln!(t, "secrets {{\n    ike-{name} {{");
-    let _ = writeln!(
-        t,
-        "        id-site = {}\n        id-gateway = {gateway}",
-        site.address
-    );
-    let _ = writeln!(t, "        secret = \"{}\"\n    }}\n}}", psk.expose());
-    t
 }
 
 /// Writes the configuration of every link to an unmanaged site into `--write-remote-config`.
@@ -92,13 +55,16 @@ pub(super) fn write(ctx: &Ctx, args: &ApplyArgs, links: &[LinkPlan]) -> Result<(
                 l.name, end.profile, end.gateway
             )));
         };
-        let psk = read_source(
-            "psk",
+        let psk = SecretString::from(read_source(
             &l.psk.source(),
-            &ctx.credentials,
+            "psk",
             &format!("link {}: ", l.name),
-        )?;
-        let text = swanctl(&l.name, site, address, &end.networks, &l.params, &psk);
+            &ctx.credentials,
+        )?);
+        let text = render(
+            &site_of(&l.name, site, address, &end.networks, &l.params),
+            Some(&psk),
+        );
         let path = dir.join(format!("{}.swanctl.conf", l.name));
         write_private(&path, text.as_bytes())?;
         eprintln!("Wrote {}.", path.display());

@@ -107,6 +107,9 @@ pub(crate) trait SpecJson: Sized {
         None
     }
 
+    /// Adds a secret input the host supplies (a generated key).
+    fn push_secret(&mut self, secret: types::SecretInput);
+
     /// The spec `value` describes, under `parent`, with `secrets` as its secret inputs.
     fn from_json(
         value: &Value,
@@ -117,6 +120,10 @@ pub(crate) trait SpecJson: Sized {
 }
 
 impl SpecJson for types::GatewaySpec {
+    fn push_secret(&mut self, secret: types::SecretInput) {
+        self.secrets.push(secret);
+    }
+
     const FIELDS: &'static [&'static str] = &["name", "description", "public-address", "networks"];
 
     fn from_json(
@@ -141,6 +148,10 @@ impl SpecJson for types::GatewaySpec {
 }
 
 impl SpecJson for types::TunnelSpec {
+    fn push_secret(&mut self, secret: types::SecretInput) {
+        self.secrets.push(secret);
+    }
+
     fn ipsec(&self) -> Option<&types::IpsecParams> {
         self.ipsec.as_ref()
     }
@@ -179,6 +190,10 @@ impl SpecJson for types::TunnelSpec {
 }
 
 impl SpecJson for types::PeerSpec {
+    fn push_secret(&mut self, secret: types::SecretInput) {
+        self.secrets.push(secret);
+    }
+
     const FIELDS: &'static [&'static str] = &[
         "name",
         "description",
@@ -211,6 +226,10 @@ impl SpecJson for types::PeerSpec {
 }
 
 impl SpecJson for types::MappingSpec {
+    fn push_secret(&mut self, secret: types::SecretInput) {
+        self.secrets.push(secret);
+    }
+
     const FIELDS: &'static [&'static str] = &["name", "source", "destination", "allowed-networks"];
 
     fn from_json(

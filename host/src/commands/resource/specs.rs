@@ -7,6 +7,7 @@ use crate::cli::{
     PeerSpecArgs, TargetArgs, TunnelCommand, TunnelSpecArgs,
 };
 use crate::commands::inputs::{self, SecretArg};
+use crate::commands::remote_config::keys::{self, KeyPair};
 use crate::commands::{Ctx, key_value};
 use crate::error::input;
 use crate::wit::types;
@@ -65,7 +66,10 @@ fn common(c: &CommonSpecArgs, clearable: &[&str]) -> Result<Common> {
     })
 }
 
-fn gateway_spec(a: &GatewaySpecArgs) -> Result<(types::GatewaySpec, Vec<SecretArg>)> {
+/// A spec, its secret arguments and the key pair `--generate-key` made.
+type Built<S> = (S, Vec<SecretArg>, Option<KeyPair>);
+
+fn gateway_spec(a: &GatewaySpecArgs) -> Result<Built<types::GatewaySpec>> {
     let c = common(
         &a.common,
         &[
@@ -87,10 +91,10 @@ fn gateway_spec(a: &GatewaySpecArgs) -> Result<(types::GatewaySpec, Vec<SecretAr
         properties: c.properties,
         secrets: c.secrets,
     };
-    Ok((spec, c.args))
+    Ok((spec, c.args, a.generate_key.then(keys::generate)))
 }
 
-fn tunnel_spec(a: &TunnelSpecArgs) -> Result<(types::TunnelSpec, Vec<SecretArg>)> {
+fn tunnel_spec(a: &TunnelSpecArgs) -> Result<Built<types::TunnelSpec>> {
     let c = common(
         &a.common,
         &[
@@ -123,10 +127,10 @@ fn tunnel_spec(a: &TunnelSpecArgs) -> Result<(types::TunnelSpec, Vec<SecretArg>)
         properties: c.properties,
         secrets: c.secrets,
     };
-    Ok((spec, c.args))
+    Ok((spec, c.args, None))
 }
 
-fn peer_spec(a: &PeerSpecArgs) -> Result<(types::PeerSpec, Vec<SecretArg>)> {
+fn peer_spec(a: &PeerSpecArgs) -> Result<Built<types::PeerSpec>> {
     let c = common(
         &a.common,
         &[
@@ -138,12 +142,16 @@ fn peer_spec(a: &PeerSpecArgs) -> Result<(types::PeerSpec, Vec<SecretArg>)> {
             "labels",
         ],
     )?;
+    let key = a.generate_key.then(keys::generate);
     let spec = types::PeerSpec {
         kind: a.common.kind.clone(),
         parent_id: a.gateway.clone(),
         name: a.common.name.clone(),
         description: a.description.clone(),
-        public_key: a.public_key.clone(),
+        public_key: key
+            .as_ref()
+            .map(|k| k.public.clone())
+            .or(a.public_key.clone()),
         endpoint: a.endpoint.clone(),
         allowed_networks: a.allowed_networks.clone(),
         labels: c.labels,
@@ -151,10 +159,10 @@ fn peer_spec(a: &PeerSpecArgs) -> Result<(types::PeerSpec, Vec<SecretArg>)> {
         properties: c.properties,
         secrets: c.secrets,
     };
-    Ok((spec, c.args))
+    Ok((spec, c.args, key))
 }
 
-fn mapping_spec(a: &MappingSpecArgs) -> Result<(types::MappingSpec, Vec<SecretArg>)> {
+fn mapping_spec(a: &MappingSpecArgs) -> Result<Built<types::MappingSpec>> {
     let c = common(
         &a.common,
         &[
@@ -177,7 +185,7 @@ fn mapping_spec(a: &MappingSpecArgs) -> Result<(types::MappingSpec, Vec<SecretAr
         properties: c.properties,
         secrets: c.secrets,
     };
-    Ok((spec, c.args))
+    Ok((spec, c.args, None))
 }
 
 /// Whether a spec sets (`set`) or clears the description, for the capability check.
@@ -186,7 +194,8 @@ fn described(c: &CommonSpecArgs, set: bool) -> bool {
 }
 
 macro_rules! dispatch {
-    ($fn:ident, $cmd:ident, $ty:ty, $build:ident, $parent:expr, $described:expr) => {
+    ($fn:ident, $cmd:ident, $ty:ty, $build:ident, $parent:expr, $described:expr
+     $(, $extra:path => $run:path)?) => {
         #[doc = concat!("Runs a `", stringify!($fn), "` command.")]
         pub(crate) async fn $fn(ctx: &mut Ctx, command: $cmd) -> Result<()> {
             let action = match command {
@@ -198,18 +207,25 @@ macro_rules! dispatch {
                             "--clear is for update; on create, leave the field out",
                         ));
                     }
-                    let (spec, args) = $build(&a)?;
+                    let (spec, args, key) = $build(&a)?;
                     let parent: fn(&_) -> Option<String> = $parent;
                     let shape = Shape {
                         kind: a.common.kind.clone(),
                         parent: parent(&*a),
                         labels: !a.common.labels.is_empty(),
                         description: described(&a.common, $described(&*a)),
+                        key,
                     };
                     Action::Create(spec, args, shape)
                 }
                 $cmd::Update { id, spec } => {
-                    let (built, args) = $build(&spec)?;
+                    let (built, args, key) = $build(&spec)?;
+                    if key.is_some() {
+                        return Err(input(
+                            "--generate-key is for create: a key pair is made once, with the \
+                             resource",
+                        ));
+                    }
                     let parent: fn(&_) -> Option<String> = $parent;
                     let locator = types::Locator {
                         id,
@@ -221,10 +237,12 @@ macro_rules! dispatch {
                         parent: parent(&*spec),
                         labels: !spec.common.labels.is_empty(),
                         description: described(&spec.common, $described(&*spec)),
+                        key: None,
                     };
                     Action::Update(locator, built, args, shape)
                 }
                 $cmd::Delete(t) => Action::Delete(t),
+                $($extra(a) => return $run(ctx, a).await,)?
             };
             super::run::<$ty>(ctx, action).await
         }
@@ -245,7 +263,8 @@ dispatch!(
     types::Tunnel,
     tunnel_spec,
     |a: &TunnelSpecArgs| a.gateway.clone(),
-    |a: &TunnelSpecArgs| a.description.is_some()
+    |a: &TunnelSpecArgs| a.description.is_some(),
+    TunnelCommand::Config => crate::commands::remote_config::tunnel_config
 );
 dispatch!(
     peer,
@@ -253,7 +272,8 @@ dispatch!(
     types::Peer,
     peer_spec,
     |a: &PeerSpecArgs| a.gateway.clone(),
-    |a: &PeerSpecArgs| a.description.is_some()
+    |a: &PeerSpecArgs| a.description.is_some(),
+    PeerCommand::Config => crate::commands::remote_config::peer_config
 );
 dispatch!(
     mapping,
