@@ -32,6 +32,7 @@ mod soracom_napter;
 mod soracom_vpg;
 mod support;
 mod tape;
+mod tls;
 #[cfg(unix)]
 mod tty;
 mod upcloud;
