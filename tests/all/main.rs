@@ -18,6 +18,7 @@ mod ionos;
 mod layers;
 mod memory;
 mod operations;
+mod paging;
 mod placements;
 mod polyglot;
 mod retries;

@@ -55,10 +55,11 @@ fn list(query: Query) -> Result<TunnelPage> {
         .map(|id| ("vpn_gateway_id", id))
         .into_iter()
         .collect();
-    let (items, next) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
+    let (items, next, ahead) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
     Ok(TunnelPage {
         items: items.iter().map(records::tunnel).collect(),
         next,
+        ahead,
     })
 }
 
