@@ -78,8 +78,21 @@ lint: setup
     cargo clippy --workspace --all-targets --features portico/memory-dump -- -D warnings
     cd adapters && cargo clippy --workspace --release -- -D warnings
 
-# Timings and peak memory of common commands against the emulator, as a table.
+# Timings and peak memory of common commands against the emulator, and comparisons with curl,
+# the IONOS Python SDK (pinned in tests/bench/requirements.txt, into its own venv) and a native
+# reqwest client, each with its target. Builds the release binaries for itself (CI never runs
+# the bench; every test uses the debug build).
 bench: build adapters
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p portico -p portico-emulator --bins --example native-peers
+    venv=target/toolchains/bench-python
+    requirements=tests/bench/requirements.txt
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    if ! cmp -s "$requirements" "$venv/installed-requirements.txt"; then
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+        cp "$requirements" "$venv/installed-requirements.txt"
+    fi
     python3 tests/bench/bench.py
 
 # Man pages for every command, into target/man.

@@ -24,6 +24,7 @@ mod network;
 mod placement;
 pub(crate) mod policy;
 mod resolve;
+pub(crate) mod roots;
 pub(crate) mod scheme;
 pub(crate) mod scrub;
 pub(crate) mod secrets;
@@ -87,6 +88,8 @@ pub(crate) struct BrokerConfig {
     pub credential_headers: Vec<String>,
     /// Limits.
     pub limits: Limits,
+    /// The profile's CA file: the only roots its HTTPS requests trust.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// Per-command broker state.
@@ -194,6 +197,15 @@ impl Broker {
 
     fn deny(&mut self, reason: DenialReason, message: impl Into<String>) -> Failure {
         self.refuse(Failure::denied(reason, message))
+    }
+
+    /// The HTTP client of this profile (its CA file's, or the system roots').
+    fn client(&self) -> Result<reqwest::Client, Failure> {
+        self.network
+            .client(self.config.ca_file.as_deref())
+            .map_err(|e| {
+                Failure::transport(failure::TransportKind::Connect, false, format!("{e:#}"))
+            })
     }
 
     fn binding(&mut self, name: &str) -> Result<Binding, Failure> {

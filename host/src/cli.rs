@@ -267,6 +267,10 @@ pub(crate) enum ProfileCommand {
         /// Setting `key=value` (repeatable), e.g. `region=de-fra`, `endpoint=http://127.0.0.1:8080`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// PEM file of the CA certificates this profile's HTTPS requests trust instead of the
+        /// system's (a corporate proxy, a private endpoint, the emulator's `--tls`).
+        #[arg(long, value_name = "PATH")]
+        ca_file: Option<std::path::PathBuf>,
     },
     /// List profiles.
     List,

@@ -48,13 +48,34 @@ pub(crate) struct Ctx {
 pub(crate) struct Bound {
     /// The instance.
     pub session: Session,
+    /// What makes another instance with the same grants ([`Ctx::sibling`]).
+    pub spare: Spare,
     /// What the adapter said about itself.
     pub description: contract::Description,
     /// The contract version the adapter was built against.
     pub contract: String,
 }
 
+/// The component and broker configuration of a [`Bound`] session, for more like it.
+pub(crate) struct Spare {
+    loaded: Loaded,
+    config: BrokerConfig,
+}
+
 impl Ctx {
+    /// Another instance of `spare`'s adapter with the same grants and no secret inputs, for
+    /// pages fetched at once.
+    pub(crate) async fn sibling(&mut self, spare: &Spare) -> Result<Session> {
+        let mut session = self.runtime()?.instantiate(&spare.loaded).await?;
+        session.describe().await?;
+        let mut config = spare.config.clone();
+        config.secrets = SecretInputs::default();
+        let (audit, tokens) = (Audit::open(&self.home)?, TokenCache::open(&self.home)?);
+        let store = self.credentials.clone();
+        session.broker().configure(config, store, audit, tokens);
+        Ok(session)
+    }
+
     /// The context for `home` and `global` options.
     pub(crate) fn new(home: Home, global: GlobalArgs) -> Result<Self> {
         let tape = match (&global.record, &global.replay) {
@@ -210,9 +231,14 @@ impl Ctx {
         })?;
         let audit = Audit::open(&self.home)?;
         let tokens = TokenCache::open(&self.home)?;
+        let spare = Spare {
+            loaded: loaded.clone(),
+            config: config.clone(),
+        };
         session.broker().configure(config, store, audit, tokens);
         Ok(Bound {
             session,
+            spare,
             description,
             contract: loaded.wit_version.clone(),
         })

@@ -21,6 +21,9 @@ pub(crate) struct Profile {
     /// Non-secret settings (region, endpoint, ...).
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// A PEM file whose certificates are the only roots this profile's HTTPS requests trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// All profiles.
@@ -207,6 +210,7 @@ mod tests {
                 adapter: "ionos-vpn".into(),
                 credentials: BTreeMap::from([("ionos".into(), "mine".into())]),
                 settings: BTreeMap::from([("region".into(), "de-fra".into())]),
+                ca_file: Some("/etc/corp-ca.pem".into()),
             },
         );
         store.save_profiles(&profiles).unwrap();

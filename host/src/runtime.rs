@@ -34,12 +34,14 @@ pub(crate) struct Runtime {
 }
 
 /// An adapter's `InstancePre`, for the contract version it was built against.
+#[derive(Clone)]
 enum Pre {
     Latest(ProviderPre<AdapterState>),
     V0_1_0(wit::v0_1_0::ProviderPre<AdapterState>),
 }
 
 /// A compiled adapter, ready to instantiate.
+#[derive(Clone)]
 pub(crate) struct Loaded {
     name: String,
     pre: Pre,

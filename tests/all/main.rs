@@ -20,6 +20,7 @@ mod layers;
 mod links;
 mod memory;
 mod operations;
+mod paging;
 mod placements;
 mod polyglot;
 mod remote_config;
@@ -35,6 +36,7 @@ mod soracom_napter;
 mod soracom_vpg;
 mod support;
 mod tape;
+mod tls;
 #[cfg(unix)]
 mod tty;
 mod upcloud;

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """portico benchmark: prints a table of timings and peak memory for common commands.
 
-Runs the debug build (the project's one build profile; dependencies are optimised) against the
-bundled emulator on 127.0.0.1. Standard library only.
+Runs the release build (`--build debug` for the debug one) against the bundled emulator on
+127.0.0.1, over HTTP and, for the curl comparison, HTTPS (`--tls`). Standard library only; the
+IONOS Python SDK row runs `ionoscloud-vpn` from the venv `just bench` makes
+(target/toolchains/bench-python, pins in tests/bench/requirements.txt) and is skipped without it.
 
-    just bench            # or: python3 tests/bench/bench.py [--runs N]
+    just bench            # or: python3 tests/bench/bench.py [--runs N] [--build debug]
 """
 import argparse
 import os
@@ -17,8 +19,12 @@ import sys
 import tempfile
 import time
 
+import compare
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.path.join(ROOT, "target", "debug")
+BIN = os.path.join(ROOT, "target", "release")
+POLYGLOT = os.path.join(ROOT, "target", "polyglot")
+SDK_PYTHON = os.path.join(ROOT, "target", "toolchains", "bench-python", "bin", "python")
 ADAPTER = os.path.join(ROOT, "adapters", "target", "wasm32-wasip2", "release", "portico_adapter_ionos_vpn.wasm")
 
 
@@ -62,23 +68,60 @@ def summary(samples):
     return f"{samples[0]*1000:8.1f} {statistics.median(samples)*1000:8.1f} {p90*1000:8.1f}"
 
 
+def polyglot_rows(env):
+    """Size, cold compile and cached load of the Python and JavaScript Napter components."""
+    for name in ("soracom_napter_py", "soracom_napter_js"):
+        path = os.path.join(POLYGLOT, f"portico_adapter_{name}.wasm")
+        if not os.path.exists(path):
+            print(f"({name}: not built; the integration tests build it into target/polyglot)")
+            continue
+        home = tempfile.mkdtemp(prefix="portico-bench-polyglot-")
+        penv = dict(env, PORTICO_HOME=home)
+        _, out, _ = run(["adapter", "install", path, "--yes"], penv)
+        adapter = re.search(r"^adapter (\S+)", out, re.M).group(1)
+        cold, warm = [], []
+        for _ in range(3):
+            shutil.rmtree(os.path.join(home, "cache"), ignore_errors=True)
+            _, _, err = run(["adapter", "inspect", adapter, "-vv"], penv)
+            cold.append(millis(r"compiled adapter in ([\d.]+)(ms|s|µs|us)", err))
+        for _ in range(5):
+            _, _, err = run(["adapter", "inspect", adapter, "-vv"], penv)
+            warm.append(millis(r"loaded adapter from compile cache in ([\d.]+)(ms|s|µs|us)", err))
+        shutil.rmtree(home, ignore_errors=True)
+        size = os.path.getsize(path) / 1024 / 1024
+        cold = [c for c in cold if c is not None]
+        warm = [w for w in warm if w is not None]
+        print(f"{name.replace('_', '-')}: component {size:.1f} MiB, cold compile "
+              f"{statistics.median(cold) if cold else float('nan'):.0f} ms, cached load "
+              f"{statistics.median(warm) if warm else float('nan'):.1f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--peers", type=int, default=100)
+    parser.add_argument("--pairs", type=int, default=30)
+    parser.add_argument("--apply-peers", type=int, default=1000)
+    parser.add_argument("--build", choices=["release", "debug"], default="release")
     args = parser.parse_args()
+    global BIN
+    BIN = os.path.join(ROOT, "target", args.build)
     for path in (os.path.join(BIN, "portico"), os.path.join(BIN, "portico-emulator"), ADAPTER):
         if not os.path.exists(path):
             sys.exit(f"missing {path}: run `just build adapters` first")
     work = tempfile.mkdtemp(prefix="portico-bench-")
     token = secrets.token_hex(16)
     soracom_id, soracom_key = "keyId-" + secrets.token_hex(8), "secret-" + secrets.token_hex(16)
-    emulator = subprocess.Popen([os.path.join(BIN, "portico-emulator"), "--listen", "127.0.0.1:0",
-                                 "--ionos-token", token, "--soracom-auth-key-id", soracom_id,
-                                 "--soracom-auth-key", soracom_key], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
+    common = [os.path.join(BIN, "portico-emulator"), "--listen", "127.0.0.1:0", "--ionos-token", token,
+              "--soracom-auth-key-id", soracom_id, "--soracom-auth-key", soracom_key,
+              "--provision-delay", "0s", "--delete-delay", "0s"]
+    ca = os.path.join(work, "emulator-ca.pem")
+    emulator = subprocess.Popen(common, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    tls_emulator = subprocess.Popen(common + ["--tls", "--tls-ca-out", ca], stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True)
     try:
         url = emulator.stdout.readline().strip().removeprefix("listening on ")
+        tls_url = tls_emulator.stdout.readline().strip().removeprefix("listening on ")
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTICO_")}
         env.update(PORTICO_HOME=os.path.join(work, "home"), PORTICO_PROFILE="bench")
         run(["credential", "set", "bench"], env, stdin=token + "\n")
@@ -150,14 +193,38 @@ def main():
             print(f"| {'adapter load from compile cache, from -vv':<55} | {min(load_ms):8.1f} {statistics.median(load_ms):8.1f} {max(load_ms):8.1f} |")
         rss = [rss_of(["gateway", "list"], env) for _ in range(5)]
         print(f"\npeak RSS of `portico gateway list` (warm cache): {max(rss):.1f} MiB")
+        rss = max(rss_of(["op", "call", "WireguardgatewaysGet", "-o", "json"], env) for _ in range(5))
+        print(f"peak RSS of a warm `op call WireguardgatewaysGet -o json`: {rss:.1f} MiB "
+              f"(target <= 16 MiB: {compare.verdict(rss, 16)})")
+        polyglot_rows(env)
+
+        rows = compare.Rows()
+        portico = os.path.join(BIN, "portico")
+        header = os.path.join(work, "curl-header")
+        with open(header, "w") as f:
+            f.write(f"Authorization: Bearer {token}\n")
+        run(["profile", "add", "benchtls", "--adapter", "ionos-vpn", "--credential", "bench",
+             "--set", f"endpoint={tls_url}", "--ca-file", ca], env)
+        compare.op_call_vs_curl(rows, portico, env, {"http": url, "https": tls_url}, "benchtls", ca,
+                                header, args.pairs)
+        python = SDK_PYTHON if os.path.exists(SDK_PYTHON) else None
+        compare.list_all(rows, portico, env, url, python, token, max(5, args.runs // 4))
+        compare.all_profiles(rows, portico, env, url, max(5, args.runs // 4))
+        native = os.path.join(BIN, "examples", "native-peers")
+        if os.path.exists(native):
+            compare.apply_vs_native(rows, portico, native, env, url, token, args.apply_peers)
+        rows.print()
+        if python is None:
+            print("(no IONOS Python SDK row: `just bench` installs it into target/toolchains/bench-python)")
         for component in sorted(os.listdir(os.path.dirname(ADAPTER))):
             if component.startswith("portico_adapter_") and component.endswith(".wasm"):
                 size = os.path.getsize(os.path.join(os.path.dirname(ADAPTER), component)) / 1024
                 name = component.removeprefix("portico_adapter_").removesuffix(".wasm").replace("_", "-")
                 print(f"{name} component size: {size:.0f} KiB")
     finally:
-        emulator.terminate()
-        emulator.wait()
+        for process in (emulator, tls_emulator):
+            process.terminate()
+            process.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -144,21 +144,30 @@ struct OffsetCursor {
     offset: u32,
 }
 
-/// One page of a single collection (peers, tunnels): its item documents and the `next` cursor.
+/// One page of a single collection (peers, tunnels): its item documents, the `next` cursor and
+/// the cursors `ahead` of it (IONOS gives no total: a window of offsets after `next`).
 pub fn list_page(
     op: &str,
     params: &[(&str, &str)],
     page: &Page,
-) -> Result<(Vec<Value>, Option<String>)> {
+) -> Result<(Vec<Value>, Option<String>, Vec<String>)> {
     let offset = match page.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(text) => cursor::decode::<OffsetCursor>(text)?.offset,
         None => 0,
     };
-    let doc = fetch_page(op, params, offset, page_limit(page))?;
-    let next = next_offset(&doc, offset)
-        .map(|offset| cursor::encode(&OffsetCursor { offset }))
-        .transpose()?;
-    Ok((items(&doc).to_vec(), next))
+    let limit = page_limit(page);
+    let doc = fetch_page(op, params, offset, limit)?;
+    let at = |offset: u64| {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        cursor::encode(&OffsetCursor { offset })
+    };
+    let next_at = next_offset(&doc, offset);
+    let next = next_at.map(|o| at(o.into())).transpose()?;
+    let ahead = match next_at {
+        Some(o) => cursor::ahead(o.into(), limit.into(), None, at)?,
+        None => Vec::new(),
+    };
+    Ok((items(&doc).to_vec(), next, ahead))
 }
 
 /// The `properties` object of a resource document (empty when absent).

@@ -53,20 +53,21 @@ pub struct Child<S, R, P> {
     pub record: fn(&Value, &str) -> R,
     /// The `properties` to send for a spec.
     pub properties: Properties<S>,
-    /// A page of records with its `next` cursor.
-    pub page: fn(Vec<R>, Option<String>) -> P,
+    /// A page of records with its `next` and `ahead` cursors.
+    pub page: fn(Vec<R>, Option<String>, Vec<String>) -> P,
 }
 
 impl<S: Spec, R, P> Child<S, R, P> {
     /// List the children of the gateway `query.parent-id`.
     pub fn list(&self, query: Query) -> Result<P> {
         let gateway_id = query.parent()?;
-        let (docs, next) = api::list_page(self.list_op, &[("gatewayId", gateway_id)], &query.page)?;
+        let (docs, next, ahead) =
+            api::list_page(self.list_op, &[("gatewayId", gateway_id)], &query.page)?;
         let items = docs
             .iter()
             .map(|doc| (self.record)(doc, gateway_id))
             .collect();
-        Ok((self.page)(items, next))
+        Ok((self.page)(items, next, ahead))
     }
 
     /// Get one child.

@@ -75,6 +75,7 @@ fn list(query: Query) -> Result<GatewayPage> {
 
     let mut items = Vec::new();
     let mut next = None;
+    let mut ahead = Vec::new();
     // A short last page of one collection is topped up from the next collection.
     while let Some(&kind) = kinds.get(index) {
         let room = limit.saturating_sub(u32::try_from(items.len()).unwrap_or(u32::MAX));
@@ -96,13 +97,20 @@ fn list(query: Query) -> Result<GatewayPage> {
                 kind: kind.name().to_owned(),
                 offset: next_offset,
             });
+            // IONOS gives no total: name a window of this collection's offsets after `next`.
+            ahead = cursor::ahead(next_offset.into(), limit.into(), None, |offset| {
+                cursor::encode(&ListCursor {
+                    kind: kind.name().to_owned(),
+                    offset: u32::try_from(offset).unwrap_or(u32::MAX),
+                })
+            })?;
             break;
         }
         index += 1;
         offset = 0;
     }
     let next = next.map(|at| cursor::encode(&at)).transpose()?;
-    Ok(GatewayPage { items, next })
+    Ok(GatewayPage { items, next, ahead })
 }
 
 /// Get one gateway.

@@ -31,7 +31,7 @@ const CHILD: Child<PeerSpec, Peer, PeerPage> = Child {
     ),
     record: records::peer,
     properties,
-    page: |items, next| PeerPage { items, next },
+    page: |items, next, ahead| PeerPage { items, next, ahead },
 };
 
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`

@@ -53,7 +53,7 @@ pub fn gateway(doc: &Value, kind: GatewayKind) -> Gateway {
         provider_state,
         public_addresses: str_at(doc, "/properties/gatewayIP").into_iter().collect(),
         networks,
-        wireguard: (kind == GatewayKind::Wireguard).then(|| portico_adapter_sdk::WireguardEnd {
+        wireguard: (kind == GatewayKind::Wireguard).then(|| WireguardEnd {
             public_key: str_at(doc, "/metadata/publicKey"),
             listen_port: doc
                 .pointer("/properties/listenPort")

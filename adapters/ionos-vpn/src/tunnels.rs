@@ -38,7 +38,7 @@ const CHILD: Child<TunnelSpec, Tunnel, TunnelPage> = Child {
     ),
     record: records::tunnel,
     properties,
-    page: |items, next| TunnelPage { items, next },
+    page: |items, next, ahead| TunnelPage { items, next, ahead },
 };
 
 /// The `properties` to send: `base` (the current properties on update), then `spec.properties`

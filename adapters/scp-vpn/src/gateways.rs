@@ -35,10 +35,11 @@ pub const GATEWAYS: NounDef<Gateway> = NounDef::top_level()
 
 /// List one page of gateways.
 fn list(query: Query) -> Result<GatewayPage> {
-    let (items, next) = list::page("listVpnGateways", "vpn_gateways", &[], &query)?;
+    let (items, next, ahead) = list::page("listVpnGateways", "vpn_gateways", &[], &query)?;
     Ok(GatewayPage {
         items: items.iter().map(records::gateway).collect(),
         next,
+        ahead,
     })
 }
 

@@ -12,7 +12,8 @@ struct PageCursor {
     page: u64,
 }
 
-/// One page of collection operation `op`: the items under `key` and the `next` cursor.
+/// One page of collection operation `op`: the items under `key`, the `next` cursor and the
+/// cursors of every page after it (`count` is SCP's total, so all of them can be named).
 /// `fixed` are query parameters the noun adds (a parent gateway); `query.filters` go to SCP as
 /// they are (the SDK has refused keys the noun does not declare).
 pub fn page(
@@ -20,7 +21,7 @@ pub fn page(
     key: &str,
     fixed: &[(&str, &str)],
     query: &Query,
-) -> Result<(Vec<Value>, Option<String>)> {
+) -> Result<(Vec<Value>, Option<String>, Vec<String>)> {
     let page = match query
         .page
         .cursor
@@ -41,11 +42,13 @@ pub fn page(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let next = api::next_page(&doc)
-        .filter(|(next, _)| *next > page)
-        .map(|(page, _)| cursor::encode(&PageCursor { page }))
-        .transpose()?;
-    Ok((items, next))
+    let at = |page: u64| cursor::encode(&PageCursor { page });
+    let Some((next, size)) = api::next_page(&doc).filter(|(next, _)| *next > page) else {
+        return Ok((items, None, Vec::new()));
+    };
+    let count = doc.get("count").and_then(Value::as_u64).unwrap_or(0);
+    let ahead = cursor::ahead(next, 1, Some(count.div_ceil(size)), at)?;
+    Ok((items, Some(at(next)?), ahead))
 }
 
 #[cfg(test)]
@@ -72,13 +75,21 @@ mod tests {
             let page = if request.url.contains("page=1") { 1 } else { 0 };
             Ok(testing::json_response(
                 200,
-                &json!({"count": 3, "page": page, "size": 2, "items": [{"id": page}]}),
+                &json!({"count": 7, "page": page, "size": 2, "items": [{"id": page}]}),
             ))
         });
-        let (items, next) = page("listVpnGateways", "items", &[], &query(Some(2), None)).unwrap();
+        let (items, next, ahead) =
+            page("listVpnGateways", "items", &[], &query(Some(2), None)).unwrap();
         assert_eq!(items, [json!({"id": 0})]);
-        let (_, last) = page("listVpnGateways", "items", &[], &query(Some(2), next)).unwrap();
-        assert_eq!(last, None);
+        // `count` 7 in pages of 2: pages 1, 2 and 3 follow; the ones after `next` are named.
+        let pages: Vec<u64> = ahead
+            .iter()
+            .map(|c| cursor::decode::<PageCursor>(c).unwrap().page)
+            .collect();
+        assert_eq!(pages, [2, 3]);
+        let (_, after, ahead) =
+            page("listVpnGateways", "items", &[], &query(Some(2), next)).unwrap();
+        assert!(after.is_some() && ahead.len() == 1, "{ahead:?}");
         let urls: Vec<String> = testing::sent().into_iter().map(|r| r.url).collect();
         assert_eq!(
             urls,

@@ -56,7 +56,7 @@ fn list(query: Query) -> Result<TunnelPage> {
         .map(|id| ("vpn_gateway_id", id))
         .into_iter()
         .collect();
-    let (items, next) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
+    let (items, next, ahead) = list::page("listVpnTunnels", "vpn_tunnels", &fixed, &query)?;
     // A listed tunnel carries no proposals: each is read in full, so records say what is set.
     let items = items
         .iter()
@@ -69,7 +69,7 @@ fn list(query: Query) -> Result<TunnelPage> {
             _ => Ok(records::tunnel(doc)),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(TunnelPage { items, next })
+    Ok(TunnelPage { items, next, ahead })
 }
 
 /// Get one tunnel.

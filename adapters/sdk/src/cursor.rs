@@ -80,6 +80,49 @@ pub fn slice<T>(
     Ok((page, next))
 }
 
+/// Most pages an offset-paged listing without a total names in `ahead`.
+pub const AHEAD_WINDOW: u64 = 7;
+
+/// Most pages a listing with a known total names in `ahead` at once.
+pub const AHEAD_KNOWN: u64 = 64;
+
+/// The `ahead` cursors of an offset- or page-number-paged listing whose next page starts at
+/// position `next` (an offset, or a page number with `step` 1), each page `step` positions
+/// after the one before: every page up to `total` when the provider told it (at most
+/// [`AHEAD_KNOWN`]); without a total, a window twice as many pages as were listed before `next`
+/// (at most [`AHEAD_WINDOW`]), since a page past the end only comes back empty. `cursor` makes
+/// the cursor of a position. The host fetches `next` and these at once; a cursor provider
+/// names none.
+///
+/// ```
+/// use portico_adapter_sdk::cursor::ahead;
+/// // Offsets, pages of 10, the first page listed, total unknown: two pages ahead of offset 10.
+/// assert_eq!(ahead(10, 10, None, |o| Ok(o.to_string())).unwrap(), ["20", "30"]);
+/// // Page numbers (step 1) with a total of 5 pages: every one after page 1.
+/// assert_eq!(ahead(1, 1, Some(5), |p| Ok(p.to_string())).unwrap(), ["2", "3", "4"]);
+/// ```
+pub fn ahead(
+    next: u64,
+    step: u64,
+    total: Option<u64>,
+    cursor: impl Fn(u64) -> Result<String>,
+) -> Result<Vec<String>> {
+    if step == 0 {
+        return Ok(Vec::new());
+    }
+    let pages = match total {
+        Some(total) => total
+            .saturating_sub(next)
+            .div_ceil(step)
+            .saturating_sub(1)
+            .min(AHEAD_KNOWN),
+        None => (next / step).saturating_mul(2).min(AHEAD_WINDOW),
+    };
+    (1..=pages)
+        .map(|k| cursor(next.saturating_add(k.saturating_mul(step))))
+        .collect()
+}
+
 fn malformed() -> crate::Error {
     error::invalid_input_field(
         "cursor",

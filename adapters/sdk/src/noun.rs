@@ -16,7 +16,7 @@
 //!
 //! fn list(query: Query) -> sdk::Result<TunnelPage> {
 //!     let gateway = query.parent()?; // present: the SDK checked it
-//!     Ok(TunnelPage { items: vec![], next: None })
+//!     Ok(TunnelPage { items: vec![], next: None, ahead: Vec::new() })
 //! }
 //! fn get(target: Locator) -> sdk::Result<Tunnel> {
 //!     Err(sdk::error::not_found(format!("no tunnel {}", target.id)))

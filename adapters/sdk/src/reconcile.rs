@@ -22,7 +22,7 @@
 //! # fn gateway(id: &str, name: &str) -> Gateway { Gateway { id: id.into(), kind: "k".into(),
 //! #   name: Some(name.into()), description: None, state: State::Available,
 //! #   provider_state: String::new(), public_addresses: vec![], networks: vec![], labels: vec![],
-//! #   created_at: None, raw: "{}".into() } }
+//! #   created_at: None, raw: "{}".into(), wireguard: None } }
 //! let lost = || Err(Error::Host(testing::lost_response()));
 //! let found = reconcile::create(lost, reconcile::Lookup::find("gateway `edge`".into(), || {
 //!     reconcile::find_by_name("edge", |_cursor| Ok((vec![gateway("g1", "edge")], None)))

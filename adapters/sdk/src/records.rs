@@ -83,7 +83,11 @@ macro_rules! record {
             type Page = $page;
 
             fn page(items: Vec<Self>, next: Option<String>) -> $page {
-                $page { items, next }
+                $page {
+                    items,
+                    next,
+                    ahead: Vec::new(),
+                }
             }
             fn into_parts(page: $page) -> (Vec<Self>, Option<String>) {
                 (page.items, page.next)

@@ -64,7 +64,7 @@ export function list(query) {
       );
     }
     const docs = sim ? listFor(catalog.LIST_FOR_SIM, 'sim_id', sim) : listFor(catalog.LIST_FOR_SUBSCRIBER, 'imsi', imsi);
-    return { items: docs.map(records.mapping), next: undefined };
+    return { items: docs.map(records.mapping), next: undefined, ahead: [] };
   }
   let key;
   if (cursor) {
@@ -75,7 +75,11 @@ export function list(query) {
     key = state.key;
   }
   const [docs, next] = listPage(query.page.limit, key);
-  return { items: docs.map(records.mapping), next: next ? api.encodeCursor({ key: next }) : undefined };
+  return {
+    items: docs.map(records.mapping),
+    next: next ? api.encodeCursor({ key: next }) : undefined,
+    ahead: [],
+  };
 }
 
 function array(doc) {

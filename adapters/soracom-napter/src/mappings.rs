@@ -113,6 +113,7 @@ fn list(query: Query) -> Result<MappingPage> {
             Ok(MappingPage {
                 items: docs.iter().map(records::mapping).collect(),
                 next,
+                ahead: Vec::new(),
             })
         }
         filtered => {
@@ -131,6 +132,7 @@ fn list(query: Query) -> Result<MappingPage> {
             Ok(MappingPage {
                 items: docs.iter().map(records::mapping).collect(),
                 next: None,
+                ahead: Vec::new(),
             })
         }
     }

@@ -131,6 +131,7 @@ fn list(query: Query) -> Result<GatewayPage> {
     Ok(GatewayPage {
         items: items.iter().map(records::gateway).collect(),
         next: key_cursor(api::next_key(&response))?,
+        ahead: Vec::new(),
     })
 }
 

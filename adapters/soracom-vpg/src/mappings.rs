@@ -194,10 +194,15 @@ fn list(query: Query) -> Result<MappingPage> {
             return Ok(MappingPage {
                 items,
                 next: Some(next),
+                ahead: Vec::new(),
             });
         }
         if !kinds.contains(&MappingKind::CustomerRoute) {
-            return Ok(MappingPage { items, next: None });
+            return Ok(MappingPage {
+                items,
+                next: None,
+                ahead: Vec::new(),
+            });
         }
     }
     // Customer routes: from the cursor's offset, or topping up a short IP address map page.
@@ -215,6 +220,7 @@ fn list(query: Query) -> Result<MappingPage> {
     Ok(MappingPage {
         items,
         next: next.map(route_cursor).transpose()?,
+        ahead: Vec::new(),
     })
 }
 

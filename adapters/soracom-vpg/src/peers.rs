@@ -135,7 +135,11 @@ fn list(query: Query) -> Result<PeerPage> {
         .limit
         .map(|l| usize::try_from(l).unwrap_or(usize::MAX));
     let (items, next) = cursor::slice(peers, limit, query.page.cursor.as_deref())?;
-    Ok(PeerPage { items, next })
+    Ok(PeerPage {
+        items,
+        next,
+        ahead: Vec::new(),
+    })
 }
 
 /// Find peer `id` of VPG `vpg_id` among the selected kinds.

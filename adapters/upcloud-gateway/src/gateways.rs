@@ -73,7 +73,11 @@ fn list(query: Query) -> Result<GatewayPage> {
         .filter(|doc| kind.is_none_or(|k| records::gateway_kind(doc) == k))
         .map(records::gateway)
         .collect();
-    Ok(GatewayPage { items, next })
+    Ok(GatewayPage {
+        items,
+        next,
+        ahead: Vec::new(),
+    })
 }
 
 /// Get one gateway.

@@ -57,7 +57,11 @@ fn list(query: Query) -> Result<TunnelPage> {
         .iter()
         .map(|doc| records::tunnel(doc, gateway_id))
         .collect();
-    Ok(TunnelPage { items, next })
+    Ok(TunnelPage {
+        items,
+        next,
+        ahead: Vec::new(),
+    })
 }
 
 /// Get one connection.

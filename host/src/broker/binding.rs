@@ -109,6 +109,7 @@ impl BrokerConfig {
             tape,
             credential_headers,
             limits,
+            ca_file: profile.ca_file.clone(),
         })
     }
 }

@@ -151,8 +151,7 @@ impl Broker {
         };
         let body = fill_template(&scheme.body, &scheme.content_type, fields);
         let response = self
-            .network
-            .client()
+            .client()?
             .request(method, &url)
             .header(reqwest::header::CONTENT_TYPE, &scheme.content_type)
             .header(reqwest::header::ACCEPT, "application/json")
@@ -161,8 +160,13 @@ impl Broker {
             .send()
             .await;
         drop(body);
-        let mut response = response
-            .map_err(|e| wire::transport_failure(&e, &format!("{what} at {}", record.host)))?;
+        let mut response = response.map_err(|e| {
+            wire::transport_failure(
+                &e,
+                &format!("{what} at {}", record.host),
+                self.config.ca_file.as_deref(),
+            )
+        })?;
         let status = response.status().as_u16();
         record.status = Some(status);
         let bytes = Zeroizing::new(

@@ -237,12 +237,11 @@ impl Broker {
         let mut renewed = false;
         let limits = self.config.limits;
         let mut attempt = 0;
+        let client = self.client()?;
         loop {
             attempt += 1;
             record.attempts = attempt;
-            let mut builder = self
-                .network
-                .client()
+            let mut builder = client
                 .request(prepared.method.clone(), prepared.url.clone())
                 .headers(prepared.headers.clone())
                 .timeout(Duration::from_secs(limits.request_timeout_secs));
@@ -261,6 +260,7 @@ impl Broker {
                     Some(wire::retry_after(r.headers()).unwrap_or_else(backoff))
                 }
                 Err(e) if super::resolve::private_address(e).is_some() => None,
+                Err(e) if wire::tls_refusal(e).is_some() => None,
                 Err(e) if e.is_connect() || prepared.idempotent => Some(backoff()),
                 _ => None,
             };
@@ -313,7 +313,11 @@ impl Broker {
                         return Err(self.deny(DenialReason::HostNotGranted, message));
                     }
                     let what = format!("request to {}", prepared.origin.authority());
-                    return Err(wire::transport_failure(&e, &what));
+                    return Err(wire::transport_failure(
+                        &e,
+                        &what,
+                        self.config.ca_file.as_deref(),
+                    ));
                 }
             };
             let mut response = self.read_response(response).await?;

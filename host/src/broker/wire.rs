@@ -12,8 +12,25 @@ pub(super) fn is_idempotent(method: &str) -> bool {
 
 /// The transport failure of a request that got no response, in words, and whether the provider
 /// may have processed it: only a failed connection proves nothing was sent.
-pub(super) fn transport_failure(err: &reqwest::Error, what: &str) -> Failure {
-    if err.is_connect() {
+/// `ca_file` is the profile's CA file, named when TLS refused the server.
+pub(super) fn transport_failure(
+    err: &reqwest::Error,
+    what: &str,
+    ca_file: Option<&std::path::Path>,
+) -> Failure {
+    if let Some(tls) = tls_refusal(err) {
+        let trusted = match ca_file {
+            Some(ca) => format!("the profile trusts only the CA file {}", ca.display()),
+            None => "the system's roots (SSL_CERT_FILE) are trusted; a private CA is given with \
+                     `portico profile add --ca-file`"
+                .to_string(),
+        };
+        Failure::transport(
+            TransportKind::Connect,
+            false,
+            format!("{what} could not connect: TLS refused the server ({tls}; {trusted})"),
+        )
+    } else if err.is_connect() {
         Failure::transport(
             TransportKind::Connect,
             false,
@@ -24,6 +41,26 @@ pub(super) fn transport_failure(err: &reqwest::Error, what: &str) -> Failure {
     } else {
         Failure::transport(TransportKind::Broken, true, format!("{what} failed"))
     }
+}
+
+/// The TLS error behind `err`, if the handshake failed (an untrusted certificate, a name that
+/// does not match, no roots): in words, and never worth a retry.
+pub(super) fn tls_refusal(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // An I/O error's source skips the error it wraps; look inside (they nest).
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
 }
 
 /// Reads a response body, refusing (with `too_large`) one larger than `cap` bytes, whether its

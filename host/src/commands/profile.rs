@@ -10,6 +10,7 @@ use crate::output::Column;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Runs a `profile` command.
 pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
@@ -19,7 +20,8 @@ pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
             adapter,
             credential,
             set,
-        } => add(ctx, &name, &adapter, &credential, &set).await,
+            ca_file,
+        } => add(ctx, &name, &adapter, &credential, &set, ca_file.as_deref()).await,
         ProfileCommand::List => {
             let items: Vec<Value> = ctx
                 .config
@@ -66,14 +68,18 @@ pub(crate) async fn run(ctx: &mut Ctx, command: ProfileCommand) -> Result<()> {
 }
 
 fn view(name: &str, p: &Profile) -> Value {
-    json!({
+    let mut v = json!({
         "name": name,
         "adapter": p.adapter,
         "credentials": p.credentials,
         "settings": p.settings,
         "credential_list": p.credentials.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(),
         "setting_list": p.settings.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(ca), Value::Object(m)) = (&p.ca_file, &mut v) {
+        m.insert("ca_file".into(), json!(ca.display().to_string()));
+    }
+    v
 }
 
 async fn add(
@@ -82,8 +88,15 @@ async fn add(
     adapter: &str,
     credential: &[String],
     set: &[String],
+    ca_file: Option<&Path>,
 ) -> Result<()> {
     home::validate_name("profile", name)?;
+    let ca_file = ca_file
+        .map(|path| {
+            broker::roots::check_ca_file(path).map_err(input)?;
+            std::path::absolute(path).map_err(|e| input(format!("CA file {}: {e}", path.display())))
+        })
+        .transpose()?;
     let (_, loaded) = ctx.load_installed(adapter)?;
     let mut session = ctx.runtime()?.instantiate(&loaded).await?;
     let d = session.describe().await?;
@@ -142,6 +155,7 @@ async fn add(
         adapter: adapter.to_string(),
         credentials,
         settings,
+        ca_file,
     };
     profiles.profiles.insert(name.to_string(), profile.clone());
     ctx.config.save_profiles(&profiles)?;

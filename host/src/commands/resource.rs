@@ -7,6 +7,7 @@
 
 pub(crate) mod capability;
 mod generated;
+mod listing;
 mod many;
 mod nouns;
 mod spec_json;
@@ -19,7 +20,7 @@ pub(crate) use wait::{poll_gone, poll_ready, wait_gone, wait_ready};
 pub(crate) use specs::{gateway, mapping, peer, tunnel};
 
 use super::inputs::SecretArg;
-use super::paging::paginate;
+use super::paging::Page;
 use super::{Ctx, key_value};
 use crate::cli::{ListArgs, TargetArgs};
 use crate::output::Column;
@@ -48,7 +49,7 @@ pub(crate) trait Resource: Sized {
     /// The JSON view printed for it.
     fn view(&self) -> Value;
     /// One page.
-    async fn list(s: &mut Session, q: &types::Query) -> Result<(Vec<Self>, Option<String>)>;
+    async fn list(s: &mut Session, q: &types::Query) -> Result<Page<Self>>;
     /// One resource.
     async fn get(s: &mut Session, l: &types::Locator) -> Result<Self>;
     /// Create.
@@ -197,50 +198,14 @@ async fn run_one<R: Resource>(
         capability::check(&bound.description, &bound.contract, &get)
             .map_err(|e| e.context("--wait polls with get"))?;
     }
+    if let Action::List(a) = action {
+        return listing::one::<R>(ctx, bound, a, filters).await;
+    }
     let s = &mut bound.session;
     let printer = ctx.printer;
     let (wait, timeout) = (ctx.global.wait, ctx.global.wait_timeout);
     match action {
-        Action::List(a) => {
-            let mut query = types::Query {
-                parent_id: a.gateway.clone(),
-                kind: a.kind.clone(),
-                filters,
-                page: types::Page {
-                    limit: a.limit,
-                    cursor: None,
-                },
-            };
-            let adapter = s.name().to_string();
-            let counter = ctx.global.all.then(|| page_counter(R::NOUN));
-            let listed = paginate(&adapter, a.cursor.clone(), ctx.global.all, async |cursor| {
-                query.page.cursor = cursor;
-                let (page, next) = R::list(s, &query).await?;
-                if let Some(bar) = &counter {
-                    bar.inc(1);
-                }
-                Ok((page.iter().map(Resource::view).collect(), next))
-            })
-            .await;
-            if let Some(bar) = counter {
-                bar.finish_and_clear();
-            }
-            let listed = listed?;
-            tracing::debug!(
-                "listed {} {}s in {} page(s)",
-                listed.items.len(),
-                R::NOUN,
-                listed.pages
-            );
-            printer.list(R::COLUMNS, &listed.items)?;
-            if let Some(cursor) = listed.next {
-                eprintln!(
-                    "more {}s: add --all, or continue with --cursor {}",
-                    R::NOUN,
-                    crate::output::terminal_safe(&cursor)
-                );
-            }
-        }
+        Action::List(_) => unreachable!("listed above"),
         Action::Get(t) => {
             let r = R::get(s, &locator(&t)).await?;
             printer.one(&r.view())?;

@@ -45,7 +45,7 @@ export function list(query) {
   const params = [['limit', String(Math.min(Math.max(query.page.limit ?? 20, 1), 100))]];
   if (query.page.cursor) params.push(['cursor', query.page.cursor]);
   const page = call('get', '/gateways', params) ?? {};
-  return { items: (page.gateways ?? []).map(record), next: page.next_cursor ?? undefined };
+  return { items: (page.gateways ?? []).map(record), next: page.next_cursor ?? undefined, ahead: [] };
 }
 
 export function get(target) {

@@ -64,7 +64,7 @@ def list_(query):
     if query.page.cursor:
         params.append(("cursor", query.page.cursor))
     page = api.call(api.GET, "/gateways", params) or {}
-    return types.GatewayPage(items=[record(g) for g in page.get("gateways") or []], next=page.get("next_cursor"))
+    return types.GatewayPage(items=[record(g) for g in page.get("gateways") or []], next=page.get("next_cursor"), ahead=[])
 
 
 def get(target):

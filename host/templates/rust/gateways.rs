@@ -61,7 +61,7 @@ fn list(query: Query) -> Result<GatewayPage> {
     let items = json::array(page["gateways"].clone(), "gateway list")?;
     let items = items.iter().map(record).collect();
     let next = page["next_cursor"].as_str().map(str::to_owned);
-    Ok(GatewayPage { items, next })
+    Ok(GatewayPage { items, next, ahead: Vec::new() })
 }
 
 fn get(target: Locator) -> Result<Gateway> {

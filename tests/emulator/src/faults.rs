@@ -55,6 +55,9 @@ pub struct FaultRule {
     pub method: Option<String>,
     /// Requests whose path starts with this prefix match (`/` matches everything).
     pub path_prefix: String,
+    /// Only requests whose query string contains this text match (`offset=5&`: one page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_contains: Option<String>,
     /// Status to answer with; `None` passes the request through (useful with `latency_ms`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -85,6 +88,7 @@ impl FaultRule {
         FaultRule {
             method: None,
             path_prefix: path_prefix.into(),
+            query_contains: None,
             status: None,
             retry_after_secs: None,
             count: 1,
@@ -136,6 +140,12 @@ impl FaultRule {
         self
     }
 
+    /// Only matches requests whose query string contains `text`.
+    pub fn query(mut self, text: impl Into<String>) -> Self {
+        self.query_contains = Some(text.into());
+        self
+    }
+
     /// Adds `Retry-After: secs` to the injected response.
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
@@ -148,12 +158,16 @@ impl FaultRule {
         self
     }
 
-    fn matches(&self, method: &Method, path: &str) -> bool {
+    fn matches(&self, method: &Method, path: &str, query: &str) -> bool {
         let method_ok = self
             .method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
-        method_ok && path.starts_with(&self.path_prefix)
+        let query_ok = self
+            .query_contains
+            .as_deref()
+            .is_none_or(|q| query.contains(q));
+        method_ok && query_ok && path.starts_with(&self.path_prefix)
     }
 
     fn fault(&self) -> Option<Fault> {
@@ -174,7 +188,7 @@ impl FaultRule {
 /// `DELETE /_emulator/faults/stats`, from rules and random faults together.
 ///
 /// JSON form (`GET /_emulator/faults/stats`): `{"status": {"429": 3, "503": 5}, "drop": 1,
-/// "lose_response": 1, "delay": 0, "random_draws": 40}`.
+/// "lose_response": 1, "delay": 0, "random_draws": 40, "most_in_flight": 1}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultStats {
     /// Injected error responses, by status code.
@@ -187,6 +201,10 @@ pub struct FaultStats {
     pub delay: u64,
     /// Provider requests that drew from the random-fault generator, faulted or not.
     pub random_draws: u64,
+    /// The most provider requests the emulator was handling at one time (concurrent clients
+    /// show here; one request after the other stays at 1).
+    #[serde(default)]
+    pub most_in_flight: u64,
 }
 
 /// What happens to one request instead of its normal response.
@@ -203,6 +221,26 @@ pub(crate) struct Faults {
     rules: Mutex<Vec<FaultRule>>,
     random: Mutex<Option<random::Generator>>,
     stats: Mutex<FaultStats>,
+    in_flight: Mutex<u64>,
+}
+
+/// One provider request being handled, counted in [`FaultStats::most_in_flight`] until dropped.
+struct InFlight<'a>(&'a Faults);
+
+impl<'a> InFlight<'a> {
+    fn start(faults: &'a Faults) -> Self {
+        let mut now = lock(&faults.in_flight);
+        *now += 1;
+        let mut stats = lock(&faults.stats);
+        stats.most_in_flight = stats.most_in_flight.max(*now);
+        Self(faults)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        *lock(&self.0.in_flight) -= 1;
+    }
 }
 
 impl Faults {
@@ -246,9 +284,9 @@ impl Faults {
     }
 
     /// Consumes one firing of the first rule matching the request.
-    fn take(&self, method: &Method, path: &str) -> Option<FaultRule> {
+    fn take(&self, method: &Method, path: &str, query: &str) -> Option<FaultRule> {
         let mut rules = lock(&self.rules);
-        let index = rules.iter().position(|r| r.matches(method, path))?;
+        let index = rules.iter().position(|r| r.matches(method, path, query))?;
         let fired = rules[index].clone();
         rules[index].count -= 1;
         if rules[index].count == 0 {
@@ -260,8 +298,13 @@ impl Faults {
     /// The delay and fault for one request: a matching rule's, or else a random draw's. A
     /// request a rule fired for does not draw, so rules do not shift the random sequence of
     /// the requests around them.
-    fn decide(&self, method: &Method, path: &str) -> (Option<Duration>, Option<Fault>) {
-        let (delay, fault) = if let Some(rule) = self.take(method, path) {
+    fn decide(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &str,
+    ) -> (Option<Duration>, Option<Fault>) {
+        let (delay, fault) = if let Some(rule) = self.take(method, path, query) {
             (rule.latency_ms.map(Duration::from_millis), rule.fault())
         } else {
             let drawn = lock(&self.random).as_mut().and_then(|g| g.draw(path));
@@ -292,8 +335,10 @@ pub(crate) async fn middleware(
     if path.starts_with(ADMIN_PREFIX) {
         return next.run(request).await;
     }
+    let _in_flight = InFlight::start(&shared.faults);
     let latency = shared.delays().latency;
-    let (delay, fault) = shared.faults.decide(request.method(), &path);
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let (delay, fault) = shared.faults.decide(request.method(), &path, &query);
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
@@ -370,15 +415,15 @@ mod tests {
         let faults = Faults::default();
         faults.add(FaultRule::status("/wireguardgateways", 503).times(2));
         let get = Method::GET;
-        assert!(faults.take(&get, "/ipsecgateways").is_none());
+        assert!(faults.take(&get, "/ipsecgateways", "").is_none());
         assert_eq!(
             faults
-                .take(&get, "/wireguardgateways/x")
+                .take(&get, "/wireguardgateways/x", "")
                 .and_then(|r| r.status),
             Some(503)
         );
-        assert!(faults.take(&get, "/wireguardgateways").is_some());
-        assert!(faults.take(&get, "/wireguardgateways").is_none());
+        assert!(faults.take(&get, "/wireguardgateways", "").is_some());
+        assert!(faults.take(&get, "/wireguardgateways", "").is_none());
         assert!(faults.snapshot().is_empty());
     }
 
@@ -386,8 +431,8 @@ mod tests {
     fn method_filter_is_case_insensitive() {
         let faults = Faults::default();
         faults.add(FaultRule::status("/", 429).method("post").retry_after(1));
-        assert!(faults.take(&Method::GET, "/ipsecgateways").is_none());
-        let rule = faults.take(&Method::POST, "/ipsecgateways");
+        assert!(faults.take(&Method::GET, "/ipsecgateways", "").is_none());
+        let rule = faults.take(&Method::POST, "/ipsecgateways", "");
         assert_eq!(rule.and_then(|r| r.retry_after_secs), Some(1));
     }
 
@@ -427,14 +472,18 @@ mod tests {
         faults.add(FaultRule::lose_response("/v1/x"));
         faults.add(FaultRule::latency("/v1/y", Duration::from_millis(1)));
         let post = Method::POST;
-        assert_eq!(faults.decide(&post, "/v1/x").1, Some(Fault::Lose));
-        assert_eq!(faults.decide(&post, "/v1/y").1, None);
+        assert_eq!(faults.decide(&post, "/v1/x", "").1, Some(Fault::Lose));
+        assert_eq!(faults.decide(&post, "/v1/y", "").1, None);
         let drawn = Some(Fault::Status {
             code: 503,
             retry_after: None,
         });
-        assert_eq!(faults.decide(&post, "/v1/z").1, drawn);
-        assert_eq!(faults.decide(&post, "/other").1, None, "outside the prefix");
+        assert_eq!(faults.decide(&post, "/v1/z", "").1, drawn);
+        assert_eq!(
+            faults.decide(&post, "/other", "").1,
+            None,
+            "outside the prefix"
+        );
         let stats = faults.stats();
         assert_eq!(
             stats,
@@ -455,5 +504,22 @@ mod tests {
         );
         faults.clear_stats();
         assert_eq!(faults.stats(), FaultStats::default());
+    }
+
+    #[test]
+    fn a_rule_can_match_one_page_by_its_query() {
+        let faults = Faults::default();
+        faults.add(FaultRule::status("/wireguardgateways", 500).query("offset=2&"));
+        let get = Method::GET;
+        assert!(
+            faults
+                .take(&get, "/wireguardgateways", "offset=1&limit=1")
+                .is_none()
+        );
+        assert!(
+            faults
+                .take(&get, "/wireguardgateways", "offset=2&limit=1")
+                .is_some()
+        );
     }
 }

@@ -48,6 +48,7 @@ fn list(query: Query) -> Result<GatewayPage> {
     Ok(GatewayPage {
         items: items.iter().map(record).collect(),
         next,
+        ahead: Vec::new(),
     })
 }
 
@@ -96,6 +97,7 @@ fn peer_list(query: Query) -> Result<PeerPage> {
     Ok(PeerPage {
         items: vec![],
         next: None,
+        ahead: Vec::new(),
     })
 }
 

@@ -62,7 +62,7 @@ def list_(query):
                 "a `cursor` does not apply to a list filtered by `sim-id` or `imsi`: those lists have one page",
             )
         docs = list_for(catalog.LIST_FOR_SIM, "sim_id", sim) if sim else list_for(catalog.LIST_FOR_SUBSCRIBER, "imsi", imsi)
-        return types.MappingPage(items=[records.mapping(d) for d in docs], next=None)
+        return types.MappingPage(items=[records.mapping(d) for d in docs], next=None, ahead=[])
     key = None
     if cursor:
         state = api.decode_cursor(cursor)
@@ -73,6 +73,7 @@ def list_(query):
     return types.MappingPage(
         items=[records.mapping(d) for d in docs],
         next=api.encode_cursor({"key": next_key}) if next_key else None,
+        ahead=[],
     )
 
 

@@ -37,8 +37,8 @@ async fn list<R: Resource>(s: &mut Session, parent: Option<String>) -> Result<Ve
     };
     let pages = paginate(&adapter, None, true, async |cursor| {
         query.page.cursor = cursor;
-        let (items, next) = R::list(s, &query).await?;
-        Ok((items.iter().map(live).collect::<Vec<_>>(), next))
+        let page = R::list(s, &query).await?;
+        Ok((page.items.iter().map(live).collect::<Vec<_>>(), page.next))
     })
     .await?;
     Ok(pages.items)

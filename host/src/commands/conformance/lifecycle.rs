@@ -242,10 +242,13 @@ async fn find<R: Resource>(
     };
     let pages = paginate(&name, None, true, async |cursor| {
         query.page.cursor = cursor;
-        let (items, next) = R::list(s, &query).await?;
+        let page = R::list(s, &query).await?;
         Ok((
-            items.iter().map(|r| r.locator().id).collect::<Vec<_>>(),
-            next,
+            page.items
+                .iter()
+                .map(|r| r.locator().id)
+                .collect::<Vec<_>>(),
+            page.next,
         ))
     })
     .await?;
@@ -361,14 +364,14 @@ async fn second_page<R: Resource>(s: &mut Session, run: &Run<'_>, report: &mut R
         },
     };
     let outcome = async {
-        let (first, next) = R::list(s, &query).await?;
-        match next {
+        let first = R::list(s, &query).await?;
+        match first.next {
             Some(cursor) => {
                 query.page.cursor = Some(cursor);
-                let (page, _) = R::list(s, &query).await?;
-                Ok(Some(page.len() + first.len()))
+                let page = R::list(s, &query).await?.items;
+                Ok(Some(page.len() + first.items.len()))
             }
-            None if first.len() > 1 => Ok(None),
+            None if first.items.len() > 1 => Ok(None),
             None => bail!("a limit of 1 gave one item and no cursor, so the second is unreachable"),
         }
     }

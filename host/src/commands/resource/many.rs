@@ -68,11 +68,12 @@ pub(super) async fn list<R: Resource>(
             let adapter = s.name().to_string();
             paginate(&adapter, None, all, async |cursor| {
                 query.page.cursor = cursor;
-                let (page, next) = R::list(s, &query).await?;
+                let page = R::list(s, &query).await?;
                 if let Some(bar) = counter {
                     bar.inc(1);
                 }
-                Ok((page.iter().map(Resource::view).collect::<Vec<_>>(), next))
+                let items = page.items.iter().map(Resource::view).collect::<Vec<_>>();
+                Ok((items, page.next))
             })
             .await
         }

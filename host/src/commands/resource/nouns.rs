@@ -2,6 +2,7 @@
 //! fields plus the provider's document) and the calls of each noun's interface.
 
 use super::state_word;
+use crate::commands::paging::Page;
 use crate::output::Column;
 use crate::runtime::Session;
 use crate::wit::adapter::Noun;
@@ -45,12 +46,13 @@ macro_rules! resource {
                 let $r = self;
                 $view
             }
-            async fn list(
-                s: &mut Session,
-                q: &types::Query,
-            ) -> Result<(Vec<Self>, Option<String>)> {
+            async fn list(s: &mut Session, q: &types::Query) -> Result<Page<Self>> {
                 let page = s.$list(q).await?;
-                Ok((page.items, page.next))
+                Ok(Page {
+                    items: page.items,
+                    next: page.next,
+                    ahead: page.ahead,
+                })
             }
             async fn get(s: &mut Session, l: &types::Locator) -> Result<Self> {
                 s.$get(l).await

@@ -142,6 +142,7 @@ macro_rules! page {
                 Self {
                     items: p.items.into_iter().map(Into::into).collect(),
                     next: p.next,
+                    ahead: Vec::new(),
                 }
             }
         }

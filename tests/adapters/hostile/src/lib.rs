@@ -327,7 +327,11 @@ fn list_gateways(query: Query) -> sdk::Result<GatewayPage> {
         "escape-cursor" => (vec![ordinary()], Some(format!("c{TERMINAL_ESCAPE}"))),
         _ => (vec![ordinary()], None),
     };
-    Ok(GatewayPage { items, next })
+    Ok(GatewayPage {
+        items,
+        next,
+        ahead: Vec::new(),
+    })
 }
 
 impl Operations for Hostile {
