@@ -15,13 +15,24 @@ setup: setup-polyglot setup-system
     rustup target add wasm32-wasip2
     rustup component add rustfmt clippy
 
-# Debian packages the tests use when present: zsh (its completion script is loaded in a test).
+# Debian packages the tests use when present: zsh (its completion script is loaded in a test);
+# strongSwan (swanctl, charon-systemd, the standard and extra plugins with kernel-libipsec),
+# wireguard-tools, wireguard-go and iproute2 for the real-tool tests (tests/all/remote_tools.rs).
 # Installs only what is missing, and only where apt-get can (as root); otherwise says so.
 setup-system:
     #!/usr/bin/env bash
     set -euo pipefail
     missing=()
     command -v zsh >/dev/null || missing+=(zsh)
+    export PATH="$PATH:/usr/sbin:/sbin"
+    command -v swanctl >/dev/null || missing+=(strongswan-swanctl)
+    command -v charon-systemd >/dev/null || missing+=(charon-systemd)
+    [ -e /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] || missing+=(libstrongswan-standard-plugins)
+    [ -e /usr/lib/ipsec/plugins/libstrongswan-curve25519.so ] || missing+=(libstrongswan-extra-plugins)
+    [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] || missing+=(libcharon-extra-plugins)
+    command -v wg >/dev/null || missing+=(wireguard-tools)
+    command -v wireguard-go >/dev/null || missing+=(wireguard-go)
+    command -v ip >/dev/null || missing+=(iproute2)
     [ ${#missing[@]} -eq 0 ] && exit 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \

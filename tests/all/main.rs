@@ -24,6 +24,7 @@ mod paging;
 mod placements;
 mod polyglot;
 mod remote_config;
+mod remote_tools;
 mod retries;
 mod scaffold;
 mod scp;
