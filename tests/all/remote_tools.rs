@@ -255,7 +255,7 @@ fn both_ends(cloud_conf: &str, site_conf: &str, a: &str, b: &str) -> Result<Stri
         }
         let log = site.log();
         (log.contains("NO_PROPOSAL_CHOSEN") || log.contains("no acceptable proposal"))
-            .then(|| Err(log))
+            .then_some(Err(log))
     });
     up.unwrap_or_else(|| {
         Err(format!(

@@ -79,9 +79,8 @@ async fn resolve(
         .iter()
         .position(|(d, _)| d.profile == end.profile)
         .ok_or_else(|| input(format!("{at}: profile {} is not bound", end.profile)))?;
-    if !live.contains_key(&p) {
-        let listed = list_all(&mut profiles[p].1.session, Noun::Gateway, None).await?;
-        live.insert(p, listed);
+    if let std::collections::btree_map::Entry::Vacant(slot) = live.entry(p) {
+        slot.insert(list_all(&mut profiles[p].1.session, Noun::Gateway, None).await?);
     }
     let listed = &live[&p];
     let items = &profiles[p].0.items;
