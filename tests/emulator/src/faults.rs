@@ -493,6 +493,7 @@ mod tests {
                 lose_response: 1,
                 delay: 1,
                 random_draws: 1,
+                most_in_flight: 0,
             }
         );
         faults.clear();
