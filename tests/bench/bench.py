@@ -77,8 +77,8 @@ def polyglot_rows(env):
             continue
         home = tempfile.mkdtemp(prefix="portico-bench-polyglot-")
         penv = dict(env, PORTICO_HOME=home)
-        _, out, _ = run(["adapter", "install", path, "--yes"], penv)
-        adapter = re.search(r"^adapter (\S+)", out, re.M).group(1)
+        _, out, err = run(["adapter", "install", path, "--yes"], penv)
+        adapter = re.search(r"^adapter (\S+)", out + err, re.M).group(1)
         cold, warm = [], []
         for _ in range(3):
             shutil.rmtree(os.path.join(home, "cache"), ignore_errors=True)

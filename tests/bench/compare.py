@@ -19,7 +19,7 @@ def timed(argv, env, stdin=None):
     proc = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.exit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        sys.exit(f"{' '.join(argv[:3])}... failed ({proc.returncode}):\n{proc.stderr[:1500]}")
     return elapsed, proc.stdout, proc.stderr
 
 

@@ -18,6 +18,8 @@ async fn main() -> anyhow::Result<()> {
     let count: usize = count.parse()?;
     let concurrency: usize = concurrency.parse()?;
     let started = Instant::now();
+    // reqwest is built without a default crypto provider here, as in portico.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     let url = format!(
         "{}/wireguardgateways/{gateway}/peers",

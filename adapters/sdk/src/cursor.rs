@@ -83,21 +83,27 @@ pub fn slice<T>(
 /// Most pages an offset-paged listing without a total names in `ahead`.
 pub const AHEAD_WINDOW: u64 = 7;
 
+/// Fewest pages an offset-paged listing without a total names in `ahead`.
+pub const AHEAD_START: u64 = 3;
+
 /// Most pages a listing with a known total names in `ahead` at once.
 pub const AHEAD_KNOWN: u64 = 64;
 
 /// The `ahead` cursors of an offset- or page-number-paged listing whose next page starts at
 /// position `next` (an offset, or a page number with `step` 1), each page `step` positions
 /// after the one before: every page up to `total` when the provider told it (at most
-/// [`AHEAD_KNOWN`]); without a total, a window twice as many pages as were listed before `next`
-/// (at most [`AHEAD_WINDOW`]), since a page past the end only comes back empty. `cursor` makes
+/// [`AHEAD_KNOWN`]); without a total, a window of twice as many pages as were listed before
+/// `next`, at least [`AHEAD_START`] and at most [`AHEAD_WINDOW`] (a page past the end only comes
+/// back empty, so a short listing asks for a few pages too many, a long one little more). `cursor` makes
 /// the cursor of a position. The host fetches `next` and these at once; a cursor provider
 /// names none.
 ///
 /// ```
 /// use portico_adapter_sdk::cursor::ahead;
-/// // Offsets, pages of 10, the first page listed, total unknown: two pages ahead of offset 10.
-/// assert_eq!(ahead(10, 10, None, |o| Ok(o.to_string())).unwrap(), ["20", "30"]);
+/// // Offsets, pages of 10, the first page listed, total unknown: three pages ahead of offset 10.
+/// assert_eq!(ahead(10, 10, None, |o| Ok(o.to_string())).unwrap(), ["20", "30", "40"]);
+/// // Five pages listed: ten would be twice that, seven is the most.
+/// assert_eq!(ahead(50, 10, None, |o| Ok(o.to_string())).unwrap().len(), 7);
 /// // Page numbers (step 1) with a total of 5 pages: every one after page 1.
 /// assert_eq!(ahead(1, 1, Some(5), |p| Ok(p.to_string())).unwrap(), ["2", "3", "4"]);
 /// ```
@@ -116,7 +122,9 @@ pub fn ahead(
             .div_ceil(step)
             .saturating_sub(1)
             .min(AHEAD_KNOWN),
-        None => (next / step).saturating_mul(2).min(AHEAD_WINDOW),
+        None => (next / step)
+            .saturating_mul(2)
+            .clamp(AHEAD_START, AHEAD_WINDOW),
     };
     (1..=pages)
         .map(|k| cursor(next.saturating_add(k.saturating_mul(step))))

@@ -315,7 +315,7 @@ async fn random_faults_and_their_counts_over_the_admin_endpoints() {
     assert_eq!(
         stats,
         json!({"status": {"503": 5}, "drop": 0, "lose_response": 0, "delay": 0,
-               "random_draws": 5})
+               "random_draws": 5, "most_in_flight": 1})
     );
 
     let bad = json!({"seed": 1, "rates": {"status_503": 0.7, "drop": 0.5}});
