@@ -3,7 +3,7 @@
 //! and a lifetime of 3600 to 86400 seconds; IKEv2 only; no DPD setting. IONOS fills in its
 //! defaults (AES256, SHA256, 16-MODP4096; lifetimes 86400 and 3600), which records spell out.
 
-use portico_adapter_sdk::ipsec::{Phase, Support, Words};
+use portico_adapter_sdk::ipsec::{Phase, Support, Words, is_aead};
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{IpsecParams, Proposal, Result, error};
 
@@ -46,11 +46,6 @@ pub static SUPPORT: Support = Support {
     dpd: false,
     local_networks: true,
 };
-
-/// AEAD algorithms (ESP needs no integrity with them).
-fn is_aead(encryption: &str) -> bool {
-    encryption.contains("gcm")
-}
 
 /// The one value IONOS takes for `field`, from a list of at most one.
 fn one(field: &str, words: &Words, list: &[String]) -> Result<Option<String>> {
@@ -154,14 +149,7 @@ pub fn from_provider(props: &Value) -> IpsecParams {
 mod tests {
     use super::*;
 
-    fn p(e: &[&str], i: &[&str], d: &[&str]) -> Proposal {
-        let s = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
-        Proposal {
-            encryption: s(e),
-            integrity: s(i),
-            dh_groups: s(d),
-        }
-    }
+    use portico_adapter_sdk::ipsec::proposal as p;
 
     #[test]
     fn neutral_words_become_ionos_words_and_back() {

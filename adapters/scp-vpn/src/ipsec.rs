@@ -6,7 +6,7 @@
 //! SCP's AEAD words carry no PRF, so a phase 1 proposal with one could not be read back. A
 //! tunnel's local side is always the gateway's VPC (`local-networks` cannot be set).
 
-use portico_adapter_sdk::ipsec::{Phase, Support, Words};
+use portico_adapter_sdk::ipsec::{Phase, Support, Words, is_aead};
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{IpsecParams, Proposal, Result, error};
 
@@ -65,10 +65,6 @@ pub static SUPPORT: Support = Support {
     dpd: true,
     local_networks: false,
 };
-
-fn is_aead(neutral: &str) -> bool {
-    neutral.contains("gcm") || neutral == "chacha20poly1305"
-}
 
 /// SCP's proposal words for `p` in `phase` (`ike` or `esp`).
 fn words(phase: &str, p: &Proposal, table: &Words) -> Result<Vec<String>> {
@@ -206,8 +202,7 @@ fn proposal(phase: &Value, table: &Words, pfs: bool) -> Option<Proposal> {
             .filter_map(Value::as_u64)
             .map(|n| n.to_string())
             .collect();
-        p.dh_groups =
-            DH_GROUPS.from_provider(&numbers.iter().map(String::as_str).collect::<Vec<_>>());
+        p.dh_groups = DH_GROUPS.from_provider(&numbers);
     }
     Some(p)
 }
@@ -235,14 +230,7 @@ pub fn from_provider(doc: &Value) -> IpsecParams {
 mod tests {
     use super::*;
 
-    fn p(e: &[&str], i: &[&str], d: &[&str]) -> Proposal {
-        let s = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
-        Proposal {
-            encryption: s(e),
-            integrity: s(i),
-            dh_groups: s(d),
-        }
-    }
+    use portico_adapter_sdk::ipsec::proposal as p;
 
     #[test]
     fn neutral_lists_cross_into_scp_words_and_split_back() {

@@ -45,10 +45,11 @@ impl Words {
 
     /// The neutral words for what the provider reports; a word the table does not know is kept
     /// as the provider spells it (lower case), so nothing is lost.
-    pub fn from_provider(&self, provider: &[&str]) -> Vec<String> {
+    pub fn from_provider<S: AsRef<str>>(&self, provider: &[S]) -> Vec<String> {
         provider
             .iter()
             .map(|word| {
+                let word = word.as_ref();
                 self.0
                     .iter()
                     .find(|(_, p)| p.eq_ignore_ascii_case(word.trim()))
@@ -69,6 +70,22 @@ impl Words {
                 known.join(", ")
             ),
         )
+    }
+}
+
+/// Whether a neutral encryption word is authenticated encryption (GCM, CCM, ChaCha20-Poly1305):
+/// a child SA with only such ciphers uses no integrity algorithm, whatever a provider reports.
+pub fn is_aead(encryption: &str) -> bool {
+    encryption.contains("gcm") || encryption.contains("ccm") || encryption == "chacha20poly1305"
+}
+
+/// A proposal from word lists (adapter tables and tests).
+pub fn proposal(encryption: &[&str], integrity: &[&str], dh_groups: &[&str]) -> Proposal {
+    let owned = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
+    Proposal {
+        encryption: owned(encryption),
+        integrity: owned(integrity),
+        dh_groups: owned(dh_groups),
     }
 }
 
@@ -200,7 +217,7 @@ fn words(v: Option<&Value>, what: &str) -> core::result::Result<Vec<String>, Str
     }
 }
 
-fn proposal(v: Option<&Value>, what: &str) -> core::result::Result<Option<Proposal>, String> {
+fn proposal_of(v: Option<&Value>, what: &str) -> core::result::Result<Option<Proposal>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(Proposal {
@@ -238,8 +255,8 @@ pub fn from_example(value: Option<&Value>) -> core::result::Result<Option<IpsecP
     };
     Ok(Some(IpsecParams {
         ike_version: number(m.get("ike-version"), "ipsec.ike-version")?,
-        ike: proposal(m.get("ike"), "ipsec.ike")?,
-        esp: proposal(m.get("esp"), "ipsec.esp")?,
+        ike: proposal_of(m.get("ike"), "ipsec.ike")?,
+        esp: proposal_of(m.get("esp"), "ipsec.esp")?,
         ike_lifetime_secs: number(m.get("ike-lifetime-secs"), "ipsec.ike-lifetime-secs")?,
         esp_lifetime_secs: number(m.get("esp-lifetime-secs"), "ipsec.esp-lifetime-secs")?,
         dpd_interval_secs: number(m.get("dpd-interval-secs"), "ipsec.dpd-interval-secs")?,

@@ -5,7 +5,7 @@
 //! spell out when a tunnel omits them: aes128, aes256, aes128gcm128, aes256gcm128; sha256,
 //! sha384, sha512; groups 14, 16, 18, 19, 20, 21; rekey 14400 s and 1440 s; DPD 30 s.
 
-use portico_adapter_sdk::ipsec::{Phase, Support, Words};
+use portico_adapter_sdk::ipsec::{Phase, Support, Words, is_aead};
 use portico_adapter_sdk::serde_json::{Map, Value, json};
 use portico_adapter_sdk::{IpsecParams, Proposal, Result, error};
 
@@ -126,8 +126,8 @@ fn strings(v: &Value, key: &str, default: &[&str]) -> Vec<String> {
 
 fn proposal(v: &Value, phase: &str, esp: bool) -> Proposal {
     let enc = strings(v, &format!("{phase}_algorithms"), DEFAULT_ENCRYPTION);
-    let encryption = ENCRYPTION.from_provider(&enc.iter().map(String::as_str).collect::<Vec<_>>());
-    let aead = encryption.iter().all(|e| e.contains("gcm"));
+    let encryption = ENCRYPTION.from_provider(&enc);
+    let aead = encryption.iter().all(|e| is_aead(e));
     let integ = strings(
         v,
         &format!("{phase}_integrity_algorithms"),
@@ -137,7 +137,7 @@ fn proposal(v: &Value, phase: &str, esp: bool) -> Proposal {
     let integrity = if esp && aead {
         Vec::new()
     } else {
-        INTEGRITY.from_provider(&integ.iter().map(String::as_str).collect::<Vec<_>>())
+        INTEGRITY.from_provider(&integ)
     };
     let groups: Vec<String> = match v
         .get(format!("{phase}_dh_group_numbers"))
@@ -153,7 +153,7 @@ fn proposal(v: &Value, phase: &str, esp: bool) -> Proposal {
     Proposal {
         encryption,
         integrity,
-        dh_groups: DH_GROUPS.from_provider(&groups.iter().map(String::as_str).collect::<Vec<_>>()),
+        dh_groups: DH_GROUPS.from_provider(&groups),
     }
 }
 
@@ -180,14 +180,7 @@ pub fn from_provider(ipsec: &Value) -> IpsecParams {
 mod tests {
     use super::*;
 
-    fn p(e: &[&str], i: &[&str], d: &[&str]) -> Proposal {
-        let s = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
-        Proposal {
-            encryption: s(e),
-            integrity: s(i),
-            dh_groups: s(d),
-        }
-    }
+    use portico_adapter_sdk::ipsec::proposal as p;
 
     #[test]
     fn neutral_words_become_upcloud_words_and_back() {

@@ -11,7 +11,7 @@ use super::diff::{Live, matches};
 use super::file::{Desired, Field, Parent, ProfileDesired};
 use super::links::{self, GatewayEnd, LinkDecl, RemoteSite};
 use crate::commands::Bound;
-use crate::commands::inputs::{self, SecretArg, SecretSource};
+use crate::commands::inputs::{SecretArg, SecretSource};
 use crate::credential_store::CredentialStore;
 use crate::error::input;
 use crate::wit::adapter::Noun;
@@ -34,7 +34,7 @@ impl Psk {
         match self {
             Psk::Given(s) => s.clone(),
             Psk::Generated { credential, .. } => {
-                SecretSource::Credential(credential.clone(), "psk".into())
+                SecretSource::Credential(credential.clone(), links::PSK_FIELD.into())
             }
         }
     }
@@ -141,10 +141,8 @@ fn tunnel_of<'a>(
 }
 
 fn psk_of(link: &LinkDecl, at: &str, store: &CredentialStore) -> Result<Psk> {
-    if let Some(r) = &link.psk {
-        let parsed = inputs::parse_secret_args(&[format!("psk={}", r.text())])
-            .map_err(|e| input(format!("{at}: {e}")))?;
-        return Ok(Psk::Given(parsed[0].source.clone()));
+    if let Some(source) = link.psk_source(at)? {
+        return Ok(Psk::Given(source));
     }
     let (credential, _) = links::psk_credential(&link.name);
     let exists = store.list()?.iter().any(|s| s.name == credential);

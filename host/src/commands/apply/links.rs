@@ -14,6 +14,7 @@
 //! ```
 
 use super::file::{Field, IpsecDecl, SecretRef};
+use crate::commands::inputs::{SecretSource, parse_secret_args};
 use crate::error::input;
 use crate::wit::adapter::{Description, IpsecSupport, Noun, ProposalSupport, SecretForm};
 use crate::wit::types::{IpsecParams, Proposal};
@@ -64,9 +65,24 @@ pub(crate) struct RemoteSite {
     pub networks: Vec<String>,
 }
 
+/// The credential field a generated pre-shared key is kept in.
+pub(crate) const PSK_FIELD: &str = "psk";
+
 /// The credential a generated pre-shared key of `link` is kept in, and its field.
 pub(crate) fn psk_credential(link: &str) -> (String, String) {
-    (format!("link-{link}"), "psk".to_string())
+    (format!("link-{link}"), PSK_FIELD.to_string())
+}
+
+impl LinkDecl {
+    /// The source of the file's `psk`, when it gives one; `at` names the link in errors.
+    pub(crate) fn psk_source(&self, at: &str) -> Result<Option<SecretSource>> {
+        let Some(r) = &self.psk else {
+            return Ok(None);
+        };
+        let mut parsed = parse_secret_args(&[format!("{PSK_FIELD}={}", r.text())])
+            .map_err(|e| input(format!("{at}: {e}")))?;
+        Ok(Some(parsed.remove(0).source))
+    }
 }
 
 /// A new pre-shared key: 40 random letters and digits (about 238 bits), accepted by every
@@ -113,14 +129,10 @@ pub(crate) fn check(links: &[LinkDecl]) -> Result<()> {
         if ends.iter().any(|n| n.is_empty()) {
             return Err(input(format!("{at}: every end needs its networks")));
         }
-        if let Some(r) = &l.psk {
-            let parsed = crate::commands::inputs::parse_secret_args(&[format!("psk={}", r.text())])
-                .map_err(|e| input(format!("{at}: {e}")))?;
-            if parsed[0].source == crate::commands::inputs::SecretSource::Stdin {
-                return Err(input(format!(
-                    "{at}: psk cannot come from stdin; use env:VAR, credential:NAME.FIELD or prompt"
-                )));
-            }
+        if l.psk_source(&at)? == Some(SecretSource::Stdin) {
+            return Err(input(format!(
+                "{at}: psk cannot come from stdin; use env:VAR, credential:NAME.FIELD or prompt"
+            )));
         }
     }
     Ok(())
