@@ -65,8 +65,12 @@ pub(crate) struct Spare {
 impl Ctx {
     /// Another instance of `spare`'s adapter with the same grants and no secret inputs, for
     /// pages fetched at once.
-    pub(crate) async fn sibling(&mut self, spare: &Spare) -> Result<Session> {
-        let mut session = self.runtime()?.instantiate(&spare.loaded).await?;
+    pub(crate) async fn sibling(&self, spare: &Spare) -> Result<Session> {
+        let runtime = self
+            .runtime
+            .as_ref()
+            .context("the runtime is built when a profile is bound")?;
+        let mut session = runtime.instantiate(&spare.loaded).await?;
         session.describe().await?;
         let mut config = spare.config.clone();
         config.secrets = SecretInputs::default();
@@ -209,23 +213,67 @@ impl Ctx {
         secrets: impl FnOnce(&contract::Description, &CredentialStore) -> Result<SecretInputs>,
         store: CredentialStore,
     ) -> Result<Bound> {
-        let profile_name = profile_name.to_string();
-        home::validate_name("profile", &profile_name)?;
+        let prepared = self.prepare_profile(profile_name, &mut Vec::new())?;
+        self.bind_prepared(prepared, secrets, store).await
+    }
+
+    /// The part of binding `profile_name` that needs `&mut self`: its profile, and its adapter
+    /// checked and loaded (once per adapter across the calls that share `loaded`), so that
+    /// [`Ctx::bind_prepared`] can run for several profiles at once.
+    pub(crate) fn prepare_profile(
+        &mut self,
+        profile_name: &str,
+        loaded: &mut Vec<(String, LockEntry, Loaded)>,
+    ) -> Result<Prepared> {
+        let name = profile_name.to_string();
+        home::validate_name("profile", &name)?;
         let mut profiles = self.config.profiles()?.profiles;
         let profile = profiles
-            .remove(&profile_name)
-            .ok_or_else(|| no_profile(&profile_name, profiles.keys().map(String::as_str)))?;
-        let (entry, loaded) = self.load_installed(&profile.adapter)?;
-        let mut session = self.runtime()?.instantiate(&loaded).await?;
+            .remove(&name)
+            .ok_or_else(|| no_profile(&name, profiles.keys().map(String::as_str)))?;
+        let (entry, component) = match loaded.iter().find(|(a, ..)| *a == profile.adapter) {
+            Some((_, entry, component)) => (entry.clone(), component.clone()),
+            None => {
+                let (entry, component) = self.load_installed(&profile.adapter)?;
+                loaded.push((profile.adapter.clone(), entry.clone(), component.clone()));
+                (entry, component)
+            }
+        };
+        Ok(Prepared {
+            name,
+            profile,
+            entry,
+            loaded: component,
+        })
+    }
+
+    /// A session of a [`Prepared`] profile with the broker configured for it.
+    pub(crate) async fn bind_prepared(
+        &self,
+        prepared: Prepared,
+        secrets: impl FnOnce(&contract::Description, &CredentialStore) -> Result<SecretInputs>,
+        store: CredentialStore,
+    ) -> Result<Bound> {
+        let Prepared {
+            name,
+            profile,
+            entry,
+            loaded,
+        } = prepared;
+        let runtime = self
+            .runtime
+            .as_ref()
+            .context("the runtime is built when a profile is prepared")?;
+        let mut session = runtime.instantiate(&loaded).await?;
         let description = session.describe().await?;
         let secrets = secrets(&description, &self.credentials)?;
         let config = BrokerConfig::for_profile(ProfileGrant {
-            name: &profile_name,
+            name: &name,
             profile: &profile,
             entry: &entry,
             description: &description,
             secrets,
-            limits: self.runtime()?.limits(),
+            limits: runtime.limits(),
             contract: &loaded.wit_version,
             tape: self.tape(),
         })?;
@@ -243,6 +291,14 @@ impl Ctx {
             contract: loaded.wit_version.clone(),
         })
     }
+}
+
+/// A profile ready to bind ([`Ctx::prepare_profile`]).
+pub(crate) struct Prepared {
+    name: String,
+    profile: crate::config::Profile,
+    entry: LockEntry,
+    loaded: Loaded,
 }
 
 /// Runs one command, then writes its recording (even when the command failed: what it saw is

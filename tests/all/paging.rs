@@ -144,3 +144,57 @@ fn page_numbers_from_the_total_are_fetched_at_once_without_guessing() {
     assert_eq!(pages.len(), 10, "five pages, twice: {pages:?}");
     assert!(!pages.iter().any(|q| q.contains("page=5&")), "{pages:?}");
 }
+
+#[test]
+fn several_profiles_each_fetch_their_pages_ahead_at_once() {
+    let env = Env::ionos(Env::config());
+    let endpoint = format!("endpoint={}", env.emu().url());
+    env.run(&[
+        "profile",
+        "add",
+        "u",
+        "--adapter",
+        "ionos-vpn",
+        "--credential",
+        "ionos-test",
+        "--set",
+        &endpoint,
+    ])
+    .expect_code(0);
+    let created: Vec<String> = (0..8)
+        .map(|i| create_wireguard(&env, &format!("wg-{i}"), &["-p", "t"])["id"].to_string())
+        .map(|id| id.trim_matches('"').to_string())
+        .collect();
+    env.emu().set_latency(Duration::from_millis(20));
+    let list = |extra: &[(&str, &str)]| {
+        env.emu().clear_fault_stats();
+        let args = [
+            "gateway", "list", "-p", "t", "-p", "u", "--all", "--limit", "1", "-o", "json",
+        ];
+        let run = env.run_with(&args, "", extra).expect_code(0);
+        let listed = run.json();
+        let of = |profile: &str| -> Vec<String> {
+            listed
+                .as_array()
+                .expect("a list")
+                .iter()
+                .filter(|g| g["profile"] == profile)
+                .map(|g| g["id"].as_str().expect("id").to_string())
+                .collect()
+        };
+        (of("t"), of("u"), env.emu().fault_stats().most_in_flight)
+    };
+    let (t, u, most) = list(&[]);
+    assert_eq!(t, created, "profile t: every gateway once, in order");
+    assert_eq!(u, created, "profile u: every gateway once, in order");
+    assert!(
+        most > 2,
+        "each profile fetched pages ahead at once (most in flight: {most})"
+    );
+    let (t, u, most) = list(&[SEQUENTIAL]);
+    assert_eq!((t.as_slice(), u.as_slice()), (&created[..], &created[..]));
+    assert!(
+        most <= 2,
+        "one page at a time per profile, the two profiles at once (most in flight: {most})"
+    );
+}

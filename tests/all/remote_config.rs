@@ -197,7 +197,8 @@ fn generated_peer_key_is_only_in_the_store_and_the_peer_config() {
         Some(private.as_str())
     );
     assert_eq!(line_value(&conf.stdout, "Address"), Some("10.8.0.2/32"));
-    assert_eq!(line_value(&conf.stdout, "AllowedIPs"), Some("10.8.0.1/24"));
+    // The gateway's interface address 10.8.0.1/24 as the network wg-quick routes.
+    assert_eq!(line_value(&conf.stdout, "AllowedIPs"), Some("10.8.0.0/24"));
     assert_eq!(
         line_value(&conf.stdout, "Endpoint"),
         Some("203.0.113.10:51820")

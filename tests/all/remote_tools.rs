@@ -9,6 +9,7 @@
 //! Each test needs root and the tools; without them it fails under `CI=true` and otherwise
 //! prints why it did not run.
 
+mod clouds;
 mod harness;
 
 use crate::support::{Env, connections, create_wireguard, random_hex};
@@ -21,13 +22,13 @@ fn id(v: &Value) -> String {
 }
 
 /// The body portico sent to the emulator for the first `method` request whose path ends with
-/// `suffix`.
+/// `suffix` (a trailing `/` aside).
 fn sent(env: &Env, method: &str, suffix: &str) -> Value {
     let r = env
         .emu()
         .requests()
         .into_iter()
-        .find(|r| r.method == method && r.path.ends_with(suffix))
+        .find(|r| r.method == method && r.path.trim_end_matches('/').ends_with(suffix))
         .unwrap_or_else(|| panic!("no {method} …{suffix} reached the emulator"));
     serde_json::from_str(&r.body).expect("JSON body")
 }
@@ -302,11 +303,19 @@ fn ionos_ike_and_child_sa_from_both_views_of_one_tunnel() {
         "{sas}"
     );
 
-    // One DH group changed on the cloud end (MODP-1024: neither the tunnel's proposal nor, while
-    // the IONOS record carries no typed parameters, strongSwan's default list offers it): no
-    // IKE SA.
+    // The site offers exactly the tunnel's proposal, which the IONOS record reports typed.
+    let proposals = site_conf
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("proposals ="));
+    assert_eq!(
+        proposals,
+        Some("proposals = aes256-sha256-modp4096"),
+        "{site_conf}"
+    );
+    // One DH group changed on the cloud end: no IKE SA.
     let refused = both_ends(
-        &ionos_cloud_end(&gateway, &tunnel, Some("modp1024")),
+        &ionos_cloud_end(&gateway, &tunnel, Some("modp2048")),
         &site_conf,
         cloud_addr,
         site_addr,

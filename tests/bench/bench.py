@@ -112,8 +112,12 @@ def main():
     work = tempfile.mkdtemp(prefix="portico-bench-")
     token = secrets.token_hex(16)
     soracom_id, soracom_key = "keyId-" + secrets.token_hex(8), "secret-" + secrets.token_hex(16)
+    creds = {"scp_access": secrets.token_hex(16), "scp_secret": secrets.token_hex(32),
+             "up_user": "bench-" + secrets.token_hex(4), "up_password": secrets.token_hex(16)}
     common = [os.path.join(BIN, "portico-emulator"), "--listen", "127.0.0.1:0", "--ionos-token", token,
               "--soracom-auth-key-id", soracom_id, "--soracom-auth-key", soracom_key,
+              "--scp-access-key", creds["scp_access"], "--scp-secret-key", creds["scp_secret"],
+              "--upcloud-username", creds["up_user"], "--upcloud-password", creds["up_password"],
               "--provision-delay", "0s", "--delete-delay", "0s"]
     ca = os.path.join(work, "emulator-ca.pem")
     emulator = subprocess.Popen(common, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -209,7 +213,13 @@ def main():
                                 header, args.pairs)
         python = SDK_PYTHON if os.path.exists(SDK_PYTHON) else None
         compare.list_all(rows, portico, env, url, python, token, max(5, args.runs // 4))
-        compare.all_profiles(rows, portico, env, url, max(5, args.runs // 4))
+        components = os.path.dirname(ADAPTER)
+        adapters = {name: os.path.join(components, f"portico_adapter_{name}.wasm")
+                    for name in ("scp_vpn", "upcloud_gateway")}
+        if "sora" in run(["profile", "list"], env)[1]:
+            compare.all_profiles(rows, portico, env, url, max(5, args.runs // 4), creds, adapters)
+        else:
+            print("(no multi-profile row: the Soracom adapter is not built)")
         native = os.path.join(BIN, "examples", "native-peers")
         if os.path.exists(native):
             compare.apply_vs_native(rows, portico, native, env, url, token, args.apply_peers)

@@ -102,19 +102,45 @@ def list_all(rows, portico, env, url, python, token, runs):
     set_latency(url, 0)
 
 
-def all_profiles(rows, portico, env, url, runs):
-    """`gateway list --all-profiles` over 5 profiles against the slowest single profile."""
-    for i in range(5):
-        timed([portico, "profile", "add", f"multi{i}", "--adapter", "ionos-vpn", "--credential",
-               "bench", "--set", f"endpoint={url}"], env)
+ROUTER = "04c0ffee-1234-4abc-8def-0123456789ab"
+
+
+def all_profiles(rows, portico, env, url, runs, creds, adapters):
+    """`gateway list` over five profiles, one per provider with gateways (IONOS twice: Soracom
+    Napter has mappings, not gateways), against the slowest of the five alone, all at 30 ms.
+    `creds` holds the emulator's SCP and UpCloud credentials; `adapters` the component paths."""
+    timed([portico, "credential", "set", "bench-scp", "--field", "access-key", "--field", "secret-key"],
+          env, stdin=f"{creds['scp_access']}\n{creds['scp_secret']}\n")
+    timed([portico, "credential", "set", "bench-up", "--field", "username", "--field", "password"],
+          env, stdin=f"{creds['up_user']}\n{creds['up_password']}\n")
+    for name in ("scp_vpn", "upcloud_gateway"):
+        timed([portico, "adapter", "install", adapters[name], "--yes"], env)
+    profiles = {
+        "multi-ionos": ["--adapter", "ionos-vpn", "--credential", "bench"],
+        "multi-ionos-txl": ["--adapter", "ionos-vpn", "--credential", "bench", "--set", "region=de-txl"],
+        "multi-sora": ["--adapter", "soracom-vpg", "--credential", "sora"],
+        "multi-scp": ["--adapter", "scp-vpn", "--credential", "bench-scp", "--set", "region=kr-west1",
+                      "--set", "environment=s"],
+        "multi-up": ["--adapter", "upcloud-gateway", "--credential", "bench-up", "--set", "zone=pl-waw1"],
+    }
+    for name, args in profiles.items():
+        timed([portico, "profile", "add", name] + args + ["--set", f"endpoint={url}"], env)
+    timed([portico, "-p", "multi-scp", "gateway", "create", "--kind", "ipsec", "--name", "benchgw",
+           "--public-address", "123.0.0.9", "--properties",
+           '{"vpc_id":"ceb44ea5ecb34a49b16495f9a63b0718","ip_id":"fcde872f75c145a0893d656cc698f109"}'], env)
+    timed([portico, "-p", "multi-up", "gateway", "create", "--kind", "vpn", "--name", "bench-edge",
+           "--properties", '{"routers":[{"uuid":"%s"}],"plan":"advanced","addresses":[{"name":"vpn-ip"}]}'
+           % ROUTER], env)
     set_latency(url, 30)
-    everything = [portico, "gateway", "list", "-p", "multi0", "-p", "multi1", "-p", "multi2",
-                  "-p", "multi3", "-p", "multi4", "-o", "json"]
+    everything = [portico, "gateway", "list", "-o", "json"]
+    for name in profiles:
+        everything += ["-p", name]
+    timed(everything, env)
     both = [timed(everything, env)[0] for _ in range(runs)]
-    single = max(statistics.median(timed([portico, "-p", f"multi{i}", "gateway", "list", "-o", "json"],
-                                         env)[0] for _ in range(runs)) for i in range(5))
+    single = max(statistics.median(timed([portico, "-p", name, "gateway", "list", "-o", "json"], env)[0]
+                                   for _ in range(runs)) for name in profiles)
     ours = statistics.median(both) * 1000
-    rows.add("gateway list over 5 profiles vs the slowest single profile (30 ms)", ours,
+    rows.add("gateway list over 5 profiles (4 providers) vs the slowest alone (30 ms)", ours,
              single * 1000, ours / (single * 1000), 1.2)
     set_latency(url, 0)
 
@@ -142,6 +168,7 @@ def apply_vs_native(rows, portico, native, env, url, token, peers):
                  dict(env, WG_KEY=key))[0] * 1000
     _, out, _ = timed([native, url, "BENCH_TOKEN", gateway, str(peers), "16"], dict(env, BENCH_TOKEN=token))
     theirs = float(out.strip().split()[0])
+    # The target is 0.9x the native throughput, i.e. at most 1/0.9 = 1.11x its time.
     rows.add(f"apply, gateway + {peers} peers at --concurrency 16 vs native reqwest (30 ms)",
-             ours, theirs, ours / theirs, 1.5)
+             ours, theirs, ours / theirs, 1 / 0.9)
     set_latency(url, 0)

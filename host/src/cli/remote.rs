@@ -30,6 +30,26 @@ pub(crate) struct TunnelConfigArgs {
     /// return it, so without this flag the secret is left for you to fill in.
     #[arg(long, value_name = "SOURCE")]
     pub psk: Option<String>,
+    /// The cloud side's networks (repeatable), for providers that do not report them (at
+    /// Samsung Cloud Platform a tunnel's local side is its VPC, whose subnets the VPN API does
+    /// not show). Replaces what the tunnel and gateway records say.
+    #[arg(long = "cloud-network", value_name = "CIDR", value_parser = cidr)]
+    pub cloud_networks: Vec<String>,
+}
+
+/// An IPv4 or IPv6 network in CIDR notation (`10.1.0.0/16`), as written.
+fn cidr(text: &str) -> Result<String, String> {
+    let (address, prefix) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not a network in CIDR notation (10.1.0.0/16)"))?;
+    let address: std::net::IpAddr = address
+        .parse()
+        .map_err(|_| format!("`{address}` is not an IP address"))?;
+    let most = if address.is_ipv4() { 32 } else { 128 };
+    match prefix.parse::<u8>() {
+        Ok(n) if n <= most => Ok(text.to_string()),
+        _ => Err(format!("`/{prefix}` is not a prefix length (0 to {most})")),
+    }
 }
 
 /// Options of `peer config`.

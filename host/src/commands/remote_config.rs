@@ -97,7 +97,10 @@ pub(crate) async fn tunnel_config(ctx: &mut Ctx, a: TunnelConfigArgs) -> Result<
         parent_id: Some(a.gateway.clone()),
         kind: a.kind.clone(),
     };
-    let tunnel = types::Tunnel::get(&mut bound.session, &l).await?;
+    let mut tunnel = types::Tunnel::get(&mut bound.session, &l).await?;
+    if !a.cloud_networks.is_empty() {
+        tunnel.local_networks = a.cloud_networks;
+    }
     let gateway = gateway_of(&mut bound, &a.gateway).await?;
     match a.format {
         TunnelConfigFormat::Swanctl => print(&swanctl::swanctl(&tunnel, &gateway, psk.as_ref())?),

@@ -139,7 +139,8 @@ impl Drop for Netns {
     }
 }
 
-/// Two namespaces joined by a veth pair carrying `a_addr` and `b_addr` (a /30 between them).
+/// Two namespaces joined by a veth pair carrying `a_addr` and `b_addr`, each the other's
+/// point-to-point peer (so any two addresses do, such as a provider-allocated one).
 pub fn pair(a_addr: &str, b_addr: &str) -> (Netns, Netns) {
     let (a, b) = (Netns::new(), Netns::new());
     let (va, vb) = (unique("pva"), unique("pvb"));
@@ -150,8 +151,8 @@ pub fn pair(a_addr: &str, b_addr: &str) -> (Netns, Netns) {
             &b.name,
         ],
     );
-    for (ns, dev, addr) in [(&a, &va, a_addr), (&b, &vb, b_addr)] {
-        ns.ip(&["addr", "add", &format!("{addr}/30"), "dev", dev]);
+    for (ns, dev, addr, peer) in [(&a, &va, a_addr, b_addr), (&b, &vb, b_addr, a_addr)] {
+        ns.ip(&["addr", "add", addr, "peer", peer, "dev", dev]);
         ns.ip(&["link", "set", dev, "up"]);
     }
     (a, b)

@@ -458,17 +458,44 @@ fn timestamp(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
-/// A stable, WireGuard-shaped (base64 of 32 bytes) stand-in for the real key derivation.
+/// The WireGuard public key of a gateway's private key, derived as the provider does (X25519),
+/// so a peer configured from it completes a handshake with an interface holding the private
+/// key. A key that is not 32 bytes of base64 gets a stable, WireGuard-shaped stand-in.
 fn derive_public_key(private_key: &Value) -> String {
+    let text = private_key.as_str().unwrap_or_default();
+    if let Some(bytes) = BASE64
+        .decode(text.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+    {
+        let secret = x25519_dalek::StaticSecret::from(bytes);
+        return BASE64.encode(x25519_dalek::PublicKey::from(&secret).as_bytes());
+    }
     let mut hasher = Sha256::new();
     hasher.update(b"portico-emulator public key\0");
-    hasher.update(private_key.as_str().unwrap_or_default().as_bytes());
+    hasher.update(text.as_bytes());
     BASE64.encode(hasher.finalize())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_keys_are_derived_with_x25519() {
+        // RFC 7748 section 6.1: Alice's private key and public key.
+        let private =
+            hex::decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+                .unwrap();
+        let public =
+            hex::decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
+                .unwrap();
+        let key = derive_public_key(&json!(BASE64.encode(private)));
+        assert_eq!(key, BASE64.encode(public));
+        let stand_in = derive_public_key(&json!("not a key"));
+        assert_eq!(BASE64.decode(&stand_in).unwrap().len(), 32);
+        assert_ne!(stand_in, derive_public_key(&json!("another")));
+    }
 
     #[test]
     fn owns_only_ionos_roots() {

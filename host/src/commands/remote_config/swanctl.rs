@@ -72,15 +72,15 @@ impl Site {
             tunnel.local_networks.clone()
         };
         if tunnel.remote_networks.is_empty() || remote_networks.is_empty() {
+            let (side, hint) = if remote_networks.is_empty() {
+                ("cloud-side", "; give them with --cloud-network CIDR")
+            } else {
+                ("remote", "")
+            };
             return Err(input(format!(
-                "tunnel {} names no {} networks: the remote site's traffic selectors would be \
-                 empty",
-                tunnel.id,
-                if remote_networks.is_empty() {
-                    "cloud-side"
-                } else {
-                    "remote"
-                }
+                "tunnel {} names no {side} networks: the remote site's traffic selectors would \
+                 be empty{hint}",
+                tunnel.id
             )));
         }
         let p = tunnel.ipsec.clone().unwrap_or(IpsecParams {

@@ -71,10 +71,36 @@ pub(crate) fn wg_quick(
         "\n[Peer]\nPublicKey = {public_key}\nEndpoint = {endpoint}"
     );
     if !gateway.networks.is_empty() {
-        let _ = writeln!(w, "AllowedIPs = {}", gateway.networks.join(", "));
+        let networks: Vec<String> = gateway.networks.iter().map(|n| network_of(n)).collect();
+        let _ = writeln!(w, "AllowedIPs = {}", networks.join(", "));
     }
     let _ = writeln!(w, "PersistentKeepalive = 25");
     Ok(out)
+}
+
+/// The network of an interface address (`10.8.0.1/24` is `10.8.0.0/24`): wg-quick adds a route
+/// for each allowed network, and `ip route` refuses host bits. Text that is not an address in
+/// CIDR notation stays as it is.
+fn network_of(cidr: &str) -> String {
+    let Some((address, prefix)) = cidr.trim().split_once('/') else {
+        return cidr.trim().to_string();
+    };
+    let (Ok(address), Ok(prefix)) = (address.parse::<std::net::IpAddr>(), prefix.parse::<u32>())
+    else {
+        return cidr.trim().to_string();
+    };
+    let masked = match address {
+        std::net::IpAddr::V4(a) if prefix <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+            std::net::IpAddr::V4((u32::from(a) & mask).into())
+        }
+        std::net::IpAddr::V6(a) if prefix <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            std::net::IpAddr::V6((u128::from(a) & mask).into())
+        }
+        _ => return cidr.trim().to_string(),
+    };
+    format!("{masked}/{prefix}")
 }
 
 /// `text` as a QR code in Unicode half blocks, dark modules on a light background.
@@ -150,6 +176,22 @@ mod tests {
                 "{line:?} missing in\n{conf}"
             );
         }
+        // A gateway that reports its interface address: the peer routes its network.
+        let mut g = gateway();
+        g.networks = vec![
+            "10.8.0.1/24".into(),
+            "fd00::1/64".into(),
+            "10.9.0.7/32".into(),
+        ];
+        let routed = wg_quick(&peer(), &g, None).unwrap();
+        assert!(
+            routed
+                .lines()
+                .any(|l| l == "AllowedIPs = 10.8.0.0/24, fd00::/64, 10.9.0.7/32"),
+            "{routed}"
+        );
+        assert_eq!(network_of("0.0.0.0/0"), "0.0.0.0/0");
+        assert_eq!(network_of("not-a-network"), "not-a-network");
         let without = wg_quick(&peer(), &gateway(), None).unwrap();
         assert!(!without.lines().any(|l| l.starts_with("PrivateKey")));
         let mut g = gateway();
