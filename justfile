@@ -17,7 +17,9 @@ setup: setup-polyglot setup-system
 
 # Debian packages the tests use when present: zsh (its completion script is loaded in a test);
 # strongSwan (swanctl, charon-systemd, the standard and extra plugins with kernel-libipsec),
-# wireguard-tools, wireguard-go and iproute2 for the real-tool tests (tests/all/remote_tools.rs).
+# wireguard-tools, wireguard-go and iproute2 for the real-tool tests (tests/all/remote_tools.rs);
+# docker-registry (distribution 2.8) for the registry tests (tests/all/registry.rs), which start
+# their own on a free loopback port: the system service the package enables is stopped again.
 # Installs only what is missing, and only where apt-get can (as root); otherwise says so.
 setup-system:
     #!/usr/bin/env bash
@@ -33,10 +35,14 @@ setup-system:
     command -v wg >/dev/null || missing+=(wireguard-tools)
     command -v wireguard-go >/dev/null || missing+=(wireguard-go)
     command -v ip >/dev/null || missing+=(iproute2)
+    command -v docker-registry >/dev/null || missing+=(docker-registry)
     [ ${#missing[@]} -eq 0 ] && exit 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
             || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+        if [[ " ${missing[*]} " == *" docker-registry "* ]] && command -v systemctl >/dev/null; then
+            systemctl disable --now docker-registry >/dev/null 2>&1 || true
+        fi
     else
         echo "note: not installing ${missing[*]} (needs root and apt-get); the tests that use them say so"
     fi

@@ -181,7 +181,8 @@ pub(crate) enum AdapterCommand {
     /// Install an adapter component: shows what it asks for, asks, and pins its sha256.
     ///
     /// Re-installing an adapter (an upgrade) shows what changed since the approved version:
-    /// hosts and credentials added (+) or removed (-), a new sha256 or signature. It needs
+    /// hosts, credentials and secret inputs added (+) or removed (-), a new version, contract
+    /// version, sha256, signature or registry digest (~). It needs
     /// approval again (a terminal answer or --yes); until then the approved version stays
     /// installed and keeps working.
     ///
@@ -190,8 +191,15 @@ pub(crate) enum AdapterCommand {
     /// `COMPONENT.minisig` beside it), or install is refused unless --allow-unsigned is given.
     /// Without trusted keys, install is allowed and the component is recorded as unsigned. The
     /// outcome is recorded in the lock file and shown by `adapter list` and `adapter inspect`.
+    ///
+    /// From a registry: `oci://REGISTRY/NAMESPACE/NAME:TAG` (or `@sha256:DIGEST`) resolves the
+    /// tag to a manifest digest, reads the component pinned to it (every blob checked against
+    /// its digest), checks the signature published beside it (tag `sha256-<HEX>.sig`) as for a
+    /// file, and records the reference and digest in the lock file. The registry's credential,
+    /// CA file and protocol come from `[registries."HOST"]` in `config/config.toml`.
     Install {
-        /// Path to the adapter's .wasm component.
+        /// Path to the adapter's .wasm component, or `oci://REGISTRY/NAMESPACE/NAME:TAG`.
+        #[arg(value_name = "FILE|oci://REF")]
         path: std::path::PathBuf,
         /// Approve without asking.
         #[arg(long, short = 'y')]
@@ -202,6 +210,50 @@ pub(crate) enum AdapterCommand {
         /// Minisign signature of the component; default: `PATH.minisig` if it exists.
         #[arg(long, value_name = "SIGNATURE")]
         signature: Option<std::path::PathBuf>,
+        /// Install even though trusted keys are configured and the component is not signed by
+        /// one of them; recorded in the lock file.
+        #[arg(long)]
+        allow_unsigned: bool,
+    },
+    /// Push an adapter component to an OCI registry, in the CNCF layout for Wasm artifacts
+    /// (one `application/wasm` layer, a config naming the component's world, imports and
+    /// exports), so portico and other Wasm tooling can pull it.
+    ///
+    /// The tag must be the version the adapter describes. With --sign, the component is signed
+    /// with that minisign secret key (its password, if it has one, is asked for on the terminal
+    /// or read from the first line of stdin) and the signature is pushed beside it, under the
+    /// tag `sha256-<HEX>.sig` of the adapter manifest's digest. Prints `oci://REF@DIGEST`.
+    Publish {
+        /// The adapter's .wasm component.
+        file: std::path::PathBuf,
+        /// Where to push it: `REGISTRY/NAMESPACE/NAME:VERSION` (`oci://` in front is optional).
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// Minisign secret key to sign the component with (as `minisign -S -s KEY`).
+        #[arg(long, value_name = "KEY")]
+        sign: Option<std::path::PathBuf>,
+    },
+    /// List adapters installed from a registry that have a newer release in the same major
+    /// version, or whose tag now names another build (a moved tag).
+    Outdated,
+    /// Upgrade an adapter installed from a registry: to the newest release in its major
+    /// version (or its tag's new build when the tag moved), or to --to VERSION.
+    ///
+    /// Shows what changed (hosts, credentials, secret inputs, contract version, digest) and
+    /// needs approval like any install; the approved build keeps running until then.
+    Upgrade {
+        /// Adapter name.
+        #[arg(add = ArgValueCompleter::new(complete::adapters))]
+        name: String,
+        /// The version (tag) to install instead of the newest.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Approve without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Grant only these of the declared hosts (repeatable); default: all declared hosts.
+        #[arg(long = "grant", value_name = "HOST")]
+        grant: Vec<String>,
         /// Install even though trusted keys are configured and the component is not signed by
         /// one of them; recorded in the lock file.
         #[arg(long)]

@@ -57,6 +57,22 @@ pub(crate) struct LockEntry {
     /// `minisign key 1A2B3C4D5E6F7081` or `unsigned (allowed by --allow-unsigned)`.
     #[serde(default = "signature_not_recorded")]
     pub signature: String,
+    /// The secret inputs the adapter declared, each with where its value may go; absent in
+    /// entries approved before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_inputs: Option<Vec<String>>,
+    /// Where the component came from when it was installed from an OCI registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistrySource>,
+}
+
+/// The registry reference an adapter was installed from, and the manifest digest pinned.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct RegistrySource {
+    /// The reference as installed: `REGISTRY/REPOSITORY:TAG` or `REGISTRY/REPOSITORY@DIGEST`.
+    pub reference: String,
+    /// The digest of the manifest that was installed (`sha256:...`).
+    pub digest: String,
 }
 
 fn signature_not_recorded() -> String {
@@ -128,6 +144,21 @@ pub(crate) struct Trust {
     pub keys: Vec<String>,
 }
 
+/// How portico reaches one OCI registry (`[registries."HOST[:PORT]"]` in `config.toml`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct RegistryConfig {
+    /// Stored credential to authenticate with (`username` and `password` fields, or `token`);
+    /// none: anonymous.
+    pub credential: Option<String>,
+    /// A PEM file whose certificates are the only roots trusted for this registry.
+    #[serde(alias = "ca-file")]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// `true`: plain HTTP; `false`: HTTPS. Default: plain HTTP for a loopback registry without
+    /// a CA file, HTTPS otherwise.
+    pub insecure: Option<bool>,
+}
+
 /// Host settings (`config/config.toml`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -136,6 +167,8 @@ pub(crate) struct Settings {
     pub limits: Limits,
     /// Trusted signing keys.
     pub trust: Trust,
+    /// OCI registries by host (with the port, when it is not the scheme's).
+    pub registries: BTreeMap<String, RegistryConfig>,
 }
 
 /// Typed access to the files under `config/`.
@@ -233,6 +266,26 @@ mod tests {
         let t: Settings = toml::from_str("[trust]\nkeys = [\"RWQabc\"]\n").unwrap();
         assert_eq!(t.trust.keys, ["RWQabc"]);
         assert!(toml::from_str::<Settings>("[trust]\nkey = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn registries_are_keyed_by_host() {
+        let s: Settings = toml::from_str(
+            "[registries.\"127.0.0.1:5000\"]\ncredential = \"reg\"\n\
+             [registries.\"registry.example.com\"]\nca-file = \"/etc/ca.pem\"\ninsecure = false\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.registries["127.0.0.1:5000"].credential.as_deref(),
+            Some("reg")
+        );
+        let tls = &s.registries["registry.example.com"];
+        assert_eq!(
+            tls.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/ca.pem"))
+        );
+        assert_eq!(tls.insecure, Some(false));
+        assert!(toml::from_str::<Settings>("[registries.x]\npassword = \"p\"\n").is_err());
     }
 
     #[test]

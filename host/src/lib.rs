@@ -4,7 +4,8 @@
 //! The doors open one way: `cli` (what the user typed) → `commands` (what to do) → `runtime`
 //! (loading and calling adapters) → `broker` (every request and credential an adapter uses)
 //! → `wit` (the contract's types). `output`, `config`, `credential_store`, `home` and `secret`
-//! are leaves any layer may use. The library exists for the binary: it exports [`Cli`] and
+//! are leaves any layer may use. `registry` (adapters in OCI registries) serves `commands` and
+//! uses only leaves and the broker's TLS roots. The library exists for the binary: it exports [`Cli`] and
 //! [`run`], and everything else is internal.
 
 #![deny(missing_docs)]
@@ -19,6 +20,7 @@ mod error;
 mod home;
 mod ipsec;
 mod output;
+mod registry;
 mod runtime;
 mod secret;
 mod signature;

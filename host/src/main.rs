@@ -21,6 +21,12 @@ fn init_tracing(verbose: u8) {
         }
     };
     let filter = EnvFilter::try_from_env("PORTICO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    // The OCI client's debug output quotes registry tokens (the token exchange's answer), so
+    // it stops at info whatever the filter says.
+    let filter = match "oci_client=info".parse() {
+        Ok(cap) => filter.add_directive(cap),
+        Err(_) => filter,
+    };
     use std::io::IsTerminal as _;
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()

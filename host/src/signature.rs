@@ -10,7 +10,9 @@
 //! Each entry is a minisign public key: the base64 line of a `minisign.pub` file (a whole
 //! two-line `minisign.pub` text is accepted too). A component's signature is read from
 //! `--signature PATH`, or else from `COMPONENT.minisig` beside it (the name `minisign -S`
-//! writes). What install does with it:
+//! writes); for a component from a registry, from its signature artifact
+//! ([`crate::registry`]), which holds the same text. [`sign`] makes one, for `adapter publish
+//! --sign`. What install does with it:
 //!
 //! | trusted keys | signature | result (recorded in the lock file as `signature`) |
 //! |---|---|---|
@@ -29,12 +31,16 @@
 //! told otherwise. The key id is shown the way minisign prints it (16 upper-case hex digits
 //! of the little-endian key number).
 
+use crate::secret::SecretString;
 use anyhow::{Result, bail};
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 
 /// The suffix minisign gives a signature file.
 pub(crate) const SIGNATURE_SUFFIX: &str = ".minisig";
+
+/// Where install looks for the signature of a component file.
+pub(crate) const FILE_SIGNATURE_PLACES: &str = "--signature or a .minisig file beside it";
 
 /// Largest signature file read; real ones are a few hundred bytes.
 const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
@@ -172,6 +178,58 @@ pub(crate) fn read_signature(path: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// Signs `component` with the minisign secret key in `key_file`, as `minisign -S` does (a
+/// pre-hashed signature whose trusted comment is `trusted_comment`); `password` is asked for
+/// only when the key is encrypted, which is how `minisign -G` writes keys.
+pub(crate) fn sign(
+    component: &[u8],
+    key_file: &Path,
+    trusted_comment: &str,
+    password: impl FnOnce() -> Result<SecretString>,
+) -> Result<String> {
+    use anyhow::Context as _;
+    use zeroize::Zeroize as _;
+    let mut text = std::fs::read_to_string(key_file)
+        .with_context(|| format!("failed to read minisign key {}", key_file.display()))?;
+    let key = secret_key(&text, password);
+    text.zeroize();
+    let key = key.with_context(|| format!("minisign key {}", key_file.display()))?;
+    let signature = minisign::sign(
+        None,
+        &key,
+        std::io::Cursor::new(component),
+        Some(trusted_comment),
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("failed to sign: {e}"))?;
+    Ok(signature.into_string())
+}
+
+fn secret_key(
+    text: &str,
+    password: impl FnOnce() -> Result<SecretString>,
+) -> Result<minisign::SecretKey> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+        .unwrap_or_default();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(line)
+        .ok()
+        .and_then(|b| minisign::SecretKey::from_bytes(&b).ok())
+        .ok_or_else(|| anyhow::anyhow!("not a minisign secret key"))?;
+    let boxed = minisign::SecretKeyBox::from_string(text)
+        .map_err(|e| anyhow::anyhow!("not a minisign secret key: {e}"))?;
+    let key = if raw.is_encrypted() {
+        let password = password()?;
+        minisign::SecretKey::from_box(boxed, Some(password.expose().to_string()))
+    } else {
+        minisign::SecretKey::from_unencrypted_box(boxed)
+    };
+    key.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// The install decision: what to record, or why to refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -186,13 +244,15 @@ pub(crate) enum Verdict {
     Refuse(String),
 }
 
-/// Applies the policy in the module docs. `explicit` says whether `--signature` was given.
+/// Applies the policy in the module docs. `explicit` says whether `--signature` was given;
+/// `looked_for` says where a signature was looked for (for the refusal of an unsigned one).
 pub(crate) fn decide(
     keys: &[TrustedKey],
     component: &[u8],
     signature: Option<&str>,
     explicit: bool,
     allow_unsigned: bool,
+    looked_for: &str,
 ) -> Verdict {
     if keys.is_empty() {
         if explicit {
@@ -228,8 +288,7 @@ pub(crate) fn decide(
             }
         }
         Check::Unsigned => Verdict::Refuse(format!(
-            "it is not signed and trusted keys are configured (looked for --signature or a \
-             {SIGNATURE_SUFFIX} file beside it)"
+            "it is not signed and trusted keys are configured (looked for {looked_for})"
         )),
         Check::Invalid(why) if allow_unsigned => {
             let record = format!("unverified: {why} (allowed by --allow-unsigned)");
@@ -337,28 +396,47 @@ mod tests {
             Verdict::Refuse(why) => format!("refused: {why}"),
         };
         assert_eq!(
-            record(decide(&keys, data, Some(&sig), false, false)),
+            record(decide(&keys, data, Some(&sig), false, false, "here")),
             format!("minisign key {id}")
         );
-        assert!(record(decide(&keys, data, None, false, false)).starts_with("refused"));
+        assert!(record(decide(&keys, data, None, false, false, "here")).starts_with("refused"));
         assert_eq!(
-            record(decide(&keys, data, None, false, true)),
+            record(decide(&keys, data, None, false, true, "here")),
             "unsigned (allowed by --allow-unsigned)"
         );
-        assert!(record(decide(&keys, b"other", Some(&sig), true, false)).starts_with("refused"));
         assert!(
-            record(decide(&keys, b"other", Some(&sig), true, true))
+            record(decide(&keys, b"other", Some(&sig), true, false, "here")).starts_with("refused")
+        );
+        assert!(
+            record(decide(&keys, b"other", Some(&sig), true, true, "here"))
                 .starts_with("unverified: the signature by key")
         );
         assert_eq!(
-            record(decide(&[], data, None, false, false)),
+            record(decide(&[], data, None, false, false, "here")),
             "unsigned (no trusted keys configured)"
         );
         assert_eq!(
-            record(decide(&[], data, Some(&sig), false, false)),
+            record(decide(&[], data, Some(&sig), false, false, "here")),
             "not checked (no trusted keys configured)"
         );
-        assert!(record(decide(&[], data, Some(&sig), true, true)).starts_with("refused"));
+        assert!(record(decide(&[], data, Some(&sig), true, true, "here")).starts_with("refused"));
+    }
+
+    #[test]
+    fn signing_makes_what_the_check_accepts() {
+        let s = Signer::new();
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.key");
+        std::fs::write(&plain, s.sk.to_box(None).unwrap().into_string()).unwrap();
+        let data = b"component";
+        let no_password = || -> Result<SecretString> { panic!("not encrypted") };
+        let sig = sign(data, &plain, "portico adapter a 1.0.0", no_password).unwrap();
+        assert!(matches!(
+            check(&[s.trusted()], data, Some(&sig)),
+            Check::Verified { trusted_comment, .. } if trusted_comment == "portico adapter a 1.0.0"
+        ));
+        std::fs::write(&plain, "not a key\n").unwrap();
+        assert!(sign(data, &plain, "c", no_password).is_err());
     }
 
     #[test]

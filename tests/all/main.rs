@@ -23,6 +23,7 @@ mod operations;
 mod paging;
 mod placements;
 mod polyglot;
+mod registry;
 mod remote_config;
 mod remote_tools;
 mod retries;

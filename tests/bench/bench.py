@@ -9,6 +9,7 @@ IONOS Python SDK row runs `ionoscloud-vpn` from the venv `just bench` makes
     just bench            # or: python3 tests/bench/bench.py [--runs N] [--build debug]
 """
 import argparse
+import json
 import os
 import re
 import secrets
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import compare
@@ -96,6 +98,51 @@ def polyglot_rows(env):
               f"{statistics.median(warm) if warm else float('nan'):.1f} ms")
 
 
+def registry_row(env, runs):
+    """Cold `adapter install oci://` of the IONOS adapter, pushed once to a docker-registry on a
+    free loopback port: each run in a new home, so nothing is cached (not the component, not its
+    compilation). None, with a note, when docker-registry is not installed."""
+    binary = shutil.which("docker-registry")
+    if binary is None:
+        print("(no registry row: docker-registry is not installed; `just setup` installs it)")
+        return None
+    work = tempfile.mkdtemp(prefix="portico-bench-registry-")
+    config = os.path.join(work, "config.yml")
+    with open(config, "w") as f:
+        f.write("version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n"
+                f"storage:\n  filesystem:\n    rootdirectory: {work}/data\n"
+                f"http:\n  addr: 127.0.0.1:0\n  secret: {secrets.token_hex(16)}\n")
+    registry = subprocess.Popen([binary, "serve", config], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        host = None
+        for line in registry.stderr:
+            m = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
+            if m:
+                host = m.group(1)
+                break
+        if host is None:
+            sys.exit("docker-registry did not start")
+        # Keep reading its log so it never blocks on a full pipe.
+        threading.Thread(target=registry.stderr.read, daemon=True).start()
+        _, out, _ = run(["adapter", "list", "-o", "json"], env)
+        version = next(a["version"] for a in json.loads(out) if a["name"] == "ionos-vpn")
+        reference = f"{host}/bench/ionos-vpn:{version}"
+        run(["adapter", "publish", ADAPTER, reference], env)
+        samples = []
+        for _ in range(runs):
+            home = tempfile.mkdtemp(prefix="portico-bench-registry-home-", dir=work)
+            t, _, _ = run(["adapter", "install", f"oci://{reference}", "--yes"],
+                          dict(env, PORTICO_HOME=home))
+            samples.append(t)
+            shutil.rmtree(home, ignore_errors=True)
+        return ("install from registry (cold: new home, no cache) (wall)", summary(samples))
+    finally:
+        registry.terminate()
+        registry.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
@@ -166,6 +213,9 @@ def main():
         rows.append((f"peer list --all, {args.peers} peers in pages of 10 (wall)", summary(pages)))
         one = [run(["peer", "list", "--gateway", gateway, "-o", "json"], env)[0] for _ in range(args.runs)]
         rows.append((f"peer list, one page of {args.peers} (wall)", summary(one)))
+        registry = registry_row(env, max(3, args.runs // 4))
+        if registry is not None:
+            rows.append(registry)
 
         # Soracom: a command with a cached session against one that makes the token exchange.
         soracom = os.path.join(os.path.dirname(ADAPTER), "portico_adapter_soracom_vpg.wasm")

@@ -50,42 +50,65 @@ impl LazyVerifier {
     }
 
     fn build(&self) -> Result<Arc<WebPkiServerVerifier>, String> {
-        let started = Instant::now();
-        let (source, result) = match &self.roots {
-            Roots::File(path) => (
-                format!("CA file {}", path.display()),
-                rustls_native_certs::load_certs_from_paths(Some(path), None),
-            ),
-            Roots::System => system_roots(),
-        };
-        let mut store = RootCertStore::empty();
-        let (added, ignored) = store.add_parsable_certificates(result.certs);
-        for error in &result.errors {
-            tracing::debug!("TLS roots: {error}");
-        }
-        tracing::debug!(
-            "TLS roots: {added} certificates from {source} in {:?}{}",
-            started.elapsed(),
-            if ignored > 0 {
-                format!(" ({ignored} unparsable ignored)")
-            } else {
-                String::new()
-            }
-        );
-        if store.is_empty() {
-            return Err(format!(
-                "no trusted CA certificate could be loaded from {source}{}",
-                result
-                    .errors
-                    .first()
-                    .map(|e| format!(": {e}"))
-                    .unwrap_or_default()
-            ));
-        }
+        let store = load(&self.roots)?;
         WebPkiServerVerifier::builder_with_provider(Arc::new(store), self.provider.clone())
             .build()
             .map_err(|e| format!("failed to build the certificate verifier: {e}"))
     }
+}
+
+/// Reads the certificates of `roots` now; an error when none could be loaded.
+fn load(roots: &Roots) -> Result<RootCertStore, String> {
+    let mut store = RootCertStore::empty();
+    store.add_parsable_certificates(certificates(roots)?);
+    Ok(store)
+}
+
+/// The CA certificates of `roots` (DER), read now; an error when none is usable. The OCI
+/// registry client takes certificates rather than a verifier, and gets them from here, so a
+/// registry is trusted by the same rule as the brokered requests.
+pub(crate) fn certificates(roots: &Roots) -> Result<Vec<CertificateDer<'static>>, String> {
+    let started = Instant::now();
+    let (source, result) = match roots {
+        Roots::File(path) => (
+            format!("CA file {}", path.display()),
+            rustls_native_certs::load_certs_from_paths(Some(path), None),
+        ),
+        Roots::System => system_roots(),
+    };
+    let mut store = RootCertStore::empty();
+    let mut usable = Vec::new();
+    let mut ignored = 0;
+    for cert in result.certs {
+        match store.add(cert.clone()) {
+            Ok(()) => usable.push(cert),
+            Err(_) => ignored += 1,
+        }
+    }
+    for error in &result.errors {
+        tracing::debug!("TLS roots: {error}");
+    }
+    tracing::debug!(
+        "TLS roots: {} certificates from {source} in {:?}{}",
+        usable.len(),
+        started.elapsed(),
+        if ignored > 0 {
+            format!(" ({ignored} unparsable ignored)")
+        } else {
+            String::new()
+        }
+    );
+    if usable.is_empty() {
+        return Err(format!(
+            "no trusted CA certificate could be loaded from {source}{}",
+            result
+                .errors
+                .first()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(usable)
 }
 
 /// The system's roots, from one source: the file `SSL_CERT_FILE` names; else the directories

@@ -1,27 +1,26 @@
-//! `portico adapter install|list|inspect|remove`.
+//! `portico adapter install|publish|outdated|upgrade|list|inspect|remove`.
 //!
 //! Install checks the component's signature ([`crate::signature`]) before compiling it, shows
 //! what the adapter asks for and, for a re-install, exactly what changed since the approved
 //! lock entry; nothing is written until the user approves, so the approved version keeps
-//! working until then.
+//! working until then ([`install`]). A component comes from a file or from an OCI registry
+//! ([`registry`]).
 
 mod changes;
+mod install;
+mod registry;
 
 use super::Ctx;
-use crate::broker::{policy::HostPattern, scheme};
+use crate::broker::scheme;
 use crate::cli::AdapterCommand;
-use crate::config::LockEntry;
 use crate::error::input;
 use crate::home::{self, Area};
 use crate::output::Column;
-use crate::runtime::loader;
-use crate::signature;
 use crate::wit::adapter::{Description, ParentRule, PlacementTarget, SecretPlacement};
 use crate::wit::{action_name, method_text, noun_name};
 use anyhow::{Context as _, Result};
-use changes::Changes;
+use install::Approval;
 use serde_json::{Value, json};
-use std::io::BufRead as _;
 
 /// Runs an `adapter` command.
 pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
@@ -33,14 +32,46 @@ pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
             signature,
             allow_unsigned,
         } => {
-            let request = Install {
-                path: &path,
+            let approval = Approval {
                 yes,
                 grant: &grant,
-                signature: signature.as_deref(),
                 allow_unsigned,
             };
-            install(ctx, request).await
+            match path
+                .to_str()
+                .filter(|p| p.starts_with(crate::registry::SCHEME))
+            {
+                Some(reference) => {
+                    if signature.is_some() {
+                        return Err(input(
+                            "--signature is for a file: an adapter from a registry is checked \
+                             against the signature published beside it",
+                        ));
+                    }
+                    registry::install(ctx, reference, approval).await
+                }
+                None => install::file(ctx, &path, signature.as_deref(), approval).await,
+            }
+        }
+        AdapterCommand::Publish {
+            file,
+            reference,
+            sign,
+        } => registry::publish(ctx, &file, &reference, sign.as_deref()).await,
+        AdapterCommand::Outdated => registry::outdated(ctx).await,
+        AdapterCommand::Upgrade {
+            name,
+            to,
+            yes,
+            grant,
+            allow_unsigned,
+        } => {
+            let approval = Approval {
+                yes,
+                grant: &grant,
+                allow_unsigned,
+            };
+            registry::upgrade(ctx, &name, to.as_deref(), approval).await
         }
         command @ AdapterCommand::New { .. } => super::scaffold::run(ctx, command),
         AdapterCommand::List => list(ctx),
@@ -52,7 +83,7 @@ pub(crate) async fn run(ctx: &mut Ctx, command: AdapterCommand) -> Result<()> {
 
 /// Where a secret input may go, as install and inspect show it:
 /// `POST /gateways/{id}/tunnels body /properties/psk` or `... header X-Key`.
-fn placement_text(p: &SecretPlacement) -> String {
+pub(super) fn placement_text(p: &SecretPlacement) -> String {
     let target = match &p.target {
         PlacementTarget::BodyField(pointer) => format!("body {pointer}"),
         PlacementTarget::Header(name) => format!("header {name}"),
@@ -105,199 +136,6 @@ fn description_view(d: &Description, contract: &str) -> Value {
     })
 }
 
-/// The arguments of `adapter install`.
-struct Install<'a> {
-    path: &'a std::path::Path,
-    yes: bool,
-    grant: &'a [String],
-    signature: Option<&'a std::path::Path>,
-    allow_unsigned: bool,
-}
-
-/// Checks the component's signature (before it is compiled) and returns the lock record and
-/// the line to show.
-fn signature_verdict(ctx: &Ctx, request: &Install<'_>, bytes: &[u8]) -> Result<(String, String)> {
-    let keys = signature::trusted_keys(&ctx.config.settings()?.trust.keys)?;
-    let sig_path = signature::signature_path(request.path, request.signature);
-    let text = sig_path
-        .as_deref()
-        .map(signature::read_signature)
-        .transpose()?;
-    match signature::decide(
-        &keys,
-        bytes,
-        text.as_deref(),
-        request.signature.is_some(),
-        request.allow_unsigned,
-    ) {
-        signature::Verdict::Accept { record, shown } => Ok((record, shown)),
-        signature::Verdict::Refuse(why) => Err(input(format!(
-            "refusing to install {}: {why}; pass --allow-unsigned to install it anyway",
-            request.path.display()
-        ))),
-    }
-}
-
-async fn install(ctx: &mut Ctx, request: Install<'_>) -> Result<()> {
-    let Install {
-        path, yes, grant, ..
-    } = request;
-    let bytes =
-        std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
-    let sha256 = loader::sha256_hex(&bytes);
-    let (signature, signature_shown) = signature_verdict(ctx, &request, &bytes)?;
-    let label = path.display().to_string();
-    let loaded = ctx.runtime()?.load(&label, &bytes, &sha256)?;
-    let mut session = ctx.runtime()?.instantiate(&loaded).await?;
-    let description = session.describe().await?;
-    let declared = scheme::validate_description(&description)?;
-    let granted: Vec<String> = if grant.is_empty() {
-        declared.iter().map(ToString::to_string).collect()
-    } else {
-        let mut out = Vec::new();
-        for g in grant {
-            let p = HostPattern::parse(g).map_err(input)?;
-            if !declared.contains(&p) {
-                return Err(input(format!(
-                    "--grant {g}: adapter {} does not declare that host",
-                    description.name
-                )));
-            }
-            out.push(p.to_string());
-        }
-        out
-    };
-    let name = description.name.clone();
-    let printer = ctx.printer;
-    let mut lines = vec![
-        format!(
-            "adapter {} {} ({})",
-            name, description.version, description.provider
-        ),
-        format!("  sha256 {sha256}, portico:adapter@{}", loaded.wit_version),
-        format!("  signature: {signature_shown}"),
-        "  network access (HTTPS):".to_string(),
-    ];
-    for h in &declared {
-        let mark = if granted.contains(&h.to_string()) {
-            "grant"
-        } else {
-            "deny "
-        };
-        lines.push(format!("    [{mark}] {h}"));
-    }
-    lines.push("  credentials (applied by portico; the adapter never sees secret fields):".into());
-    for c in &description.credentials {
-        let fields: Vec<String> = c
-            .fields
-            .iter()
-            .map(|f| {
-                if f.secret {
-                    format!("{} (secret)", f.name)
-                } else {
-                    f.name.clone()
-                }
-            })
-            .collect();
-        lines.push(format!(
-            "    {}: {} via {}",
-            c.name,
-            fields.join(", "),
-            c.schemes
-                .iter()
-                .map(scheme::text)
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ));
-    }
-    if !description.secret_inputs.is_empty() {
-        lines.push(
-            "  secret inputs (portico puts the value only where shown; the adapter sees a \
-             placeholder):"
-                .into(),
-        );
-        for input in &description.secret_inputs {
-            let places: Vec<String> = input.placements.iter().map(placement_text).collect();
-            let places = if places.is_empty() {
-                "the whole value of a JSON body field (a portico:adapter@0.1.0 adapter declares \
-                 no placements)"
-                    .to_string()
-            } else {
-                places.join("; ")
-            };
-            lines.push(format!("    {}: {places}", input.name));
-        }
-    }
-    let mut lock = ctx.config.lock()?;
-    let credentials: Vec<String> = description
-        .credentials
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
-    let file = format!("{name}.wasm");
-    let entry = LockEntry {
-        version: description.version.clone(),
-        provider: description.provider.clone(),
-        wit: loaded.wit_version.clone(),
-        sha256,
-        file,
-        hosts: granted,
-        credentials,
-        approved_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        signature,
-    };
-    let changes = lock
-        .adapters
-        .get(&name)
-        .map(|old| (old.version.clone(), Changes::between(old, &entry)));
-    match &changes {
-        Some((_, c)) if c.is_empty() => {
-            lines.push("  already installed with the same file and grants".into());
-        }
-        Some((old_version, c)) => {
-            lines.push(format!(
-                "  changes since the approved version {old_version}:"
-            ));
-            lines.extend(c.lines());
-        }
-        None => {}
-    }
-    for line in &lines {
-        eprintln!("{line}");
-    }
-    if !yes {
-        if !super::stdin_is_terminal() {
-            let what = match &changes {
-                Some((_, c)) if !c.is_empty() => format!(
-                    "re-approving adapter {name} ({}) needs confirmation: run in a terminal or \
-                     pass --yes; the approved version stays installed until then",
-                    c.summary()
-                ),
-                _ => format!(
-                    "approving adapter {name} needs confirmation: run in a terminal or pass --yes"
-                ),
-            };
-            return Err(input(what));
-        }
-        eprint!("approve adapter {name} with these grants? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(input("not approved"));
-        }
-    }
-    let dir = ctx.home.dir(Area::Adapters)?;
-    home::write_atomic(&dir, &entry.file, &bytes, 0o600)?;
-    lock.adapters.insert(name.clone(), entry.clone());
-    ctx.config.save_lock(&lock)?;
-    if printer.is_human() {
-        println!("installed adapter {name} {}", description.version);
-        Ok(())
-    } else {
-        printer.document(&serde_json::to_value(&entry)?)
-    }
-}
-
 fn list(ctx: &mut Ctx) -> Result<()> {
     let lock = ctx.config.lock()?;
     let items: Vec<Value> = lock
@@ -308,6 +146,11 @@ fn list(ctx: &mut Ctx) -> Result<()> {
                 "name": name, "version": e.version, "provider": e.provider, "wit": e.wit,
                 "sha256": e.sha256, "hosts": e.hosts, "credentials": e.credentials,
                 "approved_at": e.approved_at, "signature": e.signature,
+                "source": e.registry.as_ref().map_or_else(
+                    || "file".to_string(),
+                    |r| format!("oci://{}", r.reference),
+                ),
+                "registry": e.registry,
             })
         })
         .collect();
@@ -320,6 +163,7 @@ fn list(ctx: &mut Ctx) -> Result<()> {
             Column::digest("SHA256", "sha256"),
             Column::free("SIGNATURE", "signature"),
             Column::free("HOSTS", "hosts").wide(),
+            Column::short("SOURCE", "source").wide(),
         ],
         &items,
     )
@@ -338,6 +182,9 @@ async fn inspect(ctx: &mut Ctx, name: &str) -> Result<()> {
         map.insert("operations".into(), json!(operations));
         map.insert("approved_at".into(), json!(entry.approved_at));
         map.insert("signature".into(), json!(entry.signature));
+        if let Some(registry) = &entry.registry {
+            map.insert("registry".into(), json!(registry));
+        }
     }
     ctx.printer.one(&view)
 }
