@@ -13,7 +13,7 @@ mod clouds;
 mod harness;
 
 use crate::support::{Env, connections, create_wireguard, random_hex};
-use harness::{Charon, Netns, WgInterface, pair, path, poll, ready};
+use harness::{Charon, Netns, WgInterface, pair, poll, ready};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -139,18 +139,7 @@ fn wg_setconf_accepts_a_generated_peer_config() {
         .stdout;
     let ns = Netns::new();
     let wg = WgInterface::start(&ns);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join(format!("{}.conf", wg.name));
-    std::fs::write(&file, &conf).expect("write conf");
-    let stripped = harness::ok("wg-quick", &["strip", path(&file)]);
-    let stripped_file = dir.path().join("stripped.conf");
-    std::fs::write(&stripped_file, &stripped).expect("write stripped");
-    let set = ns.exec("wg", &["setconf", &wg.name, path(&stripped_file)]);
-    assert!(
-        set.status.success(),
-        "wg setconf refused:\n{stripped}\n{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    wg.set_wg_quick(&ns, &conf);
     let public = String::from_utf8_lossy(&ns.exec("wg", &["show", &wg.name, "public-key"]).stdout)
         .trim()
         .to_string();

@@ -5,7 +5,7 @@
 //! `cipher-hash` words, group numbers and a PFS switch; IONOS: the gateway's private key,
 //! listen port and the peers' keys); the other end from `tunnel config` / `peer config`.
 
-use super::harness::{self, WgInterface, pair, path, poll, ready};
+use super::harness::{self, WgInterface, pair, poll, ready};
 use super::{both_ends, id, sent};
 use crate::apply::three;
 use crate::support::{Env, connections, random_hex};
@@ -504,32 +504,14 @@ fn ionos_wireguard_handshake_between_generated_gateway_and_peer_keys() {
     );
 
     let (ns_cloud, ns_site) = pair(cloud_addr, site_addr);
-    let dir = tempfile::tempdir().expect("temp dir");
     let cloud = WgInterface::start(&ns_cloud);
-    let cloud_file = dir.path().join("cloud.conf");
-    std::fs::write(&cloud_file, &cloud_conf).expect("write cloud conf");
-    let set = ns_cloud.exec("wg", &["setconf", &cloud.name, path(&cloud_file)]);
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    cloud.setconf(&ns_cloud, &cloud_conf);
     let interface = g["interfaceIPv4CIDR"].as_str().expect("interfaceIPv4CIDR");
     ns_cloud.ip(&["addr", "add", interface, "dev", &cloud.name]);
     ns_cloud.ip(&["link", "set", &cloud.name, "up"]);
 
     let site = WgInterface::start(&ns_site);
-    let site_file = dir.path().join(format!("{}.conf", site.name));
-    std::fs::write(&site_file, &site_conf).expect("write site conf");
-    let stripped = harness::ok("wg-quick", &["strip", path(&site_file)]);
-    let stripped_file = dir.path().join("stripped.conf");
-    std::fs::write(&stripped_file, &stripped).expect("write stripped");
-    let set = ns_site.exec("wg", &["setconf", &site.name, path(&stripped_file)]);
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    site.set_wg_quick(&ns_site, &site_conf);
     for address in conf_values(&site_conf, "Address") {
         ns_site.ip(&["addr", "add", address, "dev", &site.name]);
     }

@@ -267,6 +267,33 @@ impl Drop for WgInterface {
 }
 
 impl WgInterface {
+    /// Sets a wg-quick file on the interface as `wg-quick up` would hand it to `wg`: after
+    /// `wg-quick strip`, with `wg setconf` (panics, with both, when refused). Returns the
+    /// stripped file.
+    #[track_caller]
+    pub fn set_wg_quick(&self, ns: &Netns, conf: &str) -> String {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join(format!("{}.conf", self.name));
+        std::fs::write(&file, conf).expect("write conf");
+        let stripped = ok("wg-quick", &["strip", path(&file)]);
+        self.setconf(ns, &stripped);
+        stripped
+    }
+
+    /// `wg setconf` of a wg(8) file (panics, with it, when refused).
+    #[track_caller]
+    pub fn setconf(&self, ns: &Netns, conf: &str) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("wg.conf");
+        std::fs::write(&file, conf).expect("write conf");
+        let set = ns.exec("wg", &["setconf", &self.name, path(&file)]);
+        assert!(
+            set.status.success(),
+            "wg setconf refused:\n{conf}\n{}",
+            String::from_utf8_lossy(&set.stderr)
+        );
+    }
+
     #[track_caller]
     pub fn start(ns: &Netns) -> Self {
         let name = unique("ptwg");
