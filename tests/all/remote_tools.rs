@@ -275,13 +275,34 @@ fn ionos_ike_and_child_sa_from_both_views_of_one_tunnel() {
         )
         .expect_code(0)
         .stdout;
-    let sas = both_ends(
+    assert_eq!(
+        proposals_line(&site_conf),
+        "proposals = aes256-sha256-modp4096",
+        "the site offers exactly the tunnel's proposal, which the IONOS record reports typed"
+    );
+    up_then_refused(
         &ionos_cloud_end(&gateway, &tunnel, None),
+        &ionos_cloud_end(&gateway, &tunnel, Some("modp2048")),
         &site_conf,
         cloud_addr,
         site_addr,
-    )
-    .unwrap_or_else(|log| panic!("the IKE SA did not come up:\n{log}"));
+    );
+}
+
+/// The proposals line of a swanctl.conf.
+fn proposals_line(conf: &str) -> &str {
+    conf.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("proposals ="))
+        .unwrap_or_else(|| panic!("no proposals line in\n{conf}"))
+}
+
+/// Both ends come up, IKE SA and child SA (through kernel-libipsec) with the tunnel's
+/// networks, when the cloud end is `agreeing`; with `mismatched` (one DH group changed) the IKE
+/// SA is refused.
+fn up_then_refused(agreeing: &str, mismatched: &str, site_conf: &str, a: &str, b: &str) {
+    let sas = both_ends(agreeing, site_conf, a, b)
+        .unwrap_or_else(|log| panic!("the IKE SA did not come up:\n{log}"));
     assert!(sas.contains("ESTABLISHED"), "{sas}");
     assert!(
         sas.contains("INSTALLED"),
@@ -291,25 +312,8 @@ fn ionos_ike_and_child_sa_from_both_views_of_one_tunnel() {
         sas.contains("10.1.0.0/24") && sas.contains("10.2.0.0/24"),
         "{sas}"
     );
-
-    // The site offers exactly the tunnel's proposal, which the IONOS record reports typed.
-    let proposals = site_conf
-        .lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("proposals ="));
-    assert_eq!(
-        proposals,
-        Some("proposals = aes256-sha256-modp4096"),
-        "{site_conf}"
-    );
-    // One DH group changed on the cloud end: no IKE SA.
-    let refused = both_ends(
-        &ionos_cloud_end(&gateway, &tunnel, Some("modp2048")),
-        &site_conf,
-        cloud_addr,
-        site_addr,
-    );
-    let log = refused.expect_err("a mismatched DH group must not establish");
+    let log = both_ends(mismatched, site_conf, a, b)
+        .expect_err("a mismatched DH group must not establish");
     assert!(
         log.contains("NO_PROPOSAL_CHOSEN") || log.contains("no acceptable proposal"),
         "{log}"
